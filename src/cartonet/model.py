@@ -1,0 +1,207 @@
+"""Domain types of the skills graph.
+
+Everything above the store speaks in these types; nothing here knows about SQLite, Neo4j,
+GraphQL or NetworkX. Node and relationship properties use the camelCase names they carry
+in Neo4j (``durationHours``, ``relevance``...), so a node reads the same in every backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+LANGS: tuple[str, ...] = ("fr", "en")
+"""Languages every label is kept in. A missing one falls back to the other."""
+
+
+class NodeType(StrEnum):
+    """The node labels of the graph (``type`` here, to keep *label* for text)."""
+
+    OCCUPATION = "Occupation"
+    SKILL = "Skill"
+    SKILL_GROUP = "SkillGroup"
+    OCCUPATION_GROUP = "OccupationGroup"
+    INTEREST = "Interest"
+    TRAINING = "Training"
+
+
+class RelType(StrEnum):
+    """Relationship types; the allowed endpoints are in :data:`REL_ENDPOINTS`."""
+
+    REQUIRES = "REQUIRES"
+    BROADER = "BROADER"
+    MATCHES_INTEREST = "MATCHES_INTEREST"
+    TEACHES = "TEACHES"
+    PREPARES_FOR = "PREPARES_FOR"
+    MOBILITY = "MOBILITY"
+    SAME_AS = "SAME_AS"
+
+
+class SkillKind(StrEnum):
+    HARD = "HARD"  # savoir-faire: ESCO skill/competence, ROME savoir-faire
+    KNOWLEDGE = "KNOWLEDGE"  # savoir: ESCO knowledge, ROME savoirs
+    SOFT = "SOFT"  # savoir-être, socio-compétence: ESCO transversal skills
+
+
+class Relevance(StrEnum):
+    ESSENTIAL = "ESSENTIAL"
+    OPTIONAL = "OPTIONAL"
+
+
+class MobilityKind(StrEnum):
+    CLOSE = "CLOSE"  # ROME "mobilité proche"
+    EVOLUTION = "EVOLUTION"  # ROME "mobilité d'évolution"
+
+
+class Reuse(StrEnum):
+    """ESCO reuse level, from the most transferable to the least."""
+
+    TRANSVERSAL = "transversal"
+    CROSS_SECTOR = "cross-sector"
+    SECTOR_SPECIFIC = "sector-specific"
+    OCCUPATION_SPECIFIC = "occupation-specific"
+
+
+_O, _S = NodeType.OCCUPATION, NodeType.SKILL
+_SG, _OG = NodeType.SKILL_GROUP, NodeType.OCCUPATION_GROUP
+_I, _T = NodeType.INTEREST, NodeType.TRAINING
+
+REL_ENDPOINTS: Mapping[RelType, frozenset[tuple[NodeType, NodeType]]] = {
+    RelType.REQUIRES: frozenset({(_O, _S), (_T, _S)}),
+    RelType.BROADER: frozenset({(_S, _SG), (_SG, _SG), (_S, _S), (_O, _OG), (_OG, _OG), (_O, _O)}),
+    RelType.MATCHES_INTEREST: frozenset({(_O, _I)}),
+    RelType.TEACHES: frozenset({(_T, _S)}),
+    RelType.PREPARES_FOR: frozenset({(_T, _O)}),
+    RelType.MOBILITY: frozenset({(_O, _O)}),
+    RelType.SAME_AS: frozenset({(_S, _S), (_O, _O)}),
+}
+"""Which (start type, end type) pairs each relationship type may join.
+
+``BROADER`` also joins two skills or two occupations because ESCO nests some concepts
+under others of the same kind (e.g. a specialised occupation under a general one).
+"""
+
+NODE_PROPS: Mapping[NodeType, frozenset[str]] = {
+    _O: frozenset({"code", "iscoGroup", "status", "incomplete"}),
+    _S: frozenset({"kind", "reuse", "code", "status", "incomplete"}),
+    _SG: frozenset({"code"}),
+    _OG: frozenset({"code", "level"}),
+    _I: frozenset({"code", "scheme"}),
+    _T: frozenset({"durationHours", "level", "certification", "provider", "illustrative"}),
+}
+"""Scalar properties a node of each type may carry besides its labels."""
+
+REL_PROPS: Mapping[RelType, frozenset[str]] = {
+    RelType.REQUIRES: frozenset({"relevance", "weight"}),
+    RelType.BROADER: frozenset(),
+    RelType.MATCHES_INTEREST: frozenset({"weight", "rank"}),
+    RelType.TEACHES: frozenset({"weight"}),
+    RelType.PREPARES_FOR: frozenset(),
+    RelType.MOBILITY: frozenset({"kind", "source"}),
+    RelType.SAME_AS: frozenset({"score", "method"}),
+}
+
+
+def pick_lang(values: Mapping[str, Any], lang: str) -> Any:
+    """The value for ``lang``, else the first other language that has one, else ``None``."""
+    if values.get(lang):
+        return values[lang]
+    for other in LANGS:
+        if values.get(other):
+            return values[other]
+    for value in values.values():
+        if value:
+            return value
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One concept of a taxonomy.
+
+    ``id`` keeps its source: an ESCO concept URI as it is, ``rome:M1805``,
+    ``rome-skill:<code_ogr>``, ``onet:15-1252.00``. ``labels`` maps a language to the
+    preferred label, ``alt_labels`` a language to alternative labels (appellations,
+    synonyms), ``descriptions`` a language to a description. ``props`` holds the scalar
+    properties listed in :data:`NODE_PROPS` for the node's type.
+    """
+
+    id: str
+    type: NodeType
+    labels: Mapping[str, str]
+    source: str
+    alt_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    descriptions: Mapping[str, str] = field(default_factory=dict)
+    props: Mapping[str, Any] = field(default_factory=dict)
+
+    def label(self, lang: str = "fr") -> str:
+        """Preferred label in ``lang``, falling back to the other language, then the id."""
+        return pick_lang(self.labels, lang) or self.id
+
+    def alt(self, lang: str = "fr") -> tuple[str, ...]:
+        """Alternative labels in ``lang``, falling back to the other language."""
+        return tuple(pick_lang(self.alt_labels, lang) or ())
+
+    def description(self, lang: str = "fr") -> str | None:
+        return pick_lang(self.descriptions, lang)
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    """A typed, directed edge. ``(type, start, end)`` identifies it: loading the same
+    triple again updates its ``props`` rather than adding a second edge."""
+
+    type: RelType
+    start: str
+    end: str
+    props: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.type.value, self.start, self.end)
+
+
+@dataclass(slots=True)
+class Dataset:
+    """What a loader produces and a store writes: nodes and relationships of one source.
+
+    ``source`` names the release (``esco-v1.1.1``, ``rome-v333``...); ``read_counts``
+    says how many rows each input file had, so a load can be checked against the files.
+    ``warnings`` lists what was repaired or left out, each as ``file:line: reason``.
+    """
+
+    source: str
+    nodes: list[Node] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+    read_counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    occupations: int
+    skills: int
+    trainings: int
+    interests: int
+    groups: int
+    relations: int
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoadReport:
+    """What a load changed. ``nodes_written`` / ``relationships_written`` count the items
+    that were new or different; loading the same dataset twice reports zeros the second
+    time, and the graph ``version`` does not move."""
+
+    source: str
+    nodes_in_dataset: int
+    relationships_in_dataset: int
+    nodes_written: int
+    relationships_written: int
+    nodes_removed: int
+    relationships_removed: int
+    version: str
+    stats: Stats

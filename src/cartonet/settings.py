@@ -1,0 +1,67 @@
+"""Configuration, read once from the environment; CLI flags override it.
+
+| variable | meaning | default |
+| --- | --- | --- |
+| ``CARTONET_STORE`` | embedded store file path, or a ``bolt://`` / ``neo4j://`` URL | default store |
+| ``CARTONET_NEO4J_USER`` / ``CARTONET_NEO4J_PASSWORD`` | Neo4j credentials (none: auth off) | unset |
+| ``CARTONET_NEO4J_DATABASE`` | Neo4j database name | ``neo4j`` |
+| ``CARTONET_HOST`` / ``CARTONET_PORT`` | where ``cartonet serve`` listens | 127.0.0.1 / 8000 |
+| ``CARTONET_DATA_DIR`` | where the default embedded store lives | ``~/.local/share/cartonet`` |
+
+With no ``CARTONET_STORE``, the service uses the *default store*: an embedded store in the
+data dir, filled with the bundled fixtures the first time it is opened.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    store: str | None = None
+    neo4j_user: str | None = None
+    neo4j_password: str | None = None
+    neo4j_database: str = "neo4j"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("~/.local/share/cartonet").expanduser()
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        xdg = env.get("XDG_DATA_HOME")
+        default_dir = Path(xdg) / "cartonet" if xdg else Path("~/.local/share/cartonet")
+        return cls(
+            store=env.get("CARTONET_STORE") or None,
+            neo4j_user=env.get("CARTONET_NEO4J_USER") or None,
+            neo4j_password=env.get("CARTONET_NEO4J_PASSWORD") or None,
+            neo4j_database=env.get("CARTONET_NEO4J_DATABASE") or "neo4j",
+            host=env.get("CARTONET_HOST") or "127.0.0.1",
+            port=int(env.get("CARTONET_PORT") or 8000),
+            data_dir=Path(env.get("CARTONET_DATA_DIR") or default_dir).expanduser(),
+        )
+
+    def with_overrides(self, **overrides: object) -> Settings:
+        """A copy with the CLI flags that were given (``None`` means not given)."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    @property
+    def is_neo4j(self) -> bool:
+        return bool(self.store) and self.store.startswith(NEO4J_SCHEMES)
+
+    @property
+    def uses_default_store(self) -> bool:
+        return not self.store
+
+    @property
+    def embedded_path(self) -> Path:
+        """The embedded store's file (the default store's when none is set)."""
+        if self.is_neo4j:
+            raise ValueError("the store is a Neo4j URL, not a file")
+        return Path(self.store).expanduser() if self.store else self.data_dir / "default.sqlite"

@@ -1,0 +1,142 @@
+"""The store protocol: every read and write the service needs, in one place.
+
+Two backends implement it: :mod:`cartonet.store.embedded` (SQLite file + in-memory
+indexes, the default) and :mod:`cartonet.store.neo4j` (a Neo4j server). One contract test
+suite runs the same cases on both and compares their answers, so anything written here is a
+promise both keep:
+
+* reads by id are batched (``get_nodes``, ``neighbours`` take many ids, one round trip);
+* lists are keyset-paginated in ascending ``id`` order; a cursor is opaque to callers;
+* search ranks with :mod:`cartonet.store.search`, so both backends order hits the same way;
+* ``load`` is all or nothing and idempotent; a failed load leaves the previous graph intact;
+* the graph ``version`` changes exactly when a load changes something.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol, runtime_checkable
+
+from cartonet.errors import InvalidArgument
+from cartonet.model import Dataset, LoadReport, Node, NodeType, Relationship, RelType, Stats
+
+MAX_PAGE = 500
+"""Largest page any list or search returns; callers asking for more get an error."""
+
+ProgressCallback = Callable[[str, int, int], None]
+"""``progress(phase, done, total)``: called as a long operation advances."""
+
+
+class Direction(StrEnum):
+    OUT = "OUT"  # (id)-[rel]->(other)
+    IN = "IN"  # (id)<-[rel]-(other)
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """One relationship seen from a node: the relationship and the node at its other end."""
+
+    rel: Relationship
+    node: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of a list: ``items`` in ascending id order, ``total_count`` over all pages."""
+
+    items: list[Node]
+    total_count: int
+    end_cursor: str | None
+    has_next_page: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    node: Node
+    score: float  # 0..100, higher is better
+    matched_label: str
+    matched_lang: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeFilter:
+    """Filters of a list. ``text`` keeps nodes whose labels (any language, preferred or
+    alternative) contain it, ignoring case and accents; ``group`` keeps nodes with a
+    BROADER path to that group id; ``kind`` keeps skills of that kind."""
+
+    text: str | None = None
+    group: str | None = None
+    kind: str | None = None
+
+
+def encode_cursor(node_id: str) -> str:
+    return base64.urlsafe_b64encode(node_id.encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> str | None:
+    """The id a cursor points after, or ``None`` for the first page."""
+    if cursor is None:
+        return None
+    try:
+        return base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise InvalidArgument("after", "not a cursor returned by this API") from exc
+
+
+def check_first(first: int, argument: str = "first") -> int:
+    if first < 0 or first > MAX_PAGE:
+        raise InvalidArgument(argument, f"must be between 0 and {MAX_PAGE}, got {first}")
+    return first
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the service asks of a graph store. All methods are coroutines."""
+
+    async def open(self) -> None:
+        """Connect / read the file. Raises :class:`StoreUnavailable` when it cannot."""
+
+    async def close(self) -> None: ...
+
+    async def ping(self) -> None:
+        """Return if the store answers, raise :class:`StoreUnavailable` otherwise."""
+
+    async def version(self) -> str:
+        """Graph version: changes exactly when a load changes the graph."""
+
+    async def stats(self) -> Stats: ...
+
+    async def get_nodes(self, ids: Sequence[str]) -> list[Node | None]:
+        """Nodes by id, in the order asked, ``None`` for unknown ids."""
+
+    async def list_nodes(
+        self, type: NodeType, flt: NodeFilter, first: int, after: str | None
+    ) -> Page: ...
+
+    async def neighbours(
+        self,
+        ids: Sequence[str],
+        rel: RelType,
+        direction: Direction,
+        rel_props: Mapping[str, Any] | None = None,
+    ) -> dict[str, list[Edge]]:
+        """For each id, the edges of type ``rel`` in ``direction`` whose properties equal
+        ``rel_props`` (when given), sorted by the other node's id. Every asked id is a key."""
+
+    async def search(
+        self, text: str, types: Sequence[NodeType] | None, lang: str | None, first: int
+    ) -> list[SearchHit]: ...
+
+    async def load(
+        self, dataset: Dataset, replace: bool = False, progress: ProgressCallback | None = None
+    ) -> LoadReport:
+        """Write ``dataset``: upsert its nodes and relationships. With ``replace``, also remove
+        what the store holds from ``dataset.source`` that the dataset no longer has.
+        All or nothing: on any error the previous graph stays as it was."""
+
+    async def export(self) -> Dataset:
+        """Every node and relationship (for the orientation projection and dumps)."""
