@@ -1,0 +1,72 @@
+// Loads: the store runs all of these inside ONE write transaction per load, so a load is
+// all or nothing. Rows arrive in batches of thousands ($rows); each row carries the
+// fingerprint (_fp) of its content, and a row whose stored fingerprint is the same is
+// not written again (a second identical load writes nothing).
+
+// Type of each id the store already holds (validation needs them).
+// name: stored_types
+UNWIND $ids AS id
+MATCH (n:Node {id: id})
+RETURN n.id AS id, n.type AS type
+
+// name: source_node_ids
+MATCH (n:Node)
+WHERE n.source = $source
+RETURN n.id AS id
+
+// Relationships the source wrote last (for load(replace=True)).
+// name: source_relationship_keys
+MATCH (a:Node)-[r]->(b:Node)
+WHERE r._source = $source
+RETURN type(r) AS type, a.id AS start, b.id AS end
+
+// Upsert a batch of nodes of one type; row.props holds every stored property.
+// name: merge_nodes
+UNWIND $rows AS row
+MERGE (n:Node {id: row.id})
+WITH n, row
+WHERE n._fp IS NULL OR n._fp <> row.props._fp
+SET n = row.props, n:{label}
+RETURN count(n) AS written
+
+// Upsert a batch of relationships of one type between existing nodes. `matched` lets the
+// store check that no row was dropped for a missing end node.
+// name: merge_relationships
+UNWIND $rows AS row
+MATCH (a:Node {id: row.start})
+MATCH (b:Node {id: row.end})
+MERGE (a)-[r:{rel}]->(b)
+WITH r, row, (r._fp IS NULL OR r._fp <> row.props._fp) AS changed
+FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | SET r = row.props)
+RETURN count(r) AS matched, sum(CASE WHEN changed THEN 1 ELSE 0 END) AS written
+
+// name: delete_relationships
+UNWIND $rows AS row
+MATCH (:Node {id: row.start})-[r:{rel}]->(:Node {id: row.end})
+DELETE r
+RETURN count(r) AS removed
+
+// Relationships touching nodes about to be removed (each counted once).
+// name: delete_node_relationships
+UNWIND $ids AS id
+MATCH (:Node {id: id})-[r]-()
+WITH DISTINCT r
+DELETE r
+RETURN count(r) AS removed
+
+// name: delete_nodes
+UNWIND $ids AS id
+MATCH (n:Node {id: id})
+DELETE n
+RETURN count(n) AS removed
+
+// name: bump_version
+MERGE (m:CartonetMeta {key: 'graph'})
+SET m.counter = coalesce(m.counter, 0) + 1
+SET m.version = 'v' + toString(m.counter) + '-' + $nonce
+RETURN m.version AS version
+
+// What the last load of a source brought (for operators; the service does not read it).
+// name: record_source
+MERGE (s:CartonetSource {source: $source})
+SET s += $info

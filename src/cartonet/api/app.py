@@ -1,0 +1,133 @@
+"""The ASGI app: GraphQL, health probes and the explorer page, over one store.
+
+Routes:
+
+* ``/graphql`` — GraphQL over POST (and GET for queries); GraphiQL for browsers;
+* ``/healthz`` — 200 while the process is alive;
+* ``/readyz`` — 200 when the store answers a ping, 503 with a JSON reason otherwise,
+  always within :data:`READY_TIMEOUT` seconds;
+* ``/`` — a small explorer page (search, then browse occupations and skills).
+
+Nothing lives at module level: :func:`create_app` builds everything from the settings it is
+given, so tests and the CLI can run several apps side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from importlib import resources
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from cartonet.errors import StoreUnavailable
+from cartonet.settings import Settings
+from cartonet.store import make_store
+from cartonet.store.base import Store
+
+from .context import AppState, Context
+from .limits import Limits
+from .loaders import Loaders
+from .schema import QUERY_PARTS, build_schema
+
+log = logging.getLogger("cartonet.api")
+
+READY_TIMEOUT = 1.5
+"""Seconds ``/readyz`` waits for the store; keeps the answer under the 2 s probes expect."""
+
+
+class GraphQLView(GraphQL):
+    """Strawberry's ASGI view with Carto.net's per-request context."""
+
+    def __init__(self, schema: object, state: AppState) -> None:
+        super().__init__(schema, graphql_ide="graphiql")  # type: ignore[arg-type]
+        self._state = state
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        ctx = Context(state=self._state, loaders=None, request=request)  # type: ignore[arg-type]
+        ctx.loaders = Loaders(self._state.store, read=ctx.read)
+        return ctx
+
+
+def _explorer_page() -> str:
+    return resources.files("cartonet.web").joinpath("index.html").read_text(encoding="utf-8")
+
+
+def create_app(
+    settings: Settings,
+    store: Store | None = None,
+    *,
+    query_parts: Sequence[type] = QUERY_PARTS,
+    limits: Limits | None = None,
+    read_timeout: float = 10.0,
+) -> Starlette:
+    """The Carto.net ASGI app.
+
+    Parameters
+    ----------
+    settings : read once by the caller (``Settings.from_env()`` plus CLI flags).
+    store : the store to serve; by default the one ``settings`` names (``make_store``).
+        The app opens it at start-up and closes it at shutdown.
+    query_parts, limits : GraphQL schema composition and query limits (see
+        :func:`cartonet.api.schema.build_schema`).
+    read_timeout : seconds a store read may take before the request fails with
+        ``STORE_UNAVAILABLE``.
+    """
+    state = AppState(
+        settings=settings, store=store or make_store(settings), read_timeout=read_timeout
+    )
+    graphql = GraphQLView(build_schema(query_parts, limits), state)
+    page = _explorer_page()
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "alive"})
+
+    async def readyz(request: Request) -> Response:
+        async def check() -> None:
+            await state.ensure_open(timeout=READY_TIMEOUT)
+            await state.store.ping()
+
+        try:
+            await asyncio.wait_for(check(), READY_TIMEOUT)
+        except TimeoutError:
+            reason = f"the store did not answer within {READY_TIMEOUT:g} s"
+        except StoreUnavailable as exc:
+            reason = str(exc)
+        except Exception:  # a probe must answer, whatever broke
+            log.exception("readiness check failed")
+            reason = "internal error while checking the store"
+        else:
+            return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+
+    async def explorer(request: Request) -> Response:
+        return HTMLResponse(page)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await state.start()
+        try:
+            yield
+        finally:
+            await state.stop()
+
+    app = Starlette(
+        routes=[
+            Route("/", explorer, methods=["GET"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.cartonet = state
+    return app

@@ -1,0 +1,421 @@
+"""GraphQL fields of the orientation engine: similar occupations, transition suggestions,
+skill gaps, career paths and the map.
+
+Resolvers read the orientation graph from the app's :class:`ProjectionCache` (rebuilt only
+when the store's version changes) and return the node types of :mod:`cartonet.api.types`,
+so a suggestion's ``occupation`` is a full ``Occupation`` (its skills, groups... resolve as
+anywhere else). Nodes come from the projection itself, so one answer is consistent with
+one graph version. Heavy first computations (the map, the transition graph) run in a
+worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from enum import Enum
+from typing import Annotated, Any
+
+import networkx as nx
+import strawberry
+
+from cartonet.errors import InvalidArgument
+from cartonet.model import MobilityKind
+from cartonet.orientation.cache import projection_cache
+from cartonet.orientation.gaps import SkillGap, skill_gap
+from cartonet.orientation.paths import CareerPath, career_paths
+from cartonet.orientation.profile import Constraints, Profile
+from cartonet.orientation.similarity import similar_occupations
+from cartonet.orientation.skillmap import skill_map
+from cartonet.orientation.transitions import TransitionWeights, suggest_transitions
+
+from .context import Context
+from .types import Interest, Lang, NodeInterface, Occupation, Skill, Training, wrap
+
+# --- inputs --------------------------------------------------------------------------------
+
+
+@strawberry.input(description="A skill the seeker holds, with a level in (0, 1] (default 1).")
+class HeldSkillInput:
+    id: strawberry.ID
+    level: float = 1.0
+
+
+@strawberry.input(description="An interest (id, RIASEC code or label) and its weight ≥ 0.")
+class InterestWeightInput:
+    id: str
+    weight: float = 1.0
+
+
+@strawberry.input(description="Hard limits on suggestions.")
+class ConstraintsInput:
+    max_training_hours: float | None = strawberry.field(
+        default=None, description="Leave out occupations whose training plan is longer."
+    )
+    avoid_groups: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Leave out occupations under these groups."
+    )
+
+
+@strawberry.input(
+    description="A job seeker's profile. Used for this request only, never stored."
+)
+class ProfileInput:
+    current_occupations: list[strawberry.ID] = strawberry.field(default_factory=list)
+    past_occupations: list[strawberry.ID] = strawberry.field(default_factory=list)
+    skills: list[HeldSkillInput] = strawberry.field(default_factory=list)
+    interests: list[InterestWeightInput] = strawberry.field(default_factory=list)
+    liked_skills: list[strawberry.ID] = strawberry.field(default_factory=list)
+    disliked_skills: list[strawberry.ID] = strawberry.field(default_factory=list)
+    liked_occupations: list[strawberry.ID] = strawberry.field(default_factory=list)
+    disliked_occupations: list[strawberry.ID] = strawberry.field(default_factory=list)
+    liked_groups: list[strawberry.ID] = strawberry.field(default_factory=list)
+    disliked_groups: list[strawberry.ID] = strawberry.field(default_factory=list)
+    constraints: ConstraintsInput | None = None
+
+    def to_profile(self) -> Profile:
+        skills: dict[str, float] = {}
+        for s in self.skills:
+            skills[str(s.id)] = float(s.level)
+        interests: dict[str, float] = {}
+        for i in self.interests:
+            interests[str(i.id)] = interests.get(str(i.id), 0.0) + float(i.weight)
+        cons = self.constraints or ConstraintsInput()
+        return Profile(
+            current_occupations=tuple(map(str, self.current_occupations)),
+            past_occupations=tuple(map(str, self.past_occupations)),
+            skills=skills,
+            interests=interests,
+            liked_skills=tuple(map(str, self.liked_skills)),
+            disliked_skills=tuple(map(str, self.disliked_skills)),
+            liked_occupations=tuple(map(str, self.liked_occupations)),
+            disliked_occupations=tuple(map(str, self.disliked_occupations)),
+            liked_groups=tuple(map(str, self.liked_groups)),
+            disliked_groups=tuple(map(str, self.disliked_groups)),
+            constraints=Constraints(
+                max_training_hours=cons.max_training_hours,
+                avoid_groups=tuple(map(str, cons.avoid_groups)),
+            ),
+        )
+
+
+_TW = TransitionWeights()
+
+
+@strawberry.input(description="Weights of the suggestion score (only their ratios matter).")
+class TransitionWeightsInput:
+    skill_fit: float = _TW.skill_fit
+    affinity_fit: float = _TW.affinity_fit
+    gap_cost: float = _TW.gap_cost
+    mobility: float = _TW.mobility
+    sibling_credit: float = strawberry.field(
+        default=_TW.sibling_credit, description="Credit for a skill held through a sibling."
+    )
+    direction: float = strawberry.field(
+        default=_TW.direction, description="Share of skill fit measuring the target's needs."
+    )
+
+    def to_weights(self) -> TransitionWeights:
+        return TransitionWeights(
+            skill_fit=self.skill_fit,
+            affinity_fit=self.affinity_fit,
+            gap_cost=self.gap_cost,
+            mobility=self.mobility,
+            sibling_credit=self.sibling_credit,
+            direction=self.direction,
+        )
+
+
+@strawberry.enum(description="What the map shows.")
+class MapKind(Enum):
+    SKILLS = "skills"
+    OCCUPATIONS = "occupations"
+
+
+# --- outputs -------------------------------------------------------------------------------
+
+
+@strawberry.type(description="The parts of an occupation similarity, each in [0, 1].")
+class SimilarityParts:
+    skill: float = strawberry.field(description="Weighted, asymmetric skill coverage.")
+    title: float = strawberry.field(description="Title and synonym text similarity.")
+    content: float = strawberry.field(description="Description and skill text similarity.")
+    group: float = strawberry.field(description="Shared occupation groups.")
+    interest: float = strawberry.field(description="Interest (RIASEC) cosine.")
+
+
+@strawberry.type(description="An occupation similar to the one asked, with why.")
+class SimilarOccupationResult:
+    occupation: Occupation
+    score: float = strawberry.field(description="In [0, 1]; see docs/algorithms.md.")
+    parts: SimilarityParts
+    shared_skills: list[Skill]
+    missing_skills: list[Skill] = strawberry.field(description="Essential first, rarest first.")
+
+
+@strawberry.type(description="A skill the seeker lacks for a target occupation.")
+class MissingSkill:
+    skill: Skill
+    essential: bool
+
+
+@strawberry.type(description="One training of a plan.")
+class TrainingStep:
+    training: Training
+    hours: float
+    covers: list[Skill] = strawberry.field(description="Missing skills it teaches.")
+    prerequisites: list[Skill] = strawberry.field(
+        description="Skills it expects on entry that the seeker lacks."
+    )
+    illustrative: bool
+
+
+@strawberry.type(description="Trainings closing a skill gap, prerequisites first.")
+class TrainingPlan:
+    steps: list[TrainingStep]
+    total_hours: float
+    uncovered_skills: list[Skill] = strawberry.field(
+        description="Skills no training of the catalogue teaches."
+    )
+
+
+@strawberry.type(description="What a profile lacks for a target occupation.")
+class SkillGapResult:
+    target: Occupation
+    shared_skills: list[Skill]
+    missing_skills: list[MissingSkill]
+    training_plan: TrainingPlan
+
+
+@strawberry.type(description="The parts of a suggestion score, each in [0, 1].")
+class TransitionParts:
+    skill_fit: float
+    affinity_fit: float
+    gap_cost: float = strawberry.field(description="Estimated training effort (higher: worse).")
+    mobility: float = strawberry.field(description="1 for a curated move.")
+
+
+@strawberry.type(description="An occupation within reach of the profile, with why.")
+class TransitionSuggestion:
+    occupation: Occupation
+    score: float = strawberry.field(description="Weighted mean of the active parts, in [0, 1].")
+    parts: TransitionParts
+    active_parts: list[str]
+    curated_mobility: MobilityKind | None
+    mobility_from: Occupation | None
+    shared_skills: list[Skill]
+    missing_skills: list[MissingSkill] = strawberry.field(description="Essential first.")
+    matched_interests: list[Interest]
+    training_plan: TrainingPlan
+    explanation: str
+
+
+@strawberry.type(description="One move of a career path.")
+class CareerStep:
+    source: Occupation = strawberry.field(name="from")
+    target: Occupation = strawberry.field(name="to")
+    cost: float
+    coverage: float = strawberry.field(description="Share of the target's needs already covered.")
+    curated: bool
+
+
+@strawberry.type(description="A route through intermediate occupations.")
+class CareerPathResult:
+    occupations: list[Occupation]
+    steps: list[CareerStep]
+    total_cost: float
+
+
+@strawberry.type(description="A cluster of the map.")
+class MapCommunity:
+    id: int
+    size: int
+    central: list[NodeInterface] = strawberry.field(description="Most central members first.")
+
+
+@strawberry.type(description="One item placed on the map.")
+class MapPoint:
+    node: NodeInterface
+    x: float
+    y: float
+    community: int
+    centrality: float
+
+
+@strawberry.type(description="Clusters, central items and 2-D coordinates.")
+class SkillMapResult:
+    kind: MapKind
+    modularity: float
+    communities: list[MapCommunity]
+    points: list[MapPoint]
+    most_central: list[NodeInterface]
+
+
+# --- conversion ----------------------------------------------------------------------------
+
+
+def _node(G: nx.MultiDiGraph, node_id: str) -> Any:
+    return wrap(G.nodes[node_id]["node"])
+
+
+def _nodes(G: nx.MultiDiGraph, ids: list[str]) -> list[Any]:
+    return [_node(G, i) for i in ids]
+
+
+def _plan(G: nx.MultiDiGraph, gap: SkillGap) -> TrainingPlan:
+    return TrainingPlan(
+        steps=[
+            TrainingStep(
+                training=_node(G, s.training),
+                hours=s.hours,
+                covers=_nodes(G, s.covers),
+                prerequisites=_nodes(G, s.prerequisites),
+                illustrative=s.illustrative,
+            )
+            for s in gap.plan
+        ],
+        total_hours=gap.total_hours,
+        uncovered_skills=_nodes(G, gap.uncovered),
+    )
+
+
+def _missing(G: nx.MultiDiGraph, gap: SkillGap) -> list[MissingSkill]:
+    essential = set(gap.missing_essential)
+    return [MissingSkill(skill=_node(G, s), essential=s in essential) for s in gap.missing_skills]
+
+
+def _path(G: nx.MultiDiGraph, path: CareerPath) -> CareerPathResult:
+    return CareerPathResult(
+        occupations=_nodes(G, path.occupations),
+        steps=[
+            CareerStep(
+                source=_node(G, s.source),
+                target=_node(G, s.target),
+                cost=s.cost,
+                coverage=s.coverage,
+                curated=s.curated,
+            )
+            for s in path.steps
+        ],
+        total_cost=path.total_cost,
+    )
+
+
+async def _graph(info: strawberry.Info) -> nx.MultiDiGraph:
+    ctx: Context = info.context
+    await ctx.state.ensure_open()
+    return await projection_cache(ctx.cache).get(ctx.store)
+
+
+# --- query ---------------------------------------------------------------------------------
+
+
+@strawberry.type
+class OrientationQuery:
+    """Orientation: similar occupations, suggestions from a profile, gaps, paths, the map."""
+
+    @strawberry.field(
+        description="Occupations easiest to move to from `id`, best first (asymmetric "
+        "similarity; see docs/algorithms.md)."
+    )
+    async def similar_occupations(
+        self, info: strawberry.Info, id: strawberry.ID, first: int = 10
+    ) -> list[SimilarOccupationResult]:
+        G = await _graph(info)
+        found = similar_occupations(G, str(id), first)
+        return [
+            SimilarOccupationResult(
+                occupation=_node(G, r.occupation),
+                score=r.score,
+                parts=SimilarityParts(**r.parts),
+                shared_skills=_nodes(G, r.shared_skills),
+                missing_skills=_nodes(G, r.missing_skills),
+            )
+            for r in found
+        ]
+
+    @strawberry.field(
+        description="Occupations within reach of `profile`, best first, each with its score "
+        "parts, shared and missing skills, matched interests, training plan and explanation."
+    )
+    async def suggest_transitions(
+        self,
+        info: strawberry.Info,
+        profile: ProfileInput,
+        first: int = 10,
+        weights: TransitionWeightsInput | None = None,
+        lang: Lang = Lang.FR,
+    ) -> list[TransitionSuggestion]:
+        G = await _graph(info)
+        tw = (weights or TransitionWeightsInput()).to_weights()
+        found = suggest_transitions(G, profile.to_profile(), first, tw, lang.value)
+        return [
+            TransitionSuggestion(
+                occupation=_node(G, s.occupation),
+                score=s.score,
+                parts=TransitionParts(**s.parts),
+                active_parts=list(s.active_parts),
+                curated_mobility=MobilityKind(s.curated_mobility) if s.curated_mobility else None,
+                mobility_from=_node(G, s.mobility_from) if s.mobility_from else None,
+                shared_skills=_nodes(G, s.shared_skills),
+                missing_skills=_missing(G, s.gap),
+                matched_interests=_nodes(G, s.matched_interests),
+                training_plan=_plan(G, s.gap),
+                explanation=s.explanation,
+            )
+            for s in found
+        ]
+
+    @strawberry.field(
+        description="What `profile` lacks for occupation `target`, and the smallest set of "
+        "trainings (by hours, greedy) covering the missing essential skills."
+    )
+    async def skill_gap(
+        self,
+        info: strawberry.Info,
+        profile: ProfileInput,
+        target: strawberry.ID,
+        include_optional: bool = False,
+    ) -> SkillGapResult:
+        G = await _graph(info)
+        gap = skill_gap(G, profile.to_profile(), str(target), include_optional)
+        return SkillGapResult(
+            target=_node(G, gap.target),
+            shared_skills=_nodes(G, gap.shared_skills),
+            missing_skills=_missing(G, gap),
+            training_plan=_plan(G, gap),
+        )
+
+    @strawberry.field(
+        description="The `k` cheapest routes from one occupation to another through "
+        "intermediate occupations, each step with its cost."
+    )
+    async def career_paths(
+        self,
+        info: strawberry.Info,
+        source: Annotated[strawberry.ID, strawberry.argument(name="from")],
+        target: Annotated[strawberry.ID, strawberry.argument(name="to")],
+        k: int = 3,
+    ) -> list[CareerPathResult]:
+        G = await _graph(info)
+        if not isinstance(k, int) or not 1 <= k <= 20:
+            raise InvalidArgument("k", f"must be between 1 and 20, got {k}")
+        paths = await asyncio.to_thread(career_paths, G, str(source), str(target), k)
+        return [_path(G, p) for p in paths]
+
+    @strawberry.field(
+        description="Clusters (Louvain), most central items (PageRank) and 2-D coordinates of "
+        "the skills or the occupations; computed once per graph version."
+    )
+    async def skill_map(self, info: strawberry.Info, kind: MapKind = MapKind.SKILLS) -> SkillMapResult:
+        G = await _graph(info)
+        m = await asyncio.to_thread(skill_map, G, kind.value)
+        return SkillMapResult(
+            kind=kind,
+            modularity=m.modularity,
+            communities=[MapCommunity(id=c.id, size=c.size, central=_nodes(G, c.central)) for c in m.communities],
+            points=[MapPoint(node=_node(G, p.id), x=p.x, y=p.y, community=p.community, centrality=p.centrality) for p in m.points],
+            most_central=_nodes(G, m.most_central),
+        )
+
+
+__all__ = ["OrientationQuery", "ProfileInput", "TransitionWeightsInput"]

@@ -1,0 +1,272 @@
+"""The GraphQL schema: the root Query, composed of parts.
+
+The root ``Query`` is merged (``strawberry.tools.merge_types``) from the classes in
+:data:`QUERY_PARTS`. A module that adds fields writes its own ``@strawberry.type`` class
+(e.g. ``OrientationQuery`` in ``cartonet/api/orientation.py``), reuses the node types and
+:func:`cartonet.api.types.wrap` from :mod:`cartonet.api.types`, reads the store and loaders
+from ``info.context`` (:class:`cartonet.api.context.Context`), and is added to
+:data:`QUERY_PARTS` (or passed to :func:`build_schema`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from cartonet.errors import InvalidArgument
+from cartonet.model import NodeType
+from cartonet.store.base import MAX_PAGE, NodeFilter, check_first, decode_cursor
+
+from .context import Context
+from .errors import ShapeErrors
+from .limits import Limits
+from .orientation import OrientationQuery
+from .types import (
+    DEFAULT_PAGE,
+    NODE_TYPES,
+    Connection,
+    Interest,
+    Lang,
+    NodeInterface,
+    Occupation,
+    OccupationGroup,
+    SearchResult,
+    Skill,
+    SkillGroup,
+    SkillKind,
+    Stats,
+    Training,
+    wrap,
+    wrap_as,
+)
+
+MAX_SEARCH_TEXT = 200
+"""Longest search text accepted: labels are short, and fuzzy matching cost grows with it."""
+
+
+def _ctx(info: strawberry.Info) -> Context:
+    return info.context
+
+
+async def _lookup(info: strawberry.Info, node_id: str, node_type: NodeType) -> object:
+    return wrap_as(await _ctx(info).loaders.nodes.load(str(node_id)), node_type)
+
+
+async def _list(
+    info: strawberry.Info, node_type: NodeType, flt: NodeFilter, first: int, after: str | None
+) -> Connection[object]:
+    check_first(first)
+    decode_cursor(after)  # a malformed cursor is the caller's error, whatever the store says
+    ctx = _ctx(info)
+    page = await ctx.read(ctx.store.list_nodes(node_type, flt, first, after))
+    for node in page.items:
+        ctx.loaders.nodes.prime(node.id, node)
+    return Connection.build(page.items, page.total_count, page.end_cursor, page.has_next_page)
+
+
+def _text(text: str | None) -> str | None:
+    text = (text or "").strip()
+    if len(text) > MAX_SEARCH_TEXT:
+        raise InvalidArgument("text", f"at most {MAX_SEARCH_TEXT} characters, got {len(text)}")
+    return text or None
+
+
+@strawberry.type
+class CoreQuery:
+    """Lookups, lists, search and stats over the graph."""
+
+    @strawberry.field(description="Any node by id; null when unknown.")
+    async def node(self, info: strawberry.Info, id: strawberry.ID) -> NodeInterface | None:
+        return wrap(await _ctx(info).loaders.nodes.load(str(id)))
+
+    @strawberry.field(description=f"Nodes by id, in the order asked (at most {MAX_PAGE}).")
+    async def nodes(
+        self, info: strawberry.Info, ids: list[strawberry.ID]
+    ) -> list[NodeInterface | None]:
+        if len(ids) > MAX_PAGE:
+            raise InvalidArgument("ids", f"at most {MAX_PAGE} ids, got {len(ids)}")
+        found = await _ctx(info).loaders.nodes.load_many([str(i) for i in ids])
+        return [wrap(n) for n in found]
+
+    @strawberry.field(description="An occupation by id; null when unknown.")
+    async def occupation(self, info: strawberry.Info, id: strawberry.ID) -> Occupation | None:
+        return await _lookup(info, id, NodeType.OCCUPATION)  # type: ignore[return-value]
+
+    @strawberry.field(description="A skill by id; null when unknown.")
+    async def skill(self, info: strawberry.Info, id: strawberry.ID) -> Skill | None:
+        return await _lookup(info, id, NodeType.SKILL)  # type: ignore[return-value]
+
+    @strawberry.field(description="A training by id; null when unknown.")
+    async def training(self, info: strawberry.Info, id: strawberry.ID) -> Training | None:
+        return await _lookup(info, id, NodeType.TRAINING)  # type: ignore[return-value]
+
+    @strawberry.field(description="An interest by id; null when unknown.")
+    async def interest(self, info: strawberry.Info, id: strawberry.ID) -> Interest | None:
+        return await _lookup(info, id, NodeType.INTEREST)  # type: ignore[return-value]
+
+    @strawberry.field(description="A skill group by id; null when unknown.")
+    async def skill_group(self, info: strawberry.Info, id: strawberry.ID) -> SkillGroup | None:
+        return await _lookup(info, id, NodeType.SKILL_GROUP)  # type: ignore[return-value]
+
+    @strawberry.field(description="An occupation group by id; null when unknown.")
+    async def occupation_group(
+        self, info: strawberry.Info, id: strawberry.ID
+    ) -> OccupationGroup | None:
+        return await _lookup(info, id, NodeType.OCCUPATION_GROUP)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Occupations in id order. `text` keeps labels containing it (any language, "
+        "case and accents ignored); `group` keeps occupations under that group id."
+    )
+    async def occupations(
+        self,
+        info: strawberry.Info,
+        text: str | None = None,
+        group: strawberry.ID | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Occupation]:
+        flt = NodeFilter(text=_text(text), group=str(group) if group else None)
+        return await _list(info, NodeType.OCCUPATION, flt, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Skills in id order, filtered by `text`, `kind` and `group`.")
+    async def skills(
+        self,
+        info: strawberry.Info,
+        text: str | None = None,
+        kind: SkillKind | None = None,
+        group: strawberry.ID | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Skill]:
+        flt = NodeFilter(
+            text=_text(text), group=str(group) if group else None, kind=kind.value if kind else None
+        )
+        return await _list(info, NodeType.SKILL, flt, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Trainings in id order, filtered by `text`.")
+    async def trainings(
+        self,
+        info: strawberry.Info,
+        text: str | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Training]:
+        flt = NodeFilter(text=_text(text))
+        return await _list(info, NodeType.TRAINING, flt, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Interests in id order.")
+    async def interests(
+        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Interest]:
+        return await _list(info, NodeType.INTEREST, NodeFilter(), first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Occupation groups in id order, filtered by `text`, `group`.")
+    async def occupation_groups(
+        self,
+        info: strawberry.Info,
+        text: str | None = None,
+        group: strawberry.ID | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[OccupationGroup]:
+        flt = NodeFilter(text=_text(text), group=str(group) if group else None)
+        return await _list(info, NodeType.OCCUPATION_GROUP, flt, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Skill groups in id order, filtered by `text`, `group`.")
+    async def skill_groups(
+        self,
+        info: strawberry.Info,
+        text: str | None = None,
+        group: strawberry.ID | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[SkillGroup]:
+        flt = NodeFilter(text=_text(text), group=str(group) if group else None)
+        return await _list(info, NodeType.SKILL_GROUP, flt, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Nodes whose preferred or alternative labels match `text`, best first: "
+        "case- and accent-insensitive, typo-tolerant. `kinds` restricts node types; `lang` "
+        "restricts the labels matched to one language."
+    )
+    async def search(
+        self,
+        info: strawberry.Info,
+        text: str,
+        kinds: list[NodeType] | None = None,
+        lang: Lang | None = None,
+        first: int = 10,
+    ) -> list[SearchResult]:
+        query = _text(text)
+        if query is None:
+            raise InvalidArgument("text", "must not be empty")
+        check_first(first)
+        ctx = _ctx(info)
+        hits = await ctx.read(
+            ctx.store.search(
+                query, list(kinds) if kinds else None, lang.value if lang else None, first
+            )
+        )
+        results = []
+        for hit in hits:
+            ctx.loaders.nodes.prime(hit.node.id, hit.node)
+            results.append(
+                SearchResult(
+                    node=wrap(hit.node),  # type: ignore[arg-type]
+                    score=round(float(hit.score), 2),
+                    matched_label=hit.matched_label,
+                    matched_lang=Lang(hit.matched_lang)
+                    if hit.matched_lang in ("fr", "en")
+                    else None,
+                )
+            )
+        return results
+
+    @strawberry.field(description="Counts of the graph and its version.")
+    async def stats(self, info: strawberry.Info) -> Stats:
+        ctx = _ctx(info)
+        s = await ctx.read(ctx.store.stats())
+        return Stats(
+            occupations=s.occupations,
+            skills=s.skills,
+            trainings=s.trainings,
+            interests=s.interests,
+            groups=s.groups,
+            relations=s.relations,
+            version=s.version,
+        )
+
+
+QUERY_PARTS: tuple[type, ...] = (CoreQuery, OrientationQuery)
+"""The classes merged into the root ``Query``. Add a module's query class here."""
+
+
+class CartonetSchema(strawberry.Schema):
+    """Errors are logged once, by :class:`cartonet.api.errors.ShapeErrors` (internal ones
+    with their traceback, user errors not at all); Strawberry's default logging of every
+    error with a traceback is turned off."""
+
+    def process_errors(self, errors: object, execution_context: object = None) -> None:
+        return None
+
+
+def build_schema(
+    query_parts: Sequence[type] = QUERY_PARTS,
+    limits: Limits | None = None,
+    mutation_parts: Sequence[type] = (),
+) -> strawberry.Schema:
+    """The schema: ``Query`` merged from ``query_parts``, optional ``Mutation`` merged
+    from ``mutation_parts``, with error shaping and the query limits of ``limits``."""
+    query = merge_types("Query", tuple(query_parts))
+    mutation = merge_types("Mutation", tuple(mutation_parts)) if mutation_parts else None
+    return CartonetSchema(
+        query=query,
+        mutation=mutation,
+        types=NODE_TYPES,
+        extensions=[ShapeErrors, *(limits or Limits()).extensions()],
+        config=StrawberryConfig(disable_field_suggestions=False),
+    )

@@ -1,0 +1,501 @@
+"""GraphQL object types of the skills graph, one per node type, plus connections and enums.
+
+Each object wraps a :class:`cartonet.model.Node` (``raw``, not exposed) and resolves its
+relations through the request's DataLoaders, so a list of nodes asking for the same
+relation costs one store call, not one per node. :func:`wrap` turns a model node into the
+GraphQL object of its type; other modules that return nodes (orientation) use it too.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Sequence
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from cartonet.model import MobilityKind, Node, NodeType, Relevance, RelType, Reuse, SkillKind
+from cartonet.store.base import Direction, check_first, decode_cursor, encode_cursor
+from cartonet.store.base import Edge as StoreEdge
+
+MAX_HIERARCHY_DEPTH = 12
+"""How far up ``groups`` climbs BROADER links; real hierarchies are 4-6 levels deep, the
+bound only protects against a cycle in loaded data."""
+
+DEFAULT_PAGE = 20
+
+# The model's enums are the GraphQL enums: same member names, no mapping layer.
+strawberry.enum(SkillKind, description="HARD: savoir-faire; KNOWLEDGE: savoir; SOFT: savoir-être.")
+strawberry.enum(Relevance, description="How much an occupation needs a skill.")
+strawberry.enum(MobilityKind, description="CLOSE: mobilité proche; EVOLUTION: évolution.")
+strawberry.enum(NodeType, description="The kinds of node in the graph.")
+strawberry.enum(Reuse, description="ESCO reuse level, from most to least transferable.")
+
+
+@strawberry.enum(description="Language of labels and descriptions; a missing one falls back.")
+class Lang(Enum):
+    FR = "fr"
+    EN = "en"
+
+
+T = TypeVar("T")
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _edges(
+    info: strawberry.Info, node_id: str, rel: RelType, direction: Direction, **props: Any
+) -> Any:
+    """Awaitable edges of ``node_id`` through the request's batching loader."""
+    loader = info.context.loaders.neighbours(rel, direction, props or None)
+    return loader.load(node_id)
+
+
+def _enum(cls: type[Enum], value: Any) -> Any:
+    try:
+        return cls(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None and value != "" else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _of_type(edges: Iterable[StoreEdge], *types: NodeType) -> list[StoreEdge]:
+    return [e for e in edges if e.node.type in types]
+
+
+def wrap(node: Node | None) -> NodeInterface | None:
+    """The GraphQL object for ``node`` (``None`` stays ``None``)."""
+    if node is None:
+        return None
+    return _CLASSES[node.type](raw=node)
+
+
+def wrap_as(node: Node | None, node_type: NodeType) -> Any:
+    """``wrap(node)`` if it is of ``node_type``, else ``None`` (a lookup by id that finds
+    a node of another type answers ``null``, like an unknown id)."""
+    if node is None or node.type != node_type:
+        return None
+    return wrap(node)
+
+
+async def ancestors(info: strawberry.Info, node_id: str, wanted: NodeType) -> list[Node]:
+    """Nodes of type ``wanted`` above ``node_id`` through BROADER, nearest first.
+
+    Climbs through nodes of any type (an ESCO occupation nested under another occupation
+    still reaches its ISCO groups). Each level is one batched loader call shared by every
+    node of the query climbing at the same time.
+    """
+    loader = info.context.loaders.neighbours(RelType.BROADER, Direction.OUT)
+    seen, found, frontier = {node_id}, [], [node_id]
+    for _ in range(MAX_HIERARCHY_DEPTH):
+        if not frontier:
+            break
+        nxt: list[str] = []
+        for edges in await loader.load_many(frontier):
+            for edge in edges:
+                if edge.node.id in seen:
+                    continue
+                seen.add(edge.node.id)
+                nxt.append(edge.node.id)
+                if edge.node.type == wanted:
+                    found.append(edge.node)
+        frontier = nxt
+    return found
+
+
+# --- connections -------------------------------------------------------------------------
+
+
+@strawberry.type(description="Where a page ends and whether another follows.")
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type(name="Edge", description="One item of a page and its cursor.")
+class ConnectionEdge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type(description="A page of a list (Relay connection), in ascending id order.")
+class Connection(Generic[T]):
+    edges: list[ConnectionEdge[T]]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def build(
+        cls,
+        items: Sequence[Node],
+        total_count: int,
+        end_cursor: str | None,
+        has_next_page: bool,
+        make: Callable[[Node], Any] = wrap,
+    ) -> Connection[Any]:
+        return cls(
+            edges=[ConnectionEdge(cursor=encode_cursor(n.id), node=make(n)) for n in items],
+            page_info=PageInfo(has_next_page=has_next_page, end_cursor=end_cursor),
+            total_count=total_count,
+        )
+
+
+def paginate(nodes: Iterable[Node], first: int, after: str | None) -> Connection[Any]:
+    """A page of ``nodes`` (any order in, ascending id order out), with the same keyset
+    cursors as the store's lists, so nested lists page like top-level ones."""
+    check_first(first)
+    after_id = decode_cursor(after)
+    ordered = sorted({n.id: n for n in nodes}.values(), key=lambda n: n.id)
+    start = 0
+    if after_id is not None:
+        start = bisect.bisect_right([n.id for n in ordered], after_id)
+    chunk = ordered[start : start + first]
+    return Connection.build(
+        chunk,
+        total_count=len(ordered),
+        end_cursor=encode_cursor(chunk[-1].id) if chunk else None,
+        has_next_page=start + len(chunk) < len(ordered),
+    )
+
+
+# --- node types --------------------------------------------------------------------------
+
+
+@strawberry.interface(name="Node", description="Any node of the graph.")
+class NodeInterface:
+    raw: strawberry.Private[Node]
+
+    @strawberry.field(description="Stable id that keeps its source (ESCO URI, rome:M1805...).")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.raw.id)
+
+    @strawberry.field(description="The node's type.")
+    def type(self) -> NodeType:
+        return self.raw.type
+
+    @strawberry.field(description="Preferred label in `lang`, else the other language.")
+    def label(self, lang: Lang = Lang.FR) -> str:
+        return self.raw.label(lang.value)
+
+    @strawberry.field(description="Alternative labels (synonyms, appellations) in `lang`.")
+    def alt_labels(self, lang: Lang = Lang.FR) -> list[str]:
+        return list(self.raw.alt(lang.value))
+
+    @strawberry.field(description="Description in `lang`, else the other language.")
+    def description(self, lang: Lang = Lang.FR) -> str | None:
+        return self.raw.description(lang.value)
+
+    @strawberry.field(description="Source release the node was loaded from.")
+    def source(self) -> str:
+        return self.raw.source
+
+    @strawberry.field(description="Code in its source (ROME code, ISCO code, RIASEC letter...).")
+    def code(self) -> str | None:
+        return _str(self.raw.props.get("code"))
+
+
+@strawberry.type(description="A skill an occupation needs, with how much.")
+class SkillRequirement:
+    skill: Skill
+    relevance: Relevance | None
+    weight: float | None
+
+
+@strawberry.type(description="A curated transition to another occupation.")
+class Mobility:
+    occupation: Occupation
+    kind: MobilityKind | None
+    source: str | None
+
+
+@strawberry.type(description="The same concept in another taxonomy (crosswalk).")
+class SameAs:
+    node: NodeInterface
+    score: float | None
+    method: str | None
+
+
+async def _same_as(info: strawberry.Info, node_id: str) -> list[SameAs]:
+    out = await _edges(info, node_id, RelType.SAME_AS, Direction.OUT)
+    into = await _edges(info, node_id, RelType.SAME_AS, Direction.IN)
+    seen: set[str] = set()
+    result = []
+    for edge in [*out, *into]:
+        if edge.node.id in seen:
+            continue
+        seen.add(edge.node.id)
+        props = edge.rel.props
+        result.append(
+            SameAs(
+                node=wrap(edge.node), score=_float(props.get("score")), method=props.get("method")
+            )
+        )
+    return result
+
+
+@strawberry.type(description="An occupation (ESCO occupation, ROME fiche métier...).")
+class Occupation(NodeInterface):
+    @strawberry.field(
+        description="Occupation groups above it (ISCO, ROME domaines), nearest first."
+    )
+    async def groups(self, info: strawberry.Info) -> list[OccupationGroup]:
+        nodes = await ancestors(info, self.raw.id, NodeType.OCCUPATION_GROUP)
+        return [OccupationGroup(raw=n) for n in nodes]
+
+    @strawberry.field(description="More general occupations this one specialises.")
+    async def broader(self, info: strawberry.Info) -> list[Occupation]:
+        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.OUT)
+        return [Occupation(raw=e.node) for e in _of_type(edges, NodeType.OCCUPATION)]
+
+    @strawberry.field(description="More specialised occupations under this one.")
+    async def narrower(self, info: strawberry.Info) -> list[Occupation]:
+        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.IN)
+        return [Occupation(raw=e.node) for e in _of_type(edges, NodeType.OCCUPATION)]
+
+    @strawberry.field(description="Interests (RIASEC) the occupation matches, strongest first.")
+    async def interests(self, info: strawberry.Info) -> list[Interest]:
+        edges = await _edges(info, self.raw.id, RelType.MATCHES_INTEREST, Direction.OUT)
+        ranked = sorted(edges, key=lambda e: _float(e.rel.props.get("rank")) or 0.0)
+        return [Interest(raw=e.node) for e in ranked]
+
+    @strawberry.field(description="Skills the occupation requires, essential ones first.")
+    async def skills(
+        self,
+        info: strawberry.Info,
+        relevance: Relevance | None = None,
+        kind: SkillKind | None = None,
+    ) -> list[SkillRequirement]:
+        props = {"relevance": relevance.value} if relevance else {}
+        edges = await _edges(info, self.raw.id, RelType.REQUIRES, Direction.OUT, **props)
+        result = []
+        for edge in _of_type(edges, NodeType.SKILL):
+            if kind and _enum(SkillKind, edge.node.props.get("kind")) != kind:
+                continue
+            rel_relevance = _enum(Relevance, edge.rel.props.get("relevance"))
+            result.append(
+                SkillRequirement(
+                    skill=Skill(raw=edge.node),
+                    relevance=rel_relevance,
+                    weight=_float(edge.rel.props.get("weight")),
+                )
+            )
+        result.sort(key=lambda r: r.relevance != Relevance.ESSENTIAL)  # stable: ids stay sorted
+        return result
+
+    @strawberry.field(description="Curated transitions to other occupations (ROME mobilités).")
+    async def mobilities(
+        self, info: strawberry.Info, kind: MobilityKind | None = None
+    ) -> list[Mobility]:
+        props = {"kind": kind.value} if kind else {}
+        edges = await _edges(info, self.raw.id, RelType.MOBILITY, Direction.OUT, **props)
+        return [
+            Mobility(
+                occupation=Occupation(raw=e.node),
+                kind=_enum(MobilityKind, e.rel.props.get("kind")),
+                source=e.rel.props.get("source"),
+            )
+            for e in _of_type(edges, NodeType.OCCUPATION)
+        ]
+
+    @strawberry.field(description="Trainings that prepare for this occupation.")
+    async def trainings(self, info: strawberry.Info) -> list[Training]:
+        edges = await _edges(info, self.raw.id, RelType.PREPARES_FOR, Direction.IN)
+        return [Training(raw=e.node) for e in _of_type(edges, NodeType.TRAINING)]
+
+    @strawberry.field(description="The same occupation in other taxonomies.")
+    async def same_as(self, info: strawberry.Info) -> list[SameAs]:
+        return await _same_as(info, self.raw.id)
+
+
+@strawberry.type(
+    description="A skill: savoir-faire (HARD), savoir (KNOWLEDGE) or savoir-être (SOFT)."
+)
+class Skill(NodeInterface):
+    @strawberry.field(description="HARD, KNOWLEDGE or SOFT.")
+    def kind(self) -> SkillKind | None:
+        return _enum(SkillKind, self.raw.props.get("kind"))
+
+    @strawberry.field(description="ESCO reuse level (transversal ... occupation-specific).")
+    def reuse(self) -> Reuse | None:
+        return _enum(Reuse, self.raw.props.get("reuse"))
+
+    @strawberry.field(description="Direct parents: skill groups, or a broader skill.")
+    async def broader(self, info: strawberry.Info) -> list[NodeInterface]:
+        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.OUT)
+        return [wrap(e.node) for e in edges]
+
+    @strawberry.field(description="Narrower skills nested under this one.")
+    async def narrower(self, info: strawberry.Info) -> list[Skill]:
+        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.IN)
+        return [Skill(raw=e.node) for e in _of_type(edges, NodeType.SKILL)]
+
+    @strawberry.field(description="Skill groups above it, nearest first.")
+    async def groups(self, info: strawberry.Info) -> list[SkillGroup]:
+        nodes = await ancestors(info, self.raw.id, NodeType.SKILL_GROUP)
+        return [SkillGroup(raw=n) for n in nodes]
+
+    @strawberry.field(description="Occupations that require this skill.")
+    async def occupations(
+        self,
+        info: strawberry.Info,
+        relevance: Relevance | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Occupation]:
+        check_first(first)
+        props = {"relevance": relevance.value} if relevance else {}
+        edges = await _edges(info, self.raw.id, RelType.REQUIRES, Direction.IN, **props)
+        return paginate([e.node for e in _of_type(edges, NodeType.OCCUPATION)], first, after)
+
+    @strawberry.field(description="Trainings that teach this skill.")
+    async def trainings(self, info: strawberry.Info) -> list[Training]:
+        edges = await _edges(info, self.raw.id, RelType.TEACHES, Direction.IN)
+        return [Training(raw=e.node) for e in _of_type(edges, NodeType.TRAINING)]
+
+    @strawberry.field(description="The same skill in other taxonomies.")
+    async def same_as(self, info: strawberry.Info) -> list[SameAs]:
+        return await _same_as(info, self.raw.id)
+
+
+@strawberry.type(description="A group of skills (ESCO skill pillar, ROME item tree).")
+class SkillGroup(NodeInterface):
+    @strawberry.field(description="Parent groups.")
+    async def broader(self, info: strawberry.Info) -> list[SkillGroup]:
+        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.OUT)
+        return [SkillGroup(raw=e.node) for e in _of_type(edges, NodeType.SKILL_GROUP)]
+
+    @strawberry.field(description="Sub-groups.")
+    async def narrower(self, info: strawberry.Info) -> list[SkillGroup]:
+        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.IN)
+        return [SkillGroup(raw=e.node) for e in _of_type(edges, NodeType.SKILL_GROUP)]
+
+    @strawberry.field(description="Skills directly in this group.")
+    async def skills(
+        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Skill]:
+        check_first(first)
+        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.IN)
+        return paginate([e.node for e in _of_type(edges, NodeType.SKILL)], first, after)
+
+
+@strawberry.type(description="A group of occupations (ISCO group, ROME domaine).")
+class OccupationGroup(NodeInterface):
+    @strawberry.field(description="Depth in its hierarchy when the source gives it.")
+    def level(self) -> int | None:
+        value = _float(self.raw.props.get("level"))
+        return int(value) if value is not None else None
+
+    @strawberry.field(description="Parent groups.")
+    async def broader(self, info: strawberry.Info) -> list[OccupationGroup]:
+        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.OUT)
+        return [OccupationGroup(raw=e.node) for e in _of_type(edges, NodeType.OCCUPATION_GROUP)]
+
+    @strawberry.field(description="Sub-groups.")
+    async def narrower(self, info: strawberry.Info) -> list[OccupationGroup]:
+        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.IN)
+        return [OccupationGroup(raw=e.node) for e in _of_type(edges, NodeType.OCCUPATION_GROUP)]
+
+    @strawberry.field(description="Occupations directly in this group.")
+    async def occupations(
+        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Occupation]:
+        check_first(first)
+        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.IN)
+        return paginate([e.node for e in _of_type(edges, NodeType.OCCUPATION)], first, after)
+
+
+@strawberry.type(description="An interest dimension (RIASEC type).")
+class Interest(NodeInterface):
+    @strawberry.field(description="Interest scheme (e.g. RIASEC).")
+    def scheme(self) -> str | None:
+        return _str(self.raw.props.get("scheme"))
+
+    @strawberry.field(description="Occupations matching this interest.")
+    async def occupations(
+        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Occupation]:
+        check_first(first)
+        edges = await _edges(info, self.raw.id, RelType.MATCHES_INTEREST, Direction.IN)
+        return paginate([e.node for e in _of_type(edges, NodeType.OCCUPATION)], first, after)
+
+
+@strawberry.type(description="A course or certification. `illustrative` ones are not real offers.")
+class Training(NodeInterface):
+    @strawberry.field(description="Length in hours.")
+    def duration_hours(self) -> float | None:
+        return _float(self.raw.props.get("durationHours"))
+
+    @strawberry.field(description="Level (e.g. a French qualification level).")
+    def level(self) -> str | None:
+        return _str(self.raw.props.get("level"))
+
+    @strawberry.field(description="Certification it leads to.")
+    def certification(self) -> str | None:
+        return _str(self.raw.props.get("certification"))
+
+    @strawberry.field(description="Who delivers it.")
+    def provider(self) -> str | None:
+        return _str(self.raw.props.get("provider"))
+
+    @strawberry.field(description="True for made-up examples that are not a real offer.")
+    def illustrative(self) -> bool:
+        return bool(self.raw.props.get("illustrative", False))
+
+    @strawberry.field(description="Skills it teaches.")
+    async def teaches(self, info: strawberry.Info) -> list[Skill]:
+        edges = await _edges(info, self.raw.id, RelType.TEACHES, Direction.OUT)
+        return [Skill(raw=e.node) for e in _of_type(edges, NodeType.SKILL)]
+
+    @strawberry.field(description="Skills it expects on entry.")
+    async def requires(self, info: strawberry.Info) -> list[Skill]:
+        edges = await _edges(info, self.raw.id, RelType.REQUIRES, Direction.OUT)
+        return [Skill(raw=e.node) for e in _of_type(edges, NodeType.SKILL)]
+
+    @strawberry.field(description="Occupations it prepares for.")
+    async def prepares_for(self, info: strawberry.Info) -> list[Occupation]:
+        edges = await _edges(info, self.raw.id, RelType.PREPARES_FOR, Direction.OUT)
+        return [Occupation(raw=e.node) for e in _of_type(edges, NodeType.OCCUPATION)]
+
+
+@strawberry.type(description="One search hit.")
+class SearchResult:
+    node: NodeInterface
+    score: float = strawberry.field(description="0..100, higher is better.")
+    matched_label: str = strawberry.field(description="The label (preferred or alt) that matched.")
+    matched_lang: Lang | None
+
+
+@strawberry.type(description="Counts of the graph and its version.")
+class Stats:
+    occupations: int
+    skills: int
+    trainings: int
+    interests: int
+    groups: int
+    relations: int
+    version: str = strawberry.field(description="Changes exactly when a load changes the graph.")
+
+
+_CLASSES: dict[NodeType, type[NodeInterface]] = {
+    NodeType.OCCUPATION: Occupation,
+    NodeType.SKILL: Skill,
+    NodeType.SKILL_GROUP: SkillGroup,
+    NodeType.OCCUPATION_GROUP: OccupationGroup,
+    NodeType.INTEREST: Interest,
+    NodeType.TRAINING: Training,
+}
+
+NODE_TYPES: tuple[type[NodeInterface], ...] = tuple(_CLASSES.values())
+"""Every concrete node type, for ``strawberry.Schema(types=...)``."""

@@ -1,0 +1,549 @@
+"""The ``cartonet`` command: serve the API, load taxonomies, look at the graph.
+
+Every command takes ``--store`` (an embedded store file, or a ``bolt://`` / ``neo4j://``
+URL); without it, ``CARTONET_STORE`` or the default store is used. Settings are read once,
+in :func:`main`, and handed to the commands through the click context.
+
+Errors meant for users (:class:`cartonet.errors.CartonetError`, unreadable files) are printed
+to stderr without a traceback; the exit code is 2 for an invalid argument, 1 otherwise.
+
+Adding commands from another module
+-----------------------------------
+Write the command (or a click group) in its own module, e.g. ``cartonet/cli_orientation.py``,
+using the helpers here (:data:`store_option`, :func:`settings_for`, :func:`opened_store`,
+:func:`run`), and list it in :data:`EXTRA_COMMANDS` as ``"name": "module:attribute"``. It
+is imported only when used (or when ``--help`` lists it), so a slow import never slows the
+other commands, and it gets the same error handling as the built-in ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from cartonet.errors import CartonetError, InvalidArgument
+from cartonet.model import Dataset, LoadReport, NodeType, Stats
+from cartonet.settings import Settings
+from cartonet.store.base import ProgressCallback, Store
+
+T = TypeVar("T")
+
+EXTRA_COMMANDS: dict[str, str] = {
+    "similar": "cartonet.cli_orientation:similar",
+    "suggest": "cartonet.cli_orientation:suggest",
+    "evaluate": "cartonet.cli_orientation:evaluate_cmd",
+}
+"""Commands defined in other modules, as ``name -> "module:attribute"``; see module doc."""
+
+SHOWN_WARNINGS = 10
+
+
+# --- plumbing other command modules reuse ------------------------------------------------
+
+
+class CliError(click.ClickException):
+    """A clean one-line error on stderr, with an exit code."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class CartonetGroup(click.Group):
+    """The root group: lazily imported extra commands, and user errors shown cleanly."""
+
+    def __init__(self, *args: Any, lazy: Mapping[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module_name, _, attribute = self.lazy[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InvalidArgument as exc:
+            raise CliError(str(exc), exit_code=2) from exc
+        except CartonetError as exc:
+            raise CliError(str(exc)) from exc
+        except OSError as exc:  # unreadable file, full disk...: say what, not where in code
+            message = f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc)
+            raise CliError(message) from exc
+        except KeyboardInterrupt as exc:
+            raise CliError("interrupted", exit_code=130) from exc
+
+
+def run(awaitable: Awaitable[T]) -> T:
+    """Run a coroutine from a command."""
+
+    async def wrapper() -> T:
+        return await awaitable
+
+    return asyncio.run(wrapper())
+
+
+store_option = click.option(
+    "--store",
+    metavar="PATH|URL",
+    default=None,
+    help="Embedded store file, or bolt:// / neo4j:// URL "
+    "(default: $CARTONET_STORE, else the default store).",
+)
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+
+
+def settings_for(ctx: click.Context, **overrides: Any) -> Settings:
+    """The settings read once by :func:`main`, with this command's flags applied."""
+    base = ctx.find_root().obj
+    if not isinstance(base, Settings):
+        base = Settings.from_env()
+    return base.with_overrides(**overrides)
+
+
+def describe_store(settings: Settings) -> str:
+    if settings.is_neo4j:
+        return str(settings.store)
+    if settings.uses_default_store:
+        return f"{settings.embedded_path} (default store)"
+    return str(settings.embedded_path)
+
+
+@asynccontextmanager
+async def opened_store(settings: Settings, seed: bool = True) -> AsyncIterator[Store]:
+    """The store ``settings`` names, opened (and closed after). With ``seed``, a default
+    store found empty first receives the bundled fixtures, as ``cartonet serve`` does."""
+    from cartonet.api.context import seed_default_store
+    from cartonet.store import make_store
+
+    store = make_store(settings)
+    await store.open()
+    try:
+        if seed:
+            await seed_default_store(settings, store)
+        yield store
+    finally:
+        await store.close()
+
+
+class Progress:
+    """tqdm bars for ``progress(phase, done, total)`` callbacks: one bar per phase, shown
+    on a terminal only (a log file or pipe gets no bar noise)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bar: Any = None
+        self._phase: str | None = None
+
+    @classmethod
+    def for_terminal(cls, quiet: bool) -> Progress:
+        return cls(enabled=not quiet and sys.stderr.isatty())
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        if phase != self._phase:
+            self.close()
+            self._phase = phase
+            self._bar = tqdm(total=total or None, desc=phase, unit="row", leave=False)
+        bar = self._bar
+        if total and bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+            self._phase = None
+
+
+# --- output ------------------------------------------------------------------------------
+
+
+def _table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> list[str]:
+    cells = [[str(c) for c in header]] + [
+        [f"{c:,}" if isinstance(c, int) else str(c) for c in row] for row in rows
+    ]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    out = []
+    for n, row in enumerate(cells):
+        out.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
+        )
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return out
+
+
+def load_summary(dataset: Dataset, report: LoadReport, store: str) -> str:
+    """The table printed after a load: what was read, what changed, the graph now."""
+    lines = [f"Loaded {dataset.source} into {store}", ""]
+    if dataset.read_counts:
+        lines += _table(sorted(dataset.read_counts.items()), ("file", "rows read"))
+        lines.append("")
+    node_types = Counter(n.type.value for n in dataset.nodes)
+    rel_types = Counter(r.type.value for r in dataset.relationships)
+    lines += _table(
+        [*sorted(node_types.items()), *sorted(rel_types.items())], ("type", "in dataset")
+    )
+    lines.append("")
+    lines += _table(
+        [
+            ("nodes", report.nodes_in_dataset, report.nodes_written, report.nodes_removed),
+            (
+                "relationships",
+                report.relationships_in_dataset,
+                report.relationships_written,
+                report.relationships_removed,
+            ),
+        ],
+        ("", "in dataset", "written", "removed"),
+    )
+    lines += ["", "graph now: " + format_stats(report.stats), f"version: {report.version}"]
+    if dataset.warnings:
+        shown = dataset.warnings[:SHOWN_WARNINGS]
+        lines.append(f"warnings: {len(dataset.warnings):,} (first {len(shown)})")
+        lines += [f"  {w}" for w in shown]
+    else:
+        lines.append("warnings: 0")
+    return "\n".join(lines)
+
+
+def format_stats(stats: Stats) -> str:
+    return (
+        f"{stats.occupations:,} occupations, {stats.skills:,} skills, "
+        f"{stats.trainings:,} trainings, {stats.interests:,} interests, "
+        f"{stats.groups:,} groups, {stats.relations:,} relations"
+    )
+
+
+# --- commands ----------------------------------------------------------------------------
+
+
+@click.group(cls=CartonetGroup, lazy=EXTRA_COMMANDS)
+@click.version_option(package_name="cartonet")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Carto.net: a skills-cartography graph (occupations, skills, interests, trainings)
+    served by a GraphQL API.
+
+    The store is an embedded file by default, or a Neo4j server (--store bolt://...).
+    """
+    if not isinstance(ctx.obj, Settings):
+        ctx.obj = Settings.from_env()
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 8000).")
+@click.option(
+    "--log-level",
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+    default="info",
+    show_default=True,
+)
+@store_option
+@click.pass_context
+def serve(
+    ctx: click.Context, host: str | None, port: int | None, log_level: str, store: str | None
+) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql, explorer at /)."""
+    import uvicorn
+
+    from cartonet.api.app import create_app
+
+    settings = settings_for(ctx, host=host, port=port, store=store)
+    app = create_app(settings)
+    click.echo(
+        f"Carto.net on http://{settings.host}:{settings.port}/graphql "
+        f"(store: {describe_store(settings)})",
+        err=True,
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level)
+
+
+@main.group()
+def load() -> None:
+    """Load a taxonomy or dataset into the store (all or nothing, idempotent)."""
+
+
+replace_option = click.option(
+    "--replace",
+    is_flag=True,
+    help="Also remove what the store holds from this source that the files no longer have.",
+)
+skip_option = click.option(
+    "--skip-bad-rows",
+    is_flag=True,
+    help="Leave bad rows out (listed as warnings) instead of refusing the whole load.",
+)
+
+
+async def _write(
+    settings: Settings, datasets: Iterable[Dataset], replace: bool, progress: ProgressCallback
+) -> list[tuple[Dataset, LoadReport]]:
+    done = []
+    async with opened_store(settings, seed=False) as store:
+        for dataset in datasets:
+            done.append((dataset, await store.load(dataset, replace=replace, progress=progress)))
+    return done
+
+
+def _load_and_report(
+    ctx: click.Context,
+    store: str | None,
+    quiet: bool,
+    replace: bool,
+    read: Callable[[ProgressCallback], Dataset | list[Dataset]],
+) -> None:
+    settings = settings_for(ctx, store=store)
+    progress = Progress.for_terminal(quiet)
+    try:
+        read_result = read(progress)
+        progress.close()
+        datasets = read_result if isinstance(read_result, list) else [read_result]
+        results = run(_write(settings, datasets, replace, progress))
+    finally:
+        progress.close()
+    for n, (dataset, report) in enumerate(results):
+        if n:
+            click.echo("")
+        click.echo(load_summary(dataset, report, describe_store(settings)))
+
+
+@load.command("esco")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--fr-labels",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="ESCO v1.0 French label files, used where the release has none "
+    "(default: DIRECTORY/../v1.0_fr_labels when present).",
+)
+@store_option
+@replace_option
+@skip_option
+@quiet_option
+@click.pass_context
+def load_esco_cmd(
+    ctx: click.Context,
+    directory: Path,
+    fr_labels: Path | None,
+    store: str | None,
+    replace: bool,
+    skip_bad_rows: bool,
+    quiet: bool,
+) -> None:
+    """Load an ESCO v1.1.1 CSV release from DIRECTORY (its en/, fr/ and relations/ folders)."""
+    from cartonet.ingest.esco import load_esco
+
+    _load_and_report(
+        ctx,
+        store,
+        quiet,
+        replace,
+        lambda progress: load_esco(
+            directory, fr_fallback_dir=fr_labels, skip_bad_rows=skip_bad_rows, progress=progress
+        ),
+    )
+
+
+@load.command("rome")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--labels-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="labonneboite 2021 label files (optional; default: DIRECTORY/../labonneboite_2021 "
+    "when present).",
+)
+@store_option
+@replace_option
+@skip_option
+@quiet_option
+@click.pass_context
+def load_rome_cmd(
+    ctx: click.Context,
+    directory: Path,
+    labels_dir: Path | None,
+    store: str | None,
+    replace: bool,
+    skip_bad_rows: bool,
+    quiet: bool,
+) -> None:
+    """Load a ROME v3 CSV export from DIRECTORY (the unix_*_v333_utf8.csv files)."""
+    from cartonet.ingest.rome import load_rome
+
+    _load_and_report(
+        ctx,
+        store,
+        quiet,
+        replace,
+        lambda progress: load_rome(
+            directory, labels_dir=labels_dir, skip_bad_rows=skip_bad_rows, progress=progress
+        ),
+    )
+
+
+@load.command("json")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@store_option
+@replace_option
+@skip_option
+@quiet_option
+@click.pass_context
+def load_json_cmd(
+    ctx: click.Context,
+    file: Path,
+    store: str | None,
+    replace: bool,
+    skip_bad_rows: bool,
+    quiet: bool,
+) -> None:
+    """Load nodes and relationships from a JSON FILE (format: docs/data-loading.md)."""
+    from cartonet.ingest.jsonfmt import read_json
+
+    _load_and_report(
+        ctx,
+        store,
+        quiet,
+        replace,
+        lambda progress: read_json(file, skip_bad_rows=skip_bad_rows, progress=progress),
+    )
+
+
+@load.command("fixtures")
+@store_option
+@replace_option
+@quiet_option
+@click.pass_context
+def load_fixtures_cmd(ctx: click.Context, store: str | None, replace: bool, quiet: bool) -> None:
+    """Load the bundled fixtures (a real ESCO + ROME subset, illustrative trainings)."""
+    from cartonet.ingest.fixtures import load_fixtures
+
+    _load_and_report(ctx, store, quiet, replace, lambda progress: load_fixtures(progress=progress))
+
+
+@main.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def stats(ctx: click.Context, store: str | None, as_json: bool) -> None:
+    """Counts of the graph and its version."""
+    settings = settings_for(ctx, store=store)
+
+    async def read() -> Stats:
+        async with opened_store(settings) as s:
+            return await s.stats()
+
+    result = run(read())
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "occupations": result.occupations,
+                    "skills": result.skills,
+                    "trainings": result.trainings,
+                    "interests": result.interests,
+                    "groups": result.groups,
+                    "relations": result.relations,
+                    "version": result.version,
+                },
+                indent=2,
+            )
+        )
+        return
+    click.echo(f"store: {describe_store(settings)}")
+    click.echo(format_stats(result))
+    click.echo(f"version: {result.version}")
+
+
+_KINDS = [t.name for t in NodeType]
+
+
+@main.command()
+@click.argument("text")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(_KINDS, case_sensitive=False),
+    help="Node type to search (repeatable; default all).",
+)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Match one language.")
+@click.option("--first", type=int, default=10, show_default=True, help="Number of hits.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@store_option
+@click.pass_context
+def search(
+    ctx: click.Context,
+    text: str,
+    kinds: tuple[str, ...],
+    lang: str | None,
+    first: int,
+    as_json: bool,
+    store: str | None,
+) -> None:
+    """Search labels (accent- and case-insensitive, typo-tolerant)."""
+    from cartonet.store.base import check_first
+
+    if not text.strip():
+        raise InvalidArgument("text", "must not be empty")
+    check_first(first)
+    settings = settings_for(ctx, store=store)
+    types = [NodeType[k.upper()] for k in kinds] or None
+
+    async def find() -> list[Any]:
+        async with opened_store(settings) as s:
+            return await s.search(text.strip(), types, lang, first)
+
+    hits = run(find())
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": h.node.id,
+                        "type": h.node.type.name,
+                        "label": h.node.label(lang or "fr"),
+                        "score": round(h.score, 2),
+                        "matchedLabel": h.matched_label,
+                        "matchedLang": h.matched_lang,
+                    }
+                    for h in hits
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if not hits:
+        click.echo("no match", err=True)
+        return
+    rows = [
+        (f"{h.score:.0f}", h.node.type.name, h.node.label(lang or "fr"), h.matched_label, h.node.id)
+        for h in hits
+    ]
+    for line in _table(rows, ("score", "type", "label", "matched", "id")):
+        click.echo(line)

@@ -1,0 +1,315 @@
+"""``cartonet similar | suggest | evaluate``: the orientation engine from the command line.
+
+Each command reads the store ``--store`` names (embedded file or Neo4j URL, like every
+command), builds the orientation graph from its export, and prints a table, or JSON with
+``--json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+import networkx as nx
+
+from cartonet.cli import opened_store, run, settings_for, store_option
+from cartonet.errors import DataError, InvalidArgument
+from cartonet.orientation.evaluate import EvaluationReport, evaluate, read_pairs
+from cartonet.orientation.explain import label
+from cartonet.orientation.profile import Constraints, Profile
+from cartonet.orientation.projection import project
+from cartonet.orientation.similarity import similar_occupations
+from cartonet.orientation.transitions import suggest_transitions
+
+lang_option = click.option(
+    "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+    help="Language of labels and explanations.",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+k_option = click.option("--k", "k", type=int, default=10, show_default=True, help="How many results.")
+
+
+def _graph(ctx: click.Context, store: str | None, include_mobility: bool = True) -> nx.MultiDiGraph:
+    settings = settings_for(ctx, store=store)
+
+    async def build() -> nx.MultiDiGraph:
+        async with opened_store(settings) as s:
+            return await project(s, include_mobility=include_mobility)
+
+    return run(build())
+
+
+def table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> list[str]:
+    """Aligned text columns: the first left-aligned, numbers right-aligned."""
+    cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    numeric = [all(_is_number(r[i]) for r in cells[1:]) for i in range(len(header))]
+    out = []
+    for n, row in enumerate(cells):
+        out.append(
+            "  ".join(c.rjust(w) if numeric[i] else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+        )
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return out
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# --- similar -------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("occupation")
+@k_option
+@lang_option
+@json_option
+@store_option
+@click.pass_context
+def similar(ctx: click.Context, occupation: str, k: int, lang: str, as_json: bool, store: str | None) -> None:
+    """Occupations easiest to move to from OCCUPATION (an id, e.g. rome:G1602).
+
+    The score (0..1) mixes skill coverage (essential and rare skills weigh more), title and
+    description text, shared occupation groups and interests; see docs/algorithms.md.
+    """
+    G = _graph(ctx, store)
+    found = similar_occupations(G, occupation, k)
+    if as_json:
+        _echo_json(
+            [
+                {
+                    "id": r.occupation,
+                    "label": label(G, r.occupation, lang),
+                    "score": round(r.score, 4),
+                    "parts": {p: round(v, 4) for p, v in r.parts.items()},
+                    "sharedSkills": r.shared_skills,
+                    "missingSkills": r.missing_skills,
+                }
+                for r in found
+            ]
+        )
+        return
+    click.echo(f"from {label(G, occupation, lang)} ({occupation})")
+    rows = [
+        (
+            i,
+            f"{r.score:.3f}",
+            *(f"{r.parts[p]:.2f}" for p in ("skill", "title", "content", "group", "interest")),
+            label(G, r.occupation, lang),
+            r.occupation,
+        )
+        for i, r in enumerate(found, start=1)
+    ]
+    for line in table(rows, ("#", "score", "skill", "title", "content", "group", "interest", "occupation", "id")):
+        click.echo(line)
+
+
+# --- suggest -------------------------------------------------------------------------------
+
+
+def _weighted(values: Sequence[str], option: str) -> dict[str, float]:
+    """``ID`` or ``ID=NUMBER`` values; the split is on the last '=' so ids may contain '='."""
+    out: dict[str, float] = {}
+    for value in values:
+        key, sep, number = value.rpartition("=")
+        if sep and key:
+            try:
+                out[key] = float(number)
+                continue
+            except ValueError:
+                pass
+        out[value] = 1.0
+    if any(k == "" for k in out):
+        raise InvalidArgument(option, "an empty id")
+    return out
+
+
+def _profile_file(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(str(path), exc.lineno, f"not valid JSON: {exc.msg}") from exc
+    if not isinstance(data, dict):
+        raise DataError(str(path), 1, "a profile must be a JSON object")
+    return data
+
+
+@click.command()
+@click.option("--occupation", "current", multiple=True, metavar="ID", help="Current occupation (repeatable).")
+@click.option("--past", multiple=True, metavar="ID", help="Past occupation (repeatable).")
+@click.option("--skill", "skills", multiple=True, metavar="ID[=LEVEL]", help="Held skill, level in (0, 1] (repeatable).")
+@click.option("--interest", "interests", multiple=True, metavar="ID|CODE[=WEIGHT]", help="Interest, e.g. S=1 or riasec:A=0.5 (repeatable).")
+@click.option("--like-skill", multiple=True, metavar="ID")
+@click.option("--dislike-skill", multiple=True, metavar="ID")
+@click.option("--like-occupation", multiple=True, metavar="ID")
+@click.option("--dislike-occupation", multiple=True, metavar="ID")
+@click.option("--like-group", multiple=True, metavar="ID")
+@click.option("--dislike-group", multiple=True, metavar="ID")
+@click.option("--avoid-group", multiple=True, metavar="ID", help="Leave out occupations under this group.")
+@click.option("--max-hours", type=float, default=None, help="Leave out occupations needing longer training.")
+@click.option("--profile", "profile_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Profile as JSON (same fields as the GraphQL ProfileInput); flags add to it.")
+@k_option
+@lang_option
+@json_option
+@store_option
+@click.pass_context
+def suggest(
+    ctx: click.Context,
+    current: tuple[str, ...],
+    past: tuple[str, ...],
+    skills: tuple[str, ...],
+    interests: tuple[str, ...],
+    like_skill: tuple[str, ...],
+    dislike_skill: tuple[str, ...],
+    like_occupation: tuple[str, ...],
+    dislike_occupation: tuple[str, ...],
+    like_group: tuple[str, ...],
+    dislike_group: tuple[str, ...],
+    avoid_group: tuple[str, ...],
+    max_hours: float | None,
+    profile_file: Path | None,
+    k: int,
+    lang: str,
+    as_json: bool,
+    store: str | None,
+) -> None:
+    """Occupations within reach of a profile, with what is missing and which trainings help.
+
+    A profile may hold only interests (e.g. --interest S --interest A=0.5): suggestions
+    then follow interests and training effort.
+    """
+    base = Profile.from_dict(_profile_file(profile_file)) if profile_file else Profile()
+    cons = base.constraints
+    profile = Profile(
+        current_occupations=base.current_occupations + current,
+        past_occupations=base.past_occupations + past,
+        skills={**base.skills, **_weighted(skills, "--skill")},
+        interests={**base.interests, **_weighted(interests, "--interest")},
+        liked_skills=base.liked_skills + like_skill,
+        disliked_skills=base.disliked_skills + dislike_skill,
+        liked_occupations=base.liked_occupations + like_occupation,
+        disliked_occupations=base.disliked_occupations + dislike_occupation,
+        liked_groups=base.liked_groups + like_group,
+        disliked_groups=base.disliked_groups + dislike_group,
+        constraints=Constraints(
+            max_training_hours=max_hours if max_hours is not None else cons.max_training_hours,
+            avoid_groups=cons.avoid_groups + avoid_group,
+        ),
+    )
+    G = _graph(ctx, store)
+    found = suggest_transitions(G, profile, k, lang=lang)
+    if as_json:
+        _echo_json(
+            [
+                {
+                    "id": s.occupation,
+                    "label": label(G, s.occupation, lang),
+                    "score": round(s.score, 4),
+                    "parts": {p: round(v, 4) for p, v in s.parts.items()},
+                    "activeParts": list(s.active_parts),
+                    "curatedMobility": s.curated_mobility,
+                    "sharedSkills": s.shared_skills,
+                    "missingSkills": s.missing_skills,
+                    "missingEssential": s.missing_essential,
+                    "matchedInterests": s.matched_interests,
+                    "trainingPlan": {
+                        "steps": [
+                            {"training": p.training, "hours": p.hours, "covers": p.covers,
+                             "prerequisites": p.prerequisites, "illustrative": p.illustrative}
+                            for p in s.gap.plan
+                        ],
+                        "totalHours": s.gap.total_hours,
+                        "uncovered": s.gap.uncovered,
+                    },
+                    "explanation": s.explanation,
+                }
+                for s in found
+            ]
+        )
+        return
+    if not found:
+        click.echo("no suggestion (every occupation was left out by the constraints)", err=True)
+        return
+    rows = [
+        (
+            i,
+            f"{s.score:.3f}",
+            f"{s.parts['skill_fit']:.2f}",
+            f"{s.parts['affinity_fit']:.2f}",
+            f"{s.parts['gap_cost']:.2f}",
+            s.curated_mobility or "-",
+            f"{s.gap.total_hours:g}",
+            label(G, s.occupation, lang),
+            s.occupation,
+        )
+        for i, s in enumerate(found, start=1)
+    ]
+    for line in table(rows, ("#", "score", "skill", "affinity", "gap", "mobility", "hours", "occupation", "id")):
+        click.echo(line)
+    click.echo("")
+    for i, s in enumerate(found, start=1):
+        click.echo(f"{i}. {s.explanation}")
+
+
+# --- evaluate ------------------------------------------------------------------------------
+
+
+def _report_lines(report: EvaluationReport) -> list[str]:
+    k = report.k
+    rows = [("similarity (ours)", f"{report.recall_at_k:.4f}", f"{report.mrr:.4f}", report.n)]
+    rows += [(name, f"{m.recall_at_k:.4f}", f"{m.mrr:.4f}", m.n) for name, m in report.baselines.items()]
+    lines = table(rows, ("method", f"recall@{k}", "MRR", "sources"))
+    lines.append("")
+    half_rows = [
+        (f"half {h}: {'ours' if name == 'method' else name}", f"{m.recall_at_k:.4f}", f"{m.mrr:.4f}", m.n)
+        for h, d in report.halves.items()
+        for name, m in d.items()
+    ]
+    lines += table(half_rows, ("held-out check", f"recall@{k}", "MRR", "sources"))
+    lines += [
+        "",
+        f"pairs: {report.pairs_read} read, {report.pairs_used} used, {report.pairs_skipped} skipped "
+        "(unknown id, self or duplicate)",
+        f"MOBILITY edges removed before scoring: {report.mobility_edges_removed}",
+    ]
+    return lines
+
+
+@click.command(name="evaluate")
+@click.option("--truth", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="CSV with columns source,target (occupation ids as stored).")
+@click.option("--k", "k", type=int, default=10, show_default=True, help="Cut-off of recall@k.")
+@json_option
+@store_option
+@click.pass_context
+def evaluate_cmd(ctx: click.Context, truth: Path, k: int, as_json: bool, store: str | None) -> None:
+    """Rank all occupations from each source of TRUTH with the similarity and report
+    recall@k (mean over sources), MRR and the number of sources, next to plain Jaccard,
+    IDF-cosine and random baselines computed in the same run, overall and on two held-out
+    halves. MOBILITY edges are removed from the graph before scoring (no leakage).
+    """
+    pairs = read_pairs(truth)
+    # the full projection: evaluate() removes the MOBILITY edges itself and reports how many
+    G = _graph(ctx, store)
+    report = evaluate(G, pairs, k)
+    if report.n == 0:
+        raise InvalidArgument("--truth", "no pair names two occupations of this store")
+    if as_json:
+        _echo_json(report.to_json())
+        return
+    for line in _report_lines(report):
+        click.echo(line)

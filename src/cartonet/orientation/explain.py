@@ -1,0 +1,107 @@
+"""Short explanations of a suggestion, in French or English.
+
+Every number in an explanation is computed from the lists the suggestion carries (shared
+and missing skills, matched interests, plan), so the text can never disagree with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+from cartonet.errors import InvalidArgument
+
+LANGS = ("fr", "en")
+MAX_NAMED = 3  # skills or trainings named in a sentence; the rest are counted
+
+
+@dataclass(frozen=True, slots=True)
+class ExplanationFacts:
+    target: str
+    shared: Sequence[str]
+    missing: Sequence[str]
+    missing_essential: Sequence[str]
+    matched_interests: Sequence[str]
+    mobility_kind: str | None
+    mobility_from: str | None
+    plan: Sequence[tuple[str, float]]  # (training id, hours)
+    uncovered: Sequence[str]
+    training_illustrative: bool
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise InvalidArgument("lang", f"must be one of {', '.join(LANGS)}, got {lang!r}")
+    return lang
+
+
+def label(G: nx.MultiDiGraph, node_id: str, lang: str) -> str:
+    node = G.nodes[node_id].get("node") if node_id in G else None
+    return node.label(lang) if node is not None else node_id
+
+
+def _names(G: nx.MultiDiGraph, ids: Sequence[str], lang: str, more: str) -> str:
+    named = [label(G, i, lang) for i in ids[:MAX_NAMED]]
+    rest = len(ids) - len(named)
+    text = ", ".join(named)
+    return f"{text} {more.format(n=rest)}" if rest > 0 else text
+
+
+def explain(G: nx.MultiDiGraph, facts: ExplanationFacts, lang: str = "fr") -> str:
+    """One to five sentences saying why ``facts.target`` is suggested and what it takes.
+
+    >>> from cartonet.orientation.demo import demo_graph
+    >>> f = ExplanationFacts("demo:nurse", ["demo:give-care"], ["demo:anatomy"],
+    ...                      ["demo:anatomy"], [], None, None, [], ["demo:anatomy"], False)
+    >>> explain(demo_graph(), f, "en")
+    'nurse: you already have 1 of the 2 skills it requires (0 of 1 essential missing... '
+    """
+    check_lang(lang)
+    n_shared, n_missing = len(facts.shared), len(facts.missing)
+    n_total = n_shared + n_missing
+    n_ess = len(facts.missing_essential)
+    title = label(G, facts.target, lang)
+    out: list[str] = []
+    if lang == "fr":
+        out.append(
+            f"{title} : vous avez déjà {n_shared} des {n_total} compétences demandées"
+            + (f", il en manque {n_missing} dont {n_ess} essentielle(s)." if n_missing else ", rien ne manque.")
+        )
+        if facts.missing:
+            out.append("À acquérir d'abord : " + _names(G, facts.missing, lang, "et {n} autre(s)") + ".")
+        if facts.matched_interests:
+            out.append("Correspond à vos intérêts : " + _names(G, facts.matched_interests, lang, "et {n} autre(s)") + ".")
+        if facts.mobility_kind:
+            kind = "proche" if facts.mobility_kind == "CLOSE" else "d'évolution"
+            src = label(G, facts.mobility_from, lang) if facts.mobility_from else ""
+            out.append(f"Mobilité {kind} repérée par le référentiel depuis {src}.")
+        if facts.plan:
+            hours = sum(h for _, h in facts.plan)
+            trainings = _names(G, [t for t, _ in facts.plan], lang, "et {n} autre(s)")
+            tag = " (exemples illustratifs)" if facts.training_illustrative else ""
+            out.append(f"Formation(s) proposée(s){tag} : {trainings}, {hours:g} h au total.")
+        if facts.uncovered:
+            out.append(f"{len(facts.uncovered)} compétence(s) sans formation dans le catalogue.")
+    else:
+        out.append(
+            f"{title}: you already have {n_shared} of the {n_total} skills it requires"
+            + (f"; {n_missing} missing, {n_ess} of them essential." if n_missing else "; nothing is missing.")
+        )
+        if facts.missing:
+            out.append("To learn first: " + _names(G, facts.missing, lang, "and {n} more") + ".")
+        if facts.matched_interests:
+            out.append("Matches your interests: " + _names(G, facts.matched_interests, lang, "and {n} more") + ".")
+        if facts.mobility_kind:
+            kind = "close" if facts.mobility_kind == "CLOSE" else "career-progression"
+            src = label(G, facts.mobility_from, lang) if facts.mobility_from else ""
+            out.append(f"A curated {kind} move from {src}.")
+        if facts.plan:
+            hours = sum(h for _, h in facts.plan)
+            trainings = _names(G, [t for t, _ in facts.plan], lang, "and {n} more")
+            tag = " (illustrative examples)" if facts.training_illustrative else ""
+            out.append(f"Suggested training{tag}: {trainings}, {hours:g} h in all.")
+        if facts.uncovered:
+            out.append(f"{len(facts.uncovered)} skill(s) with no training in the catalogue.")
+    return " ".join(out)

@@ -1,0 +1,188 @@
+"""Career paths: the k cheapest multi-step routes from one occupation to another.
+
+The *transition graph* keeps, for every occupation A, edges to its ``neighbours`` most
+similar occupations (:func:`~cartonet.orientation.similarity.similarity_matrix`), plus the
+curated ``MOBILITY`` edges when the graph has them (expert-validated moves are plausible by
+definition). A step costs::
+
+    cost(A→B) = STEP_COST + (1 − cov(A→B))²
+
+where ``cov(A→B)`` is the hierarchical, rarity-weighted share of B's requirements A covers
+(:func:`~cartonet.orientation.similarity.skill_coverage`) and ``STEP_COST = 0.25`` is the
+fixed price of changing job, so a detour through a near-identical occupation is never free.
+The gap is squared because a leap that needs most of a job's skills at once is much harder
+than two moves needing half as much each: with a convex cost, two steps leaving 40 % of
+the skills to learn each (0.16 + 0.16 + 2 × 0.25 = 0.82) beat a leap leaving 90 %
+(0.81 + 0.25 = 1.06), while a leap leaving 50 % (0.5) beats two steps of 20 % (0.58).
+The direct move from the source to the target is always an edge too, so a route via
+intermediates is only proposed when it is cheaper step by step than the leap.
+
+The k cheapest loopless routes are found with Yen's algorithm (J. Y. Yen, 1971, "Finding
+the k shortest loopless paths in a network", *Management Science* 17(11)) as implemented by
+:func:`networkx.shortest_simple_paths`. The transition graph is computed once per graph
+(kept in the index cache).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import islice
+
+import networkx as nx
+import numpy as np
+
+from cartonet.errors import InvalidArgument
+from cartonet.orientation.index import OrientationIndex, index_of
+from cartonet.orientation.similarity import (
+    SimilarityWeights,
+    cached_similarity_matrix,
+    occupation_row,
+    skill_coverage,
+    top_k,
+)
+
+STEP_COST = 0.25
+DEFAULT_NEIGHBOURS = 15
+MAX_PATHS = 20
+MAX_STEPS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class PathStep:
+    source: str
+    target: str
+    cost: float
+    coverage: float  # share of the target's requirements the source covers
+    curated: bool  # a MOBILITY edge of the graph
+
+
+@dataclass(frozen=True, slots=True)
+class CareerPath:
+    occupations: list[str]
+    steps: list[PathStep]
+    total_cost: float
+
+
+def _step_cost(coverage: float) -> float:
+    return STEP_COST + (1.0 - coverage) ** 2
+
+
+def transition_graph(
+    G: nx.MultiDiGraph, neighbours: int = DEFAULT_NEIGHBOURS, weights: SimilarityWeights | None = None
+) -> nx.DiGraph:
+    """The plausible-moves graph described in the module docstring (cached per ``G``).
+
+    Nodes are occupation ids; edges carry ``cost``, ``coverage`` and ``curated``.
+    """
+    weights = weights or SimilarityWeights()
+    ix = index_of(G)
+    key = ("transition_graph", neighbours, weights)
+    with ix.lock:
+        found = ix.cache.get(key)
+        if found is not None:
+            return found
+        scores = cached_similarity_matrix(G, weights)
+        H = nx.DiGraph()
+        H.add_nodes_from(ix.occupations)
+        n = len(ix.occupations)
+        block = 256
+        for start in range(0, n, block):
+            rows = np.arange(start, min(start + block, n), dtype=np.int64)
+            into, _ = skill_coverage(ix, rows, weights.sibling_credit)
+            for r, row in enumerate(rows):
+                targets = set(top_k(scores[row].astype(np.float64), neighbours).tolist())
+                curated = set(ix.mobility.get(int(row), {}))
+                for j in sorted(targets | curated):
+                    if j == row:
+                        continue
+                    cov = float(into[r, j])
+                    H.add_edge(
+                        ix.occupations[row],
+                        ix.occupations[j],
+                        cost=_step_cost(cov),
+                        coverage=cov,
+                        curated=j in curated,
+                    )
+        ix.cache[key] = H
+        return H
+
+
+def _direct(ix: OrientationIndex, row: int, target: int, sibling_credit: float) -> float:
+    into, _ = skill_coverage(ix, np.asarray([row], dtype=np.int64), sibling_credit)
+    return float(into[0, target])
+
+
+def career_paths(
+    G: nx.MultiDiGraph,
+    source: str,
+    target: str,
+    k: int = 3,
+    neighbours: int = DEFAULT_NEIGHBOURS,
+    weights: SimilarityWeights | None = None,
+) -> list[CareerPath]:
+    """The ``k`` cheapest routes from occupation ``source`` to occupation ``target``.
+
+    Parameters
+    ----------
+    G:
+        The orientation graph.
+    source, target:
+        Occupation ids (different).
+    k:
+        How many routes (1 to 20).
+    neighbours:
+        How many most-similar occupations each occupation may move to in one step.
+    weights:
+        Similarity weights used to pick the plausible moves.
+
+    Returns
+    -------
+    Up to ``k`` :class:`CareerPath`, cheapest first, each with its steps and their costs
+    (routes longer than 6 steps are not returned). Empty when the target cannot be reached.
+
+    Example
+    -------
+    >>> from cartonet.orientation.demo import demo_graph
+    >>> paths = career_paths(demo_graph(), "demo:kitchen-porter", "demo:pastry-cook", k=2)
+    >>> [p.occupations for p in paths][0]
+    ['demo:kitchen-porter', 'demo:cook', 'demo:pastry-cook']
+    """
+    if not isinstance(k, int) or not 1 <= k <= MAX_PATHS:
+        raise InvalidArgument("k", f"must be between 1 and {MAX_PATHS}, got {k!r}")
+    if not isinstance(neighbours, int) or not 1 <= neighbours <= 100:
+        raise InvalidArgument("neighbours", "must be between 1 and 100")
+    weights = weights or SimilarityWeights()
+    ix = index_of(G)
+    s_row = occupation_row(ix, G, source, "from")
+    t_row = occupation_row(ix, G, target, "to")
+    if s_row == t_row:
+        raise InvalidArgument("to", "must differ from the source occupation")
+    H = transition_graph(G, neighbours, weights)
+    found: list[CareerPath] = []
+    if not H.has_edge(source, target):
+        # the direct leap is always a candidate; any route using a source→target edge is
+        # that single step, so it merges with the routes of H without copying H
+        cov = _direct(ix, s_row, t_row, weights.sibling_credit)
+        step = PathStep(source, target, _step_cost(cov), cov, curated=False)
+        found.append(CareerPath([source, target], [step], step.cost))
+    try:
+        for nodes in islice(nx.shortest_simple_paths(H, source, target, weight="cost"), k * 4):
+            if len(nodes) - 1 > MAX_STEPS:
+                continue
+            steps = [
+                PathStep(
+                    source=a,
+                    target=b,
+                    cost=float(H[a][b]["cost"]),
+                    coverage=float(H[a][b]["coverage"]),
+                    curated=bool(H[a][b]["curated"]),
+                )
+                for a, b in zip(nodes, nodes[1:], strict=False)
+            ]
+            found.append(CareerPath(list(nodes), steps, float(sum(s.cost for s in steps))))
+            if len(found) >= k + 1:
+                break
+    except nx.NetworkXNoPath:
+        pass
+    found.sort(key=lambda p: (p.total_cost, len(p.steps), p.occupations))
+    return found[:k]

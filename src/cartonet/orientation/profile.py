@@ -1,0 +1,260 @@
+"""A job seeker's profile: what they did, what they know, what they like.
+
+A profile is an input of the orientation functions, never stored (it is personal data).
+Ids are the graph's ids; interests may also be given by code or label (``"R"``,
+``"Réaliste"``, ``"riasec:R"``), resolved against the graph's Interest nodes.
+
+Held skills
+-----------
+:func:`held_skills` turns a profile into a vector ``h`` over the graph's skills, each in
+``[0, 1]``: the level given for an explicit skill (default 1), ``1`` for every skill
+required by a current occupation, ``PAST_CREDIT`` (0.8) for one of a past occupation
+(experience fades), the highest when a skill comes from several places. A skill counts as
+*held* (shared, not missing) when ``h > 0``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from cartonet.errors import InvalidArgument
+from cartonet.model import NodeType
+from cartonet.orientation.index import OrientationIndex, index_of
+from cartonet.orientation.text import normalize
+
+PAST_CREDIT = 0.8
+LANGS = ("fr", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Constraints:
+    """``max_training_hours``: suggestions whose training plan is longer are left out
+    (``None``: no limit); ``avoid_groups``: occupations under any of these groups (ids of
+    OccupationGroup or broader Occupation nodes) are left out."""
+
+    max_training_hours: float | None = None
+    avoid_groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a seeker brings. Every field is optional; an empty profile is allowed (it gets
+    suggestions ranked by training effort alone).
+
+    ``skills`` maps a skill id to a level in ``(0, 1]``; ``interests`` maps an interest
+    (id, code or label) to a weight ``≥ 0``.
+    """
+
+    current_occupations: tuple[str, ...] = ()
+    past_occupations: tuple[str, ...] = ()
+    skills: Mapping[str, float] = field(default_factory=dict)
+    interests: Mapping[str, float] = field(default_factory=dict)
+    liked_skills: tuple[str, ...] = ()
+    disliked_skills: tuple[str, ...] = ()
+    liked_occupations: tuple[str, ...] = ()
+    disliked_occupations: tuple[str, ...] = ()
+    liked_groups: tuple[str, ...] = ()
+    disliked_groups: tuple[str, ...] = ()
+    constraints: Constraints = field(default_factory=Constraints)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Profile:
+        """A profile from plain data (JSON). Skills may be a list of ids, of
+        ``{"id", "level"}`` objects, or an ``{id: level}`` mapping; interests a list of
+        ids/codes or an ``{id: weight}`` mapping; constraints an object with
+        ``max_training_hours`` / ``maxTrainingHours`` and ``avoid_groups`` / ``avoidGroups``."""
+        if not isinstance(data, Mapping):
+            raise InvalidArgument("profile", "must be a JSON object")
+
+        def get(*names: str, default: Any = None) -> Any:
+            for name in names:
+                if name in data:
+                    return data[name]
+            return default
+
+        def ids(*names: str) -> tuple[str, ...]:
+            value = get(*names, default=()) or ()
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list | tuple):
+                raise InvalidArgument(f"profile.{names[0]}", "must be a list of ids")
+            return tuple(str(v) for v in value)
+
+        def weighted(name: str, camel: str, key: str) -> dict[str, float]:
+            value = get(name, camel, default=()) or ()
+            out: dict[str, float] = {}
+            if isinstance(value, Mapping):
+                items: Iterable[tuple[Any, Any]] = value.items()
+            elif isinstance(value, list | tuple):
+                items = []
+                for v in value:
+                    if isinstance(v, Mapping):
+                        items.append((v.get("id"), v.get(key, 1.0)))
+                    else:
+                        items.append((v, 1.0))
+            else:
+                raise InvalidArgument(f"profile.{name}", "must be a list or an object")
+            for k, v in items:
+                if k is None:
+                    raise InvalidArgument(f"profile.{name}", "an entry has no id")
+                out[str(k)] = 1.0 if v is None else _number(v, f"profile.{name}.{k}")
+            return out
+
+        cons = get("constraints", default={}) or {}
+        if not isinstance(cons, Mapping):
+            raise InvalidArgument("profile.constraints", "must be an object")
+        hours = cons.get("max_training_hours", cons.get("maxTrainingHours"))
+        avoid = cons.get("avoid_groups", cons.get("avoidGroups")) or ()
+        return cls(
+            current_occupations=ids("current_occupations", "currentOccupations"),
+            past_occupations=ids("past_occupations", "pastOccupations"),
+            skills=weighted("skills", "skills", "level"),
+            interests=weighted("interests", "interests", "weight"),
+            liked_skills=ids("liked_skills", "likedSkills"),
+            disliked_skills=ids("disliked_skills", "dislikedSkills"),
+            liked_occupations=ids("liked_occupations", "likedOccupations"),
+            disliked_occupations=ids("disliked_occupations", "dislikedOccupations"),
+            liked_groups=ids("liked_groups", "likedGroups"),
+            disliked_groups=ids("disliked_groups", "dislikedGroups"),
+            constraints=Constraints(
+                max_training_hours=None if hours is None else _number(hours, "constraints.max_training_hours"),
+                avoid_groups=tuple(str(g) for g in avoid),
+            ),
+        )
+
+
+def _number(value: Any, argument: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgument(argument, f"must be a number, got {value!r}") from exc
+    if not np.isfinite(number):
+        raise InvalidArgument(argument, "must be a finite number")
+    return number
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedProfile:
+    """A profile checked against a graph: ids turned into matrix positions."""
+
+    profile: Profile
+    held: np.ndarray  # per skill, in [0, 1]
+    origins: tuple[int, ...]  # rows of current then past occupations
+    interest_vec: np.ndarray  # per interest, unit norm (or zero)
+    interest_weights: dict[int, float]
+    liked_skills: np.ndarray
+    disliked_skills: np.ndarray
+    liked_occupations: tuple[int, ...]
+    disliked_occupations: tuple[int, ...]
+    liked_groups: tuple[int, ...]
+    disliked_groups: tuple[int, ...]
+    avoid_groups: tuple[int, ...]
+
+
+def _check_type(G: nx.MultiDiGraph, node_id: str, types: tuple[NodeType, ...], argument: str) -> None:
+    if node_id not in G:
+        raise InvalidArgument(argument, f"unknown id '{node_id}'")
+    if G.nodes[node_id].get("type") not in types:
+        wanted = " or ".join(t.value for t in types)
+        raise InvalidArgument(argument, f"'{node_id}' is not a {wanted}")
+
+
+def resolve_interest(G: nx.MultiDiGraph, ix: OrientationIndex, key: str) -> int:
+    """Position of the interest named by ``key``: its id, code (``R``) or a label, any case."""
+    if key in ix.interest_pos:
+        return ix.interest_pos[key]
+    wanted = normalize(key)
+    for interest, pos in ix.interest_pos.items():
+        node = G.nodes[interest]["node"]
+        names = [str(node.props.get("code") or "")] + list(node.labels.values())
+        if any(normalize(n) == wanted for n in names if n):
+            return pos
+    raise InvalidArgument("profile.interests", f"unknown interest '{key}'")
+
+
+def _group_positions(G: nx.MultiDiGraph, ix: OrientationIndex, ids: Iterable[str], argument: str) -> tuple[int, ...]:
+    out = []
+    for g in ids:
+        _check_type(G, g, (NodeType.OCCUPATION_GROUP, NodeType.OCCUPATION), argument)
+        if g in ix.group_pos:  # a group above no occupation can match nothing
+            out.append(ix.group_pos[g])
+    return tuple(out)
+
+
+def held_skills(ix: OrientationIndex, skills: Mapping[str, float], origins: Iterable[tuple[int, float]]) -> np.ndarray:
+    """Vector of held skill levels (see the module docstring)."""
+    held = np.zeros(len(ix.skills))
+    for row, credit in origins:
+        cols = ix.has_skill.indices[ix.has_skill.indptr[row] : ix.has_skill.indptr[row + 1]]
+        held[cols] = np.maximum(held[cols], credit)
+    for skill, level in skills.items():
+        j = ix.skill_pos[skill]
+        held[j] = max(held[j], level)
+    return held
+
+
+def resolve(G: nx.MultiDiGraph, profile: Profile) -> ResolvedProfile:
+    """Check every id of ``profile`` against ``G`` and compute its vectors.
+
+    Raises :class:`InvalidArgument` naming the field and the id that is unknown or of the
+    wrong type, or a level/weight out of range.
+    """
+    ix = index_of(G)
+    occ = (NodeType.OCCUPATION,)
+    for name in ("current_occupations", "past_occupations", "liked_occupations", "disliked_occupations"):
+        for o in getattr(profile, name):
+            _check_type(G, o, occ, f"profile.{name}")
+    for name in ("liked_skills", "disliked_skills"):
+        for s in getattr(profile, name):
+            _check_type(G, s, (NodeType.SKILL,), f"profile.{name}")
+    for s, level in profile.skills.items():
+        _check_type(G, s, (NodeType.SKILL,), "profile.skills")
+        if not 0 < level <= 1:
+            raise InvalidArgument(f"profile.skills.{s}", f"level must be in (0, 1], got {level}")
+    hours = profile.constraints.max_training_hours
+    if hours is not None and hours < 0:
+        raise InvalidArgument("constraints.max_training_hours", "must be ≥ 0")
+
+    current = tuple(ix.occ_pos[o] for o in profile.current_occupations)
+    past = tuple(ix.occ_pos[o] for o in profile.past_occupations)
+    held = held_skills(
+        ix, profile.skills, [(r, 1.0) for r in current] + [(r, PAST_CREDIT) for r in past]
+    )
+    weights: dict[int, float] = {}
+    for key, w in profile.interests.items():
+        if w < 0:
+            raise InvalidArgument(f"profile.interests.{key}", f"weight must be ≥ 0, got {w}")
+        pos = resolve_interest(G, ix, key)
+        weights[pos] = weights.get(pos, 0.0) + w
+    vec = np.zeros(len(ix.interests))
+    for pos, w in weights.items():
+        vec[pos] = w
+    norm = np.linalg.norm(vec)
+    if norm > 0:
+        vec = vec / norm
+
+    def skill_vec(ids: Iterable[str]) -> np.ndarray:
+        out = np.zeros(len(ix.skills), dtype=bool)
+        for s in ids:
+            out[ix.skill_pos[s]] = True
+        return out
+
+    return ResolvedProfile(
+        profile=profile,
+        held=held,
+        origins=tuple(dict.fromkeys(current + past)),
+        interest_vec=vec,
+        interest_weights={p: w for p, w in weights.items() if w > 0},
+        liked_skills=skill_vec(profile.liked_skills),
+        disliked_skills=skill_vec(profile.disliked_skills),
+        liked_occupations=tuple(ix.occ_pos[o] for o in profile.liked_occupations),
+        disliked_occupations=tuple(ix.occ_pos[o] for o in profile.disliked_occupations),
+        liked_groups=_group_positions(G, ix, profile.liked_groups, "profile.liked_groups"),
+        disliked_groups=_group_positions(G, ix, profile.disliked_groups, "profile.disliked_groups"),
+        avoid_groups=_group_positions(G, ix, profile.constraints.avoid_groups, "constraints.avoid_groups"),
+    )

@@ -1,0 +1,207 @@
+"""A map of the graph: clusters, central items and 2-D coordinates, once per graph.
+
+``kind="skills"``
+    Skills required by at least one occupation, linked when occupations require them
+    together: association ``cos(s, t) = n_st / sqrt(n_s · n_t)`` (``n_st`` occupations
+    require both), each skill keeping its ``NEIGHBOURS`` strongest links.
+``kind="occupations"``
+    Occupations linked to their ``NEIGHBOURS`` most similar ones
+    (:mod:`cartonet.orientation.similarity`), weight = similarity score.
+
+On that sparse graph:
+
+* **clusters**: Louvain modularity optimisation (V. D. Blondel et al., 2008, "Fast
+  unfolding of communities in large networks", *J. Stat. Mech.* P10008), seeded, so the
+  same graph always gives the same clusters;
+* **centrality**: PageRank (L. Page et al., 1999, Stanford InfoLab 1999-66) on the same
+  weighted graph. For skills it ranks the most *transferable* ones: a skill co-required
+  with many skills that are themselves widely co-required is useful in many jobs;
+* **coordinates**: a two-level force-directed layout (T. Fruchterman & E. Reingold, 1991,
+  *Software: Practice and Experience* 21(11)): clusters are placed by a seeded spring
+  layout of the cluster graph, then each cluster's members around its centre (spring
+  layout for small clusters, spectral layout for large ones), in ``[-1, 1]²``.
+
+Computed once per graph version (kept in the index cache).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from cartonet.errors import InvalidArgument
+from cartonet.orientation.index import OrientationIndex, index_of
+from cartonet.orientation.similarity import cached_similarity_matrix, top_k
+
+KINDS = ("skills", "occupations")
+NEIGHBOURS = 10
+SEED = 42
+SPRING_MAX = 200  # larger clusters are laid out spectrally (spring layout is quadratic)
+
+
+@dataclass(frozen=True, slots=True)
+class MapPoint:
+    id: str
+    x: float
+    y: float
+    community: int
+    centrality: float
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    id: int
+    size: int
+    central: list[str]  # most central members first (up to 5)
+
+
+@dataclass(frozen=True, slots=True)
+class SkillMap:
+    kind: str
+    points: list[MapPoint]
+    communities: list[Community]
+    most_central: list[str]  # the 20 most central items
+    modularity: float
+
+
+def _knn_edges(ids: list[str], matrix: sp.csr_matrix | np.ndarray, k: int) -> nx.Graph:
+    """Undirected graph keeping each row's ``k`` strongest positive entries."""
+    H = nx.Graph()
+    H.add_nodes_from(ids)
+    dense = not sp.issparse(matrix)
+    for i in range(len(ids)):
+        if dense:
+            row = np.asarray(matrix[i], dtype=np.float64)
+            cols = top_k(np.where(np.isfinite(row), row, np.nan), k)
+            vals = row[cols]
+        else:
+            start, end = matrix.indptr[i], matrix.indptr[i + 1]
+            cols_all, vals_all = matrix.indices[start:end], matrix.data[start:end]
+            keep = top_k(np.where(cols_all == i, np.nan, vals_all).astype(np.float64), k)
+            cols, vals = cols_all[keep], vals_all[keep]
+        for j, v in zip(cols, vals, strict=True):
+            if v <= 0 or j == i:
+                continue
+            a, b = ids[i], ids[int(j)]
+            w = float(v)
+            if H.has_edge(a, b):
+                w = max(w, H[a][b]["weight"])
+            H.add_edge(a, b, weight=w)
+    return H
+
+
+def _skill_graph(ix: OrientationIndex) -> nx.Graph:
+    used = np.flatnonzero(ix.skill_occurrence > 0)
+    H = ix.has_skill[:, used]
+    co = sp.csr_matrix(H.T @ H)
+    n = ix.skill_occurrence[used]
+    inv = 1.0 / np.sqrt(n)
+    co = sp.csr_matrix(sp.diags(inv) @ co @ sp.diags(inv))
+    return _knn_edges([ix.skills[j] for j in used], co, NEIGHBOURS)
+
+
+def _occupation_graph(G: nx.MultiDiGraph, ix: OrientationIndex) -> nx.Graph:
+    return _knn_edges(ix.occupations, cached_similarity_matrix(G), NEIGHBOURS)
+
+
+def _scale(pos: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    if not pos:
+        return pos
+    arr = np.array(list(pos.values()), dtype=np.float64)
+    arr -= arr.mean(axis=0)
+    span = np.abs(arr).max()
+    if span > 0:
+        arr /= span
+    return dict(zip(pos, arr, strict=True))
+
+
+def _layout(H: nx.Graph, communities: list[list[str]]) -> dict[str, np.ndarray]:
+    member = {n: c for c, nodes in enumerate(communities) for n in nodes}
+    Q = nx.Graph()
+    Q.add_nodes_from(range(len(communities)))
+    for a, b, w in H.edges(data="weight"):
+        ca, cb = member[a], member[b]
+        if ca != cb:
+            Q.add_edge(ca, cb, weight=Q.get_edge_data(ca, cb, {"weight": 0.0})["weight"] + w)
+    centres = nx.spring_layout(Q, seed=SEED, weight="weight") if len(Q) > 1 else {0: np.zeros(2)}
+    centres = _scale({str(c): p for c, p in centres.items()})
+    total = max(H.number_of_nodes(), 1)
+    out: dict[str, np.ndarray] = {}
+    for c, nodes in enumerate(communities):
+        sub = H.subgraph(nodes)
+        if len(nodes) == 1:
+            local = {nodes[0]: np.zeros(2)}
+        elif len(nodes) <= SPRING_MAX:
+            local = nx.spring_layout(sub, seed=SEED, weight="weight", iterations=50)
+        else:
+            local = nx.spectral_layout(sub, weight="weight")
+        local = _scale(local)
+        radius = 0.5 * np.sqrt(len(nodes) / total)
+        centre = centres[str(c)]
+        for node_id, p in local.items():
+            out[node_id] = centre + radius * np.asarray(p)
+    return _scale(out)
+
+
+def skill_map(G: nx.MultiDiGraph, kind: str = "skills") -> SkillMap:
+    """Clusters, centrality and 2-D coordinates of the skills or the occupations of ``G``.
+
+    Parameters
+    ----------
+    G:
+        The orientation graph.
+    kind:
+        ``"skills"`` or ``"occupations"``.
+
+    Returns
+    -------
+    :class:`SkillMap`: one point per item (coordinates in [-1, 1], cluster, PageRank),
+    the clusters (largest first, ids 0, 1, ... in that order) with their most central
+    members, the 20 most central items and the partition's modularity. Deterministic.
+
+    Example
+    -------
+    >>> from cartonet.orientation.demo import demo_graph
+    >>> m = skill_map(demo_graph(), "occupations")
+    >>> len(m.points), all(-1 <= p.x <= 1 for p in m.points)
+    (6, True)
+    """
+    if kind not in KINDS:
+        raise InvalidArgument("kind", f"must be one of {', '.join(KINDS)}, got {kind!r}")
+    ix = index_of(G)
+    key = ("skill_map", kind)
+    with ix.lock:
+        found = ix.cache.get(key)
+    if found is not None:
+        return found
+    H = _skill_graph(ix) if kind == "skills" else _occupation_graph(G, ix)
+    if H.number_of_nodes() == 0:
+        result = SkillMap(kind, [], [], [], 0.0)
+    else:
+        parts = nx.community.louvain_communities(H, weight="weight", seed=SEED)
+        communities = sorted((sorted(c) for c in parts), key=lambda c: (-len(c), c[0]))
+        modularity = nx.community.modularity(H, communities, weight="weight") if H.number_of_edges() else 0.0
+        rank = nx.pagerank(H, weight="weight") if H.number_of_edges() else {n: 1.0 / len(H) for n in H}
+        pos = _layout(H, communities)
+        member = {n: c for c, nodes in enumerate(communities) for n in nodes}
+        points = [
+            MapPoint(n, float(pos[n][0]), float(pos[n][1]), member[n], float(rank[n]))
+            for n in sorted(H.nodes)
+        ]
+        by_rank = sorted(H.nodes, key=lambda n: (-rank[n], n))
+        result = SkillMap(
+            kind=kind,
+            points=points,
+            communities=[
+                Community(c, len(nodes), sorted(nodes, key=lambda n: (-rank[n], n))[:5])
+                for c, nodes in enumerate(communities)
+            ],
+            most_central=by_rank[:20],
+            modularity=float(modularity),
+        )
+    with ix.lock:
+        ix.cache.setdefault(key, result)
+        return ix.cache[key]

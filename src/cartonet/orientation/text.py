@@ -1,0 +1,122 @@
+"""Character n-gram TF-IDF vectors of short texts (labels, job titles, descriptions).
+
+Occupation titles in two languages, with plurals, feminine forms and compounds
+("Cuisinier / Cuisinière", "aide-cuisinier", "cook") share few whole words but many
+character n-grams, so n-grams of 3 to 5 characters inside each word compare them well
+(the "char_wb" analyser of common IR toolkits; see Manning, Raghavan & Schütze,
+*Introduction to Information Retrieval*, 2008, ch. 3 and 6 for n-gram indexes and TF-IDF).
+
+Words are turned into n-grams once per distinct word, then a document is the sparse
+product (document × word counts) · (word × n-gram), which keeps a whole taxonomy
+(thousands of documents, a few thousand characters each) under a second.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+STOPWORDS: frozenset[str] = frozenset(
+    ["a", "au", "aux", "avec", "ce", "ces", "cette", "d", "dans", "de", "des", "du", "en", "et", "il", "la", "le", "les", "leur", "l", "ou", "par", "pas", "pour", "qui", "que", "sa", "se", "ses", "son", "sur", "un", "une", "est", "etre", "peut", "selon", "ainsi", "afin", "entre", "vers", "an", "and", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on", "or", "the", "to", "with", "within", "its", "their"]
+)
+"""Function words of French and English: frequent everywhere, they only add noise."""
+
+
+def normalize(text: str) -> str:
+    """Lower case, accents removed, anything but letters and digits turned into spaces.
+
+    >>> normalize("Aide-Cuisinier / Aide-Cuisinière")
+    'aide cuisinier aide cuisiniere'
+    """
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def words(text: str) -> list[str]:
+    """Content words of ``text``: normalized, without stop words and one-letter tokens."""
+    return [w for w in normalize(text).split() if len(w) > 1 and w not in STOPWORDS]
+
+
+def char_ngrams(word: str, sizes: Sequence[int] = (3, 4, 5)) -> list[str]:
+    """The n-grams of ``word`` padded with a space on each side (word-bounded n-grams).
+
+    >>> char_ngrams("chef", (3,))
+    [' ch', 'che', 'hef', 'ef ']
+    """
+    padded = f" {word} "
+    return [padded[i : i + n] for n in sizes for i in range(len(padded) - n + 1)]
+
+
+def tfidf_matrix(
+    documents: Sequence[Iterable[str]], sizes: Sequence[int] = (3, 4, 5)
+) -> sp.csr_matrix:
+    """L2-normalised TF-IDF vectors of word-bounded character n-grams, one row per document.
+
+    Parameters
+    ----------
+    documents:
+        Each document is an iterable of texts (e.g. a title, its synonyms, a description);
+        they are concatenated.
+    sizes:
+        The n-gram lengths.
+
+    Returns
+    -------
+    A ``len(documents) × n_ngrams`` CSR matrix whose rows have unit norm (an empty document
+    gives a zero row). Term frequencies are damped (``1 + ln tf``) and weighted by the
+    smoothed inverse document frequency ``ln((1 + N) / (1 + df)) + 1``, so the dot product
+    of two rows is their cosine similarity.
+
+    Example
+    -------
+    >>> m = tfidf_matrix([["cuisinier"], ["aide-cuisinier"], ["infirmier"]])
+    >>> float((m[0] @ m[1].T).toarray()[0, 0]) > float((m[0] @ m[2].T).toarray()[0, 0])
+    True
+    """
+    word_index: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, texts in enumerate(documents):
+        for text in texts:
+            if not text:
+                continue
+            for w in words(text):
+                rows.append(i)
+                cols.append(word_index.setdefault(w, len(word_index)))
+    n_docs = len(documents)
+    doc_word = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(n_docs, len(word_index))
+    )
+    gram_index: dict[str, int] = {}
+    w_rows: list[int] = []
+    w_cols: list[int] = []
+    for w, j in word_index.items():
+        for g in char_ngrams(w, sizes):
+            w_rows.append(j)
+            w_cols.append(gram_index.setdefault(g, len(gram_index)))
+    word_gram = sp.csr_matrix(
+        (np.ones(len(w_rows), dtype=np.float64), (w_rows, w_cols)),
+        shape=(len(word_index), len(gram_index)),
+    )
+    counts = (doc_word @ word_gram).tocsr()
+    counts.sum_duplicates()
+    if counts.nnz == 0:
+        return counts
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    return l2_normalize_rows(counts)
+
+
+def l2_normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """``matrix`` with every non-zero row scaled to unit Euclidean norm."""
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    return sp.csr_matrix(sp.diags(scale) @ matrix)

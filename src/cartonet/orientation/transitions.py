@@ -1,0 +1,347 @@
+"""Transition suggestions: which occupations are within reach of a seeker, and why.
+
+For every occupation B of the graph, four parts in ``[0, 1]`` are computed at once with
+sparse matrix products (no loop over occupations):
+
+``skill_fit``
+    The profile's held levels ``h`` (:mod:`cartonet.orientation.profile`) with sibling
+    credit ``c_s = h_s + η (1 − h_s) [a held skill shares s's BROADER parent]``, then, as in
+    :mod:`cartonet.orientation.similarity`::
+
+        skill_fit(B) = α · Σ_s need_B(s) c_s / Σ_s need_B(s)          (B's needs covered)
+                     + (1 − α) · Σ_{s ∈ req(B)} h_s idf_s / Σ_s h_s idf_s  (experience used)
+
+``affinity_fit``
+    Mean of the positive signals the profile gives — interest cosine (profile weights vs
+    the occupation's MATCHES_INTEREST weights), 1 if B lies under a liked group, the
+    highest description/skill-text cosine with a liked occupation, the share of liked
+    skills B requires — minus the mean of the negative ones (disliked groups, skills,
+    occupations), clipped to ``[0, 1]``. Only dislikes: a neutral 0.5 minus them.
+``gap_cost``
+    Estimated training effort ``H / (H + 400)``, with
+    ``H = Σ_{s essential in B} (1 − c_s) · hours(s)``, where ``hours(s)`` is the lowest
+    ``durationHours / number of skills taught`` over the trainings teaching s (the share
+    of s in its most efficient training), or 70 h when none does. ``1 − gap_cost`` enters
+    the score; the exact plan is computed for the suggestions returned.
+``mobility``
+    1 when a curated ``MOBILITY`` edge leads from one of the profile's occupations to B.
+
+The score is the weighted mean of the *active* parts (a part is inactive when the
+profile gives it nothing to work on: no skill and no occupation for ``skill_fit``, no
+interest or like/dislike for ``affinity_fit``, no curated mobility from the profile's
+occupations for ``mobility``), so it stays in ``[0, 1]`` and a profile with only
+interests is ranked by affinity and training effort. Current occupations, disliked
+occupations and occupations under an avoided group are left out; with
+``max_training_hours`` a candidate whose training plan (:func:`skill_gap`) is longer is
+skipped. Ties are broken by lower gap cost, then id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+import networkx as nx
+import numpy as np
+
+from cartonet.errors import InvalidArgument
+from cartonet.orientation.explain import ExplanationFacts, check_lang, explain
+from cartonet.orientation.gaps import SkillGap, gap_for
+from cartonet.orientation.index import OrientationIndex, index_of
+from cartonet.orientation.profile import Profile, ResolvedProfile, resolve
+from cartonet.orientation.similarity import check_k
+
+UNTAUGHT_SKILL_HOURS = 70.0
+"""Effort assumed for a missing skill no training of the graph teaches (two weeks)."""
+GAP_HALF_HOURS = 400.0
+"""Training hours at which ``gap_cost`` reaches 0.5 (about three months full time)."""
+MAX_SCAN = 50
+"""With ``max_training_hours``, at most ``MAX_SCAN · k`` ranked candidates get a plan."""
+
+PART_NAMES = ("skill_fit", "affinity_fit", "gap_cost", "mobility")
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionWeights:
+    """Weights of the score parts, plus η (``sibling_credit``) and α (``direction``) of
+    ``skill_fit``. Any non-negative numbers; only their ratios matter."""
+
+    skill_fit: float = 0.5
+    affinity_fit: float = 0.25
+    gap_cost: float = 0.15
+    mobility: float = 0.1
+    sibling_credit: float = 0.2
+    direction: float = 0.7
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, int | float) or not np.isfinite(value) or value < 0:
+                raise InvalidArgument(f"weights.{f.name}", f"must be a number ≥ 0, got {value!r}")
+        if self.sibling_credit > 1:
+            raise InvalidArgument("weights.sibling_credit", "must be between 0 and 1")
+        if not 0.5 <= self.direction <= 1:
+            raise InvalidArgument("weights.direction", "must be between 0.5 and 1")
+        if not any(getattr(self, p) > 0 for p in PART_NAMES):
+            raise InvalidArgument("weights", "at least one part needs a positive weight")
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """One suggested occupation. ``parts`` holds the four parts (``gap_cost`` as a cost:
+    higher is worse); ``active_parts`` those that counted in ``score``."""
+
+    occupation: str
+    score: float
+    parts: dict[str, float]
+    active_parts: tuple[str, ...]
+    curated_mobility: str | None
+    mobility_from: str | None
+    shared_skills: list[str]
+    missing_skills: list[str]
+    missing_essential: list[str]
+    matched_interests: list[str]
+    gap: SkillGap
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class PartVectors:
+    """The four parts for every occupation, and which ones are active."""
+
+    skill_fit: np.ndarray
+    affinity_fit: np.ndarray
+    gap_cost: np.ndarray
+    mobility: np.ndarray
+    mobility_kind: dict[int, tuple[str, int]]  # target row → (kind, origin row)
+    active: tuple[str, ...]
+
+
+def _credit(ix: OrientationIndex, held: np.ndarray, eta: float) -> np.ndarray:
+    if eta <= 0 or not held.any():
+        return held
+    touched = (held > 0).astype(np.float64) @ ix.skill_parent
+    touched = (touched > 0).astype(np.float64)
+    near = np.minimum(ix.skill_parent @ touched, 1.0)
+    return held + eta * (1.0 - held) * near
+
+
+def part_vectors(G: nx.MultiDiGraph, rp: ResolvedProfile, weights: TransitionWeights) -> PartVectors:
+    """Compute the four parts for every occupation (see the module docstring)."""
+    ix = index_of(G)
+    n = len(ix.occupations)
+    held = rp.held
+    active: list[str] = []
+
+    credit = _credit(ix, held, weights.sibling_credit)
+    if held.any():
+        active.append("skill_fit")
+        into = np.divide(ix.need @ credit, ix.need_mass, out=np.zeros(n), where=ix.need_mass > 0)
+        mass = held * ix.idf
+        back = (ix.has_skill @ mass) / mass.sum()
+        skill_fit = np.clip(weights.direction * into + (1 - weights.direction) * back, 0.0, 1.0)
+    else:
+        skill_fit = np.zeros(n)
+
+    positives: list[np.ndarray] = []
+    negatives: list[np.ndarray] = []
+    if rp.interest_weights and ix.interests:
+        positives.append(np.clip(ix.interest_vec @ rp.interest_vec, 0.0, 1.0))
+    member = ix.occ_groups
+    if rp.liked_groups:
+        positives.append(_under(ix, member, rp.liked_groups))
+    if rp.liked_occupations:
+        positives.append(_text_affinity(ix, rp.liked_occupations))
+    if rp.liked_skills.any():
+        positives.append(np.asarray(ix.has_skill @ rp.liked_skills.astype(np.float64)).ravel() / rp.liked_skills.sum())
+    if rp.disliked_groups:
+        negatives.append(_under(ix, member, rp.disliked_groups))
+    if rp.disliked_occupations:
+        negatives.append(_text_affinity(ix, rp.disliked_occupations))
+    if rp.disliked_skills.any():
+        negatives.append(np.asarray(ix.has_skill @ rp.disliked_skills.astype(np.float64)).ravel() / rp.disliked_skills.sum())
+    if positives or negatives:
+        active.append("affinity_fit")
+        base = np.mean(positives, axis=0) if positives else np.full(n, 0.5)
+        malus = np.mean(negatives, axis=0) if negatives else 0.0
+        affinity = np.clip(base - malus, 0.0, 1.0)
+    else:
+        affinity = np.zeros(n)
+
+    hours_per_skill = np.where(np.isfinite(ix.cheapest_hours), ix.cheapest_hours, UNTAUGHT_SKILL_HOURS)
+    hours = ix.essential @ ((1.0 - np.minimum(credit, 1.0)) * hours_per_skill)
+    gap_cost = hours / (hours + GAP_HALF_HOURS)
+    active.append("gap_cost")
+
+    mobility = np.zeros(n)
+    kinds: dict[int, tuple[str, int]] = {}
+    for origin in rp.origins:
+        for target, kind in ix.mobility.get(origin, {}).items():
+            mobility[target] = 1.0
+            if target not in kinds or (kind == "CLOSE" and kinds[target][0] != "CLOSE"):
+                kinds[target] = (kind, origin)
+    if any(ix.mobility.get(o) for o in rp.origins):
+        active.append("mobility")
+    return PartVectors(skill_fit, affinity, gap_cost, mobility, kinds, tuple(active))
+
+
+def _under(ix: OrientationIndex, member: object, groups: tuple[int, ...]) -> np.ndarray:
+    cols = ix.occ_groups[:, list(groups)]
+    return (np.asarray(cols.sum(axis=1)).ravel() > 0).astype(np.float64)
+
+
+def _text_affinity(ix: OrientationIndex, rows: tuple[int, ...]) -> np.ndarray:
+    sims = (ix.content_text[list(rows)] @ ix.content_text.T).toarray()
+    out = np.clip(sims.max(axis=0), 0.0, 1.0)
+    out[list(rows)] = 1.0
+    return out
+
+
+def combine_parts(parts: PartVectors, weights: TransitionWeights) -> np.ndarray:
+    """Weighted mean of the active parts (``1 − gap_cost`` for the cost), in [0, 1]."""
+    values = {
+        "skill_fit": parts.skill_fit,
+        "affinity_fit": parts.affinity_fit,
+        "gap_cost": 1.0 - parts.gap_cost,
+        "mobility": parts.mobility,
+    }
+    total = sum(getattr(weights, p) for p in parts.active)
+    if total <= 0:  # every active part weighted 0: fall back to training effort
+        return values["gap_cost"]
+    return sum(getattr(weights, p) * values[p] for p in parts.active) / total
+
+
+def _excluded(ix: OrientationIndex, rp: ResolvedProfile) -> np.ndarray:
+    mask = np.zeros(len(ix.occupations), dtype=bool)
+    mask[[ix.occ_pos[o] for o in rp.profile.current_occupations]] = True
+    mask[list(rp.disliked_occupations)] = True
+    if rp.avoid_groups:
+        mask |= _under(ix, ix.occ_groups, rp.avoid_groups) > 0
+        for g in rp.profile.constraints.avoid_groups:
+            if g in ix.occ_pos:  # an occupation named as a group to avoid: itself too
+                mask[ix.occ_pos[g]] = True
+    return mask
+
+
+def matched_interests(ix: OrientationIndex, rp: ResolvedProfile, row: int) -> list[str]:
+    """Interests of the occupation the profile also has, strongest product first."""
+    scored = [
+        (w * ix.interest_raw[row, pos], ix.interests[pos])
+        for pos, w in rp.interest_weights.items()
+        if ix.interest_raw[row, pos] > 0
+    ]
+    return [i for _, i in sorted(scored, key=lambda x: (-x[0], x[1]))]
+
+
+def suggest_transitions(
+    G: nx.MultiDiGraph,
+    profile: Profile,
+    k: int = 10,
+    weights: TransitionWeights | None = None,
+    lang: str = "fr",
+) -> list[Suggestion]:
+    """The ``k`` occupations best within reach of ``profile``, best first.
+
+    Parameters
+    ----------
+    G:
+        The orientation graph.
+    profile:
+        The seeker (:class:`~cartonet.orientation.profile.Profile`).
+    k:
+        How many suggestions (1 to 500).
+    weights:
+        :class:`TransitionWeights` (defaults: skill fit 0.5, affinity 0.25, gap 0.15,
+        mobility 0.1).
+    lang:
+        ``"fr"`` or ``"en"``, the language of the explanations.
+
+    Returns
+    -------
+    A list of :class:`Suggestion`: score in [0, 1] and its parts, curated mobility if any,
+    shared and missing skills (essential first), matched interests, the training plan
+    (:class:`~cartonet.orientation.gaps.SkillGap`) and a short explanation.
+
+    Example
+    -------
+    >>> from cartonet.orientation.demo import demo_graph
+    >>> G = demo_graph()
+    >>> [s.occupation for s in suggest_transitions(G, Profile(current_occupations=("demo:cook",)), k=2)]
+    ['demo:pastry-cook', 'demo:kitchen-porter']
+    >>> [s.occupation for s in suggest_transitions(G, Profile(interests={"S": 1.0}), k=2)]
+    ['demo:care-assistant', 'demo:waiter']
+
+    References: see docs/algorithms.md (Nesta 2021 for skill-based transitions; Holland's
+    RIASEC for interests; Chvátal 1979 for the training plan).
+    """
+    check_k(k)
+    check_lang(lang)
+    weights = weights or TransitionWeights()
+    ix = index_of(G)
+    rp = resolve(G, profile)
+    parts = part_vectors(G, rp, weights)
+    score = combine_parts(parts, weights)
+    excluded = _excluded(ix, rp)
+    candidates = np.flatnonzero(~excluded)
+    order = candidates[np.lexsort((candidates, parts.gap_cost[candidates], -score[candidates]))]
+    limit = rp.profile.constraints.max_training_hours
+    results: list[Suggestion] = []
+    scanned = 0
+    for row in order:
+        if len(results) >= k or (limit is not None and scanned >= MAX_SCAN * k):
+            break
+        scanned += 1
+        row = int(row)
+        gap = gap_for(G, rp, row)
+        if limit is not None and gap.total_hours > limit:
+            continue
+        results.append(_suggestion(G, ix, rp, parts, score, row, gap, lang))
+    return results
+
+
+def _suggestion(
+    G: nx.MultiDiGraph,
+    ix: OrientationIndex,
+    rp: ResolvedProfile,
+    parts: PartVectors,
+    score: np.ndarray,
+    row: int,
+    gap: SkillGap,
+    lang: str,
+) -> Suggestion:
+    kind, origin = parts.mobility_kind.get(row, (None, None))
+    interests = matched_interests(ix, rp, row)
+    origin_id = ix.occupations[origin] if origin is not None else None
+    facts = ExplanationFacts(
+        target=ix.occupations[row],
+        shared=gap.shared_skills,
+        missing=gap.missing_skills,
+        missing_essential=gap.missing_essential,
+        matched_interests=interests,
+        mobility_kind=kind,
+        mobility_from=origin_id,
+        plan=[(s.training, s.hours) for s in gap.plan],
+        uncovered=gap.uncovered,
+        training_illustrative=any(s.illustrative for s in gap.plan),
+    )
+    return Suggestion(
+        occupation=ix.occupations[row],
+        score=float(score[row]),
+        parts={
+            "skill_fit": float(parts.skill_fit[row]),
+            "affinity_fit": float(parts.affinity_fit[row]),
+            "gap_cost": float(parts.gap_cost[row]),
+            "mobility": float(parts.mobility[row]),
+        },
+        active_parts=parts.active,
+        curated_mobility=kind,
+        mobility_from=origin_id,
+        shared_skills=gap.shared_skills,
+        missing_skills=gap.missing_skills,
+        missing_essential=gap.missing_essential,
+        matched_interests=interests,
+        gap=gap,
+        explanation=explain(G, facts, lang),
+    )

@@ -1,0 +1,580 @@
+"""The Neo4j store: the store protocol answered by a Neo4j server through Cypher.
+
+Design
+------
+* **Same answers as the embedded store.** Nodes are stored in the embedded store's
+  canonical form (:mod:`cartonet.store.neo4j_rows`), lists are keyset-paginated by id,
+  neighbours are sorted by the other node's id, search ranks with the shared
+  :func:`cartonet.store.search.rank`, datasets are checked by the shared
+  :mod:`cartonet.store.validate`, and a load counts as written exactly the nodes and
+  relationships the embedded store would. The contract suite (``tests/contract``) runs the
+  same cases on both stores and compares the answers.
+* **Statements in files.** Every Cypher statement comes from ``cypher/*.cypher``
+  (:mod:`cartonet.store.cypher`); values are parameters; labels and relationship types
+  come from the model's enums only.
+* **One driver, managed transactions.** One :class:`neo4j.AsyncDriver` (a connection pool)
+  per store, settings read once. Reads run in ``execute_read`` with a short retry budget,
+  so a dead pooled connection (after a server restart) is replaced transparently while an
+  outage still fails within about a second; loads run in ``execute_write`` with the
+  driver's default retry budget.
+* **A load is one transaction.** Validation, node and relationship upserts (``UNWIND
+  $rows … MERGE`` in batches of :data:`BATCH` rows), removals and the version bump all run
+  in one write transaction: other sessions see the whole load at commit or nothing of it;
+  any error rolls everything back. Unchanged rows (same fingerprint) are not written, so
+  a second identical load writes nothing and keeps the version. The server's heap must
+  hold the transaction state of the largest load (full ESCO: see ``docs/neo4j.md``).
+* **Outage.** Connection and pool timeouts are short; any failure to reach the server
+  becomes :class:`~cartonet.errors.StoreUnavailable` naming the server. The driver
+  reconnects by itself when the server is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+from neo4j import (
+    READ_ACCESS,
+    WRITE_ACCESS,
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+)
+from neo4j.exceptions import (
+    AuthError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from cartonet.errors import InvalidArgument, LoadError, StoreUnavailable
+from cartonet.model import LANGS, Dataset, LoadReport, Node, NodeType, RelType, SkillKind, Stats
+from cartonet.store.base import (
+    Direction,
+    Edge,
+    NodeFilter,
+    Page,
+    ProgressCallback,
+    SearchHit,
+    check_first,
+    decode_cursor,
+    encode_cursor,
+)
+from cartonet.store.cypher import Statements, statements
+from cartonet.store.embedded import EXPORT_SOURCE, INITIAL_VERSION
+from cartonet.store.neo4j_rows import (
+    node_from_props,
+    node_props,
+    param_value,
+    rel_from,
+    rel_props,
+    unique_nodes,
+    unique_relationships,
+)
+from cartonet.store.neo4j_search import candidate_queries
+from cartonet.store.search import LabelEntry, normalize, rank
+from cartonet.store.validate import ids_to_look_up, validate_dataset
+
+__all__ = ["BATCH", "Neo4jStore"]
+
+T = TypeVar("T")
+
+BATCH = 5_000
+"""Rows per ``UNWIND $rows`` statement of a load."""
+CONNECTION_TIMEOUT = 2.0
+"""Seconds to open a TCP connection to the server: an outage shows within this time."""
+READ_RETRY_TIME = 0.5
+"""Retry budget of a read: one retry (after about a second) replaces a dead pooled
+connection; a server that stays down fails the read instead of hanging it."""
+LOAD_RETRY_TIME = 30.0
+INDEX_WAIT = 300
+"""Seconds ``open`` waits for the schema's indexes to come online."""
+
+_RETRYABLE_DOWN = (ServiceUnavailable, SessionExpired)
+
+
+class Neo4jStore:
+    """The store protocol on a Neo4j 5 server (see the module docstring).
+
+    Parameters
+    ----------
+    uri : ``bolt://host:port`` or ``neo4j://host:port`` (``+s`` / ``+ssc`` for TLS).
+    user, password : credentials; none when the server runs with auth off. A password
+        without a user logs in as ``neo4j``.
+    database : the database to use (``neo4j`` by default).
+    """
+
+    def __init__(
+        self,
+        uri: str,
+        user: str | None = None,
+        password: str | None = None,
+        database: str = "neo4j",
+        *,
+        connection_timeout: float = CONNECTION_TIMEOUT,
+    ) -> None:
+        self.uri = uri
+        self.database = database or "neo4j"
+        self._auth = (user or "neo4j", password) if (user or password) else None
+        self._connection_timeout = connection_timeout
+        self._driver: AsyncDriver | None = None
+        self._schema_ready = False
+        self._cypher: Statements = statements()
+        self._vocabulary: tuple[str, list[str]] | None = None  # (version, terms)
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.uri!r}, database={self.database!r})"
+
+    # -- connection --------------------------------------------------------------------
+
+    def _where(self) -> str:
+        return f"Neo4j at {self.uri} (database {self.database!r})"
+
+    def _make_driver(self) -> AsyncDriver:
+        return AsyncGraphDatabase.driver(
+            self.uri,
+            auth=self._auth,
+            connection_timeout=self._connection_timeout,
+            # Must exceed the connection timeout (a new connection may be opened).
+            connection_acquisition_timeout=self._connection_timeout + 1.0,
+            max_connection_pool_size=50,
+            notifications_min_severity="OFF",
+            user_agent="cartonet",
+        )
+
+    def _unavailable(self, exc: BaseException) -> StoreUnavailable:
+        if isinstance(exc, AuthError):
+            reason = f"authentication failed ({exc.message or exc})"
+        else:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return StoreUnavailable(f"{self._where()} is unavailable: {reason}")
+
+    async def open(self) -> None:
+        """Connect, then apply the schema (``cypher/schema.cypher``) once.
+
+        Raises :class:`StoreUnavailable` when the server cannot be reached; calling again
+        later retries (the app does so until the server answers)."""
+        if self._driver is None:
+            try:
+                self._driver = self._make_driver()
+            except (ValueError, DriverError) as exc:  # malformed URI or options
+                raise StoreUnavailable(f"{self._where()}: {exc}") from exc
+        if not self._schema_ready:
+            await self._apply_schema()
+            self._schema_ready = True
+
+    async def _apply_schema(self) -> None:
+        driver = self._require_driver()
+        try:
+            # Schema commands cannot share a transaction with writes: one auto-commit each.
+            for name in self._cypher.group("schema"):
+                if name in ("init_meta", "await_indexes"):
+                    continue
+                await driver.execute_query(self._cypher[name], database_=self.database)
+            await driver.execute_query(
+                self._cypher["init_meta"],
+                {"initial_version": INITIAL_VERSION},
+                database_=self.database,
+            )
+            await driver.execute_query(
+                self._cypher["await_indexes"], {"seconds": INDEX_WAIT}, database_=self.database
+            )
+        except (DriverError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+        except Neo4jError as exc:
+            if isinstance(exc, AuthError) or exc.is_retryable():
+                raise self._unavailable(exc) from exc
+            raise
+
+    async def close(self) -> None:
+        driver, self._driver = self._driver, None
+        self._schema_ready = False
+        self._vocabulary = None
+        if driver is not None:
+            await driver.close()
+
+    def _require_driver(self) -> AsyncDriver:
+        if self._driver is None:
+            raise StoreUnavailable(f"{self._where()}: store not open")
+        return self._driver
+
+    async def _run(
+        self,
+        work: Callable[[AsyncManagedTransaction], Awaitable[T]],
+        *,
+        write: bool = False,
+    ) -> T:
+        """Run ``work`` in one managed transaction; an unreachable server (or one that
+        refuses our credentials) becomes :class:`StoreUnavailable`."""
+        if not self._schema_ready:
+            await self.open()
+        driver = self._require_driver()
+        try:
+            async with driver.session(
+                database=self.database,
+                default_access_mode=WRITE_ACCESS if write else READ_ACCESS,
+                max_transaction_retry_time=LOAD_RETRY_TIME if write else READ_RETRY_TIME,
+            ) as session:
+                if write:
+                    return await session.execute_write(work)
+                return await session.execute_read(work)
+        except (*_RETRYABLE_DOWN, AuthError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+        except DriverError as exc:
+            raise self._unavailable(exc) from exc
+
+    async def _records(self, name: str, params: Mapping[str, Any] | None = None,
+                       **render: Any) -> list[dict[str, Any]]:
+        """All records of one read statement, as dicts."""
+        query = self._cypher.render(name, **render) if render else self._cypher[name]
+
+        async def work(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
+            result = await tx.run(query, dict(params or {}))
+            return [record.data() async for record in result]
+
+        return await self._run(work)
+
+    # -- reads ---------------------------------------------------------------------------
+
+    async def ping(self) -> None:
+        await self._records("ping")
+
+    async def version(self) -> str:
+        rows = await self._records("version")
+        return (rows[0]["version"] if rows else None) or INITIAL_VERSION
+
+    async def stats(self) -> Stats:
+        row = (await self._records("stats"))[0]
+        return Stats(
+            occupations=row["occupations"],
+            skills=row["skills"],
+            trainings=row["trainings"],
+            interests=row["interests"],
+            groups=row["groups"],
+            relations=row["relations"],
+            version=row["version"] or INITIAL_VERSION,
+        )
+
+    async def get_nodes(self, ids: Sequence[str]) -> list[Node | None]:
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return []
+        rows = await self._records("get_nodes", {"ids": wanted})
+        found = {row["props"]["id"]: node_from_props(row["props"]) for row in rows}
+        return [found.get(i) for i in ids]
+
+    async def list_nodes(
+        self, type: NodeType, flt: NodeFilter, first: int, after: str | None
+    ) -> Page:
+        check_first(first)
+        after_id = decode_cursor(after)
+        type_ = _node_type(type)
+        if flt.kind is not None and flt.kind not in {k.value for k in SkillKind}:
+            raise InvalidArgument(
+                "kind", f"must be one of {', '.join(k.value for k in SkillKind)}, got {flt.kind!r}"
+            )
+        needle = normalize(flt.text) if flt.text else ""
+        params = {
+            "after": after_id if after_id is not None else "",
+            "kind": flt.kind,
+            "needle": needle or None,
+            "group": flt.group,
+            "limit": first + 1,
+        }
+        row = (await self._records("list_nodes", params, label=type_))[0]
+        items = [node_from_props(p) for p in row["items"]]
+        page = items[:first]
+        return Page(
+            items=page,
+            total_count=row["total"],
+            end_cursor=encode_cursor(page[-1].id) if page else None,
+            has_next_page=len(items) > first,
+        )
+
+    async def neighbours(
+        self,
+        ids: Sequence[str],
+        rel: RelType,
+        direction: Direction,
+        rel_props: Mapping[str, Any] | None = None,
+    ) -> dict[str, list[Edge]]:
+        rel_type = _rel_type(rel)
+        try:
+            direction = Direction(direction)
+        except ValueError as exc:
+            raise InvalidArgument("direction", f"must be OUT or IN, got {direction!r}") from exc
+        wanted = list(dict.fromkeys(ids))
+        result: dict[str, list[Edge]] = {i: [] for i in ids}
+        if not wanted:
+            return result
+        # A stored relationship never holds None (it is dropped on write): asking for
+        # None means asking for the property to be absent, as in the embedded store.
+        asked = dict(rel_props or {})
+        params = {
+            "ids": wanted,
+            "props": {k: param_value(v) for k, v in asked.items() if v is not None},
+            "absent": [k for k, v in asked.items() if v is None],
+        }
+        out = direction is Direction.OUT
+        rows = await self._records(
+            "neighbours_out" if out else "neighbours_in", params, rel=rel_type
+        )
+        nodes: dict[str, Node] = {}
+        for row in sorted(rows, key=lambda r: (r["id"], r["other_id"])):
+            node_id, other = row["id"], row["other_id"]
+            node = nodes.get(other)
+            if node is None:
+                node = nodes[other] = node_from_props(row["node"])
+            start, end = (node_id, other) if out else (other, node_id)
+            edge = Edge(rel=rel_from(rel_type.value, start, end, row["rel_props"]), node=node)
+            result[node_id].append(edge)
+        return result
+
+    async def search(
+        self, text: str, types: Sequence[NodeType] | None, lang: str | None, first: int
+    ) -> list[SearchHit]:
+        check_first(first)
+        if lang is not None and lang not in LANGS:
+            raise InvalidArgument("lang", f"must be one of {', '.join(LANGS)}, got {lang!r}")
+        wanted = [_node_type(t, "types") for t in types] if types else None
+        if first == 0 or not text.strip():
+            return []
+        vocabulary = await self._search_vocabulary()
+        queries = candidate_queries(text, vocabulary)
+        if not queries:
+            return []
+        rows = await self._records(
+            "search_candidates",
+            {"queries": queries, "types": [t.value for t in wanted] if wanted else None},
+        )
+        entries = [entry for row in rows for entry in _label_entries(row)]
+        hits = rank(text, entries, first, types=wanted, lang=lang)
+        # Ranking needs only labels; the hits get their full nodes in one more round trip.
+        full = await self.get_nodes([hit.node.id for hit in hits])
+        return [
+            SearchHit(node=node, score=hit.score, matched_label=hit.matched_label,
+                      matched_lang=hit.matched_lang)
+            for hit, node in zip(hits, full, strict=True)
+            if node is not None  # removed between the two round trips
+        ]
+
+    async def _search_vocabulary(self) -> list[str]:
+        """Every term of the search index, cached until the graph version moves."""
+        version = await self.version()
+        cached = self._vocabulary
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        rows = await self._records("search_vocabulary")
+        terms = sorted(row["term"] for row in rows if row["term"])
+        self._vocabulary = (version, terms)
+        return terms
+
+    async def export(self) -> Dataset:
+        cypher = self._cypher
+
+        async def work(tx: AsyncManagedTransaction) -> tuple[list[Any], list[Any]]:
+            nodes = [r["props"] async for r in await tx.run(cypher["export_nodes"])]
+            result = await tx.run(
+                cypher["export_relationships"], {"types": [t.value for t in RelType]}
+            )
+            rels = [(r["type"], r["start"], r["end"], r["props"]) async for r in result]
+            return nodes, rels
+
+        node_rows, rel_rows = await self._run(work)
+        nodes = sorted((node_from_props(p) for p in node_rows), key=lambda n: n.id)
+        rel_rows.sort(key=lambda r: (r[0], r[1], r[2]))
+        rels = [rel_from(*row) for row in rel_rows]
+        return Dataset(source=EXPORT_SOURCE, nodes=nodes, relationships=rels)
+
+    # -- load ----------------------------------------------------------------------------
+
+    async def load(
+        self, dataset: Dataset, replace: bool = False, progress: ProgressCallback | None = None
+    ) -> LoadReport:
+        notify: ProgressCallback = progress or (lambda phase, done, total: None)
+        loader = _Loader(self._cypher, dataset, replace, notify)
+        counts = await self._run(loader.run, write=True)
+        stats = await self.stats()
+        return LoadReport(
+            source=dataset.source,
+            nodes_in_dataset=len(dataset.nodes),
+            relationships_in_dataset=len(dataset.relationships),
+            nodes_written=counts["nodes_written"],
+            relationships_written=counts["relationships_written"],
+            nodes_removed=counts["nodes_removed"],
+            relationships_removed=counts["relationships_removed"],
+            version=stats.version,
+            stats=stats,
+        )
+
+
+def _node_type(value: Any, argument: str = "type") -> NodeType:
+    try:
+        return NodeType(value)
+    except ValueError as exc:
+        names = ", ".join(t.value for t in NodeType)
+        raise InvalidArgument(argument, f"must be one of {names}, got {value!r}") from exc
+
+
+def _rel_type(value: Any) -> RelType:
+    try:
+        return RelType(value)
+    except ValueError as exc:
+        names = ", ".join(t.value for t in RelType)
+        raise InvalidArgument("rel", f"must be one of {names}, got {value!r}") from exc
+
+
+def _label_entries(row: Mapping[str, Any]) -> list[LabelEntry]:
+    """Label entries of one search candidate, on a light node (id, type and labels only)."""
+    labels: dict[str, str] = {}
+    alts: dict[str, tuple[str, ...]] = {}
+    for key, value in row["labels"]:
+        if key.startswith("label_"):
+            labels[key[len("label_"):]] = value
+        else:
+            alts[key[len("alt_"):]] = tuple(value)
+    node = Node(row["id"], NodeType(row["type"]), labels, "", alt_labels=alts)
+    out = [LabelEntry(node, text, lang, True) for lang, text in labels.items() if text]
+    for lang, texts in alts.items():
+        out.extend(LabelEntry(node, text, lang, False) for text in texts if text)
+    return out
+
+
+class _LoadPlan:
+    """The rows of a (validated) dataset as the load statements take them, by type."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.node_rows: dict[NodeType, list[dict[str, Any]]] = defaultdict(list)
+        for node in unique_nodes(dataset).values():
+            self.node_rows[NodeType(node.type)].append({"id": node.id, "props": node_props(node)})
+        rels = unique_relationships(dataset)
+        self.rel_keys: set[tuple[str, str, str]] = set(rels)
+        self.rel_rows: dict[RelType, list[dict[str, Any]]] = defaultdict(list)
+        for (type_name, start, end), rel in rels.items():
+            row = {"start": start, "end": end, "props": rel_props(rel, dataset.source)}
+            self.rel_rows[RelType(type_name)].append(row)
+
+
+class _Loader:
+    """The work of one load inside its write transaction (re-run whole on a retry)."""
+
+    def __init__(
+        self,
+        cypher: Statements,
+        dataset: Dataset,
+        replace: bool,
+        notify: ProgressCallback,
+    ) -> None:
+        self.cypher, self.dataset = cypher, dataset
+        self.replace, self.notify = replace, notify
+        self.node_ids = {n.id for n in dataset.nodes}
+        self.lookup_ids = sorted(ids_to_look_up(dataset))
+        self.plan: _LoadPlan | None = None  # kept if the driver retries the transaction
+
+    async def _rows(self, tx: AsyncManagedTransaction, query: str, **params: Any) -> list[Any]:
+        result = await tx.run(query, params)
+        return [record async for record in result]
+
+    async def _single(self, tx: AsyncManagedTransaction, query: str, **params: Any) -> Any:
+        result = await tx.run(query, params)
+        return await result.single(strict=True)
+
+    async def run(self, tx: AsyncManagedTransaction) -> dict[str, int]:
+        cypher, source = self.cypher, self.dataset.source
+        removed_nodes: list[str] = []
+        if self.replace:
+            held = await self._rows(tx, cypher["source_node_ids"], source=source)
+            removed_nodes = sorted(r["id"] for r in held if r["id"] not in self.node_ids)
+        removed = set(removed_nodes)
+        # Nodes this load removes do not count as present for the dataset's relationships.
+        stored: dict[str, NodeType] = {}
+        for ids in _chunks(self.lookup_ids, BATCH * 4):
+            for r in await self._rows(tx, cypher["stored_types"], ids=ids):
+                if r["id"] not in removed:
+                    stored[r["id"]] = NodeType(r["type"])
+        # Validation and row building are CPU work on the whole dataset: off the event loop.
+        await asyncio.to_thread(validate_dataset, self.dataset, stored, self.notify)
+        if self.plan is None:
+            self.plan = await asyncio.to_thread(_LoadPlan, self.dataset)
+        plan = self.plan
+
+        counts = dict.fromkeys(
+            ("nodes_written", "relationships_written", "nodes_removed", "relationships_removed"),
+            0,
+        )
+        total = sum(len(rows) for rows in plan.node_rows.values()) + len(removed_nodes)
+        done = 0
+        self.notify("nodes", 0, total)
+        for type_ in NodeType:
+            query = cypher.render("merge_nodes", label=type_)
+            for rows in _chunks(plan.node_rows.get(type_, []), BATCH):
+                row = await self._single(tx, query, rows=rows)
+                counts["nodes_written"] += row["written"]
+                done += len(rows)
+                self.notify("nodes", done, total)
+
+        if self.replace:
+            stale = [
+                (r["type"], r["start"], r["end"])
+                for r in await self._rows(tx, cypher["source_relationship_keys"], source=source)
+            ]
+            by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
+            for type_name, start, end in stale:
+                if (type_name, start, end) not in plan.rel_keys:
+                    by_type[type_name].append({"start": start, "end": end})
+            for type_name, rows_of_type in sorted(by_type.items()):
+                try:
+                    rel_type = RelType(type_name)
+                except ValueError:
+                    continue  # not one of ours (written by another tool): left alone
+                query = cypher.render("delete_relationships", rel=rel_type)
+                for rows in _chunks(rows_of_type, BATCH):
+                    row = await self._single(tx, query, rows=rows)
+                    counts["relationships_removed"] += row["removed"]
+        for ids in _chunks(removed_nodes, BATCH):
+            row = await self._single(tx, cypher["delete_node_relationships"], ids=ids)
+            counts["relationships_removed"] += row["removed"]
+            row = await self._single(tx, cypher["delete_nodes"], ids=ids)
+            counts["nodes_removed"] += row["removed"]
+            done += len(ids)
+            self.notify("nodes", done, total)
+
+        total = sum(len(rows) for rows in plan.rel_rows.values())
+        done = 0
+        self.notify("relationships", 0, total)
+        for rel_type in RelType:
+            query = cypher.render("merge_relationships", rel=rel_type)
+            for rows in _chunks(plan.rel_rows.get(rel_type, []), BATCH):
+                row = await self._single(tx, query, rows=rows)
+                if row["matched"] != len(rows):
+                    # Validation checked every end exists; a mismatch means the graph
+                    # changed under us. Raising rolls the whole load back.
+                    raise LoadError(
+                        f"{source}: {len(rows) - row['matched']} {rel_type.value} "
+                        "relationship(s) lost an end node during the load; nothing was written"
+                    )
+                counts["relationships_written"] += row["written"]
+                done += len(rows)
+                self.notify("relationships", done, total)
+
+        if any(counts.values()):
+            await self._single(tx, cypher["bump_version"], nonce=secrets.token_hex(4))
+            info = {
+                "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "nodes_in_dataset": len(self.dataset.nodes),
+                "relationships_in_dataset": len(self.dataset.relationships),
+                "warnings": len(self.dataset.warnings),
+                **counts,
+            }
+            await (await tx.run(cypher["record_source"], source=source, info=info)).consume()
+        return counts
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,139 @@
+"""How nodes and relationships are laid out as Neo4j properties, both ways.
+
+A node of the model becomes one Neo4j node with the labels ``:Node`` and its type, and
+flat properties (Neo4j has no nested maps):
+
+=================  =====================================================================
+``id``, ``type``,  identity, :class:`~cartonet.model.NodeType` value and source release
+``source``
+``label_<lang>``   preferred label per language (``label_fr``, ``label_en``)
+``alt_<lang>``     alternative labels per language, a list of strings
+``desc_<lang>``    description per language
+``code``, ...      the node's scalar properties (:data:`~cartonet.model.NODE_PROPS`)
+``_fp``            fingerprint of the content above: a load skips rows whose fingerprint
+                   is unchanged and counts the others as written
+``_index_text``    :func:`~cartonet.store.search.index_text`, for the full-text index
+``_filter``        :func:`~cartonet.store.search.filter_text`, for ``NodeFilter.text``
+=================  =====================================================================
+
+Relationships keep their model properties plus ``_source`` (the dataset that last wrote
+them: ``load(replace=True)`` removes what a source no longer has) and ``_fp``.
+
+The stored form is the embedded store's canonical form (empty labels, empty alternative
+label lists and ``None`` properties are dropped, keys sorted), so a node read back from
+Neo4j equals the node the embedded store returns, and "written" means the same in both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any
+
+from cartonet.model import Dataset, Node, NodeType, Relationship, RelType
+from cartonet.store.search import filter_text, index_text
+
+__all__ = [
+    "fingerprint",
+    "node_from_props",
+    "node_props",
+    "param_value",
+    "rel_props",
+    "rel_props_from",
+]
+
+_IDENTITY = ("id", "type", "source")
+_LABEL, _ALT, _DESC = "label_", "alt_", "desc_"
+
+
+def fingerprint(content: Mapping[str, Any]) -> str:
+    """A short, stable digest of stored properties: equal digests mean equal content."""
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def param_value(value: Any) -> Any:
+    """A value the driver sends as the plain type it stands for (enum members as values)."""
+    return value.value if isinstance(value, Enum) else value
+
+
+def node_props(node: Node) -> dict[str, Any]:
+    """Every property the Neo4j node for ``node`` holds (see the module docstring)."""
+    props: dict[str, Any] = {"id": node.id, "type": NodeType(node.type).value,
+                             "source": node.source}
+    for lang, text in node.labels.items():
+        if text:
+            props[f"{_LABEL}{lang}"] = text
+    for lang, texts in node.alt_labels.items():
+        if texts:
+            props[f"{_ALT}{lang}"] = list(texts)
+    for lang, text in node.descriptions.items():
+        if text:
+            props[f"{_DESC}{lang}"] = text
+    for key, value in node.props.items():
+        if value is not None:
+            props[key] = param_value(value)
+    # The digest covers the model content only (what the embedded store compares); the
+    # search helpers below derive from it.
+    props["_fp"] = fingerprint(props)
+    props["_index_text"] = index_text(node)
+    props["_filter"] = filter_text(node)
+    return props
+
+
+def node_from_props(props: Mapping[str, Any]) -> Node:
+    """The model node stored as ``props`` (the inverse of :func:`node_props`)."""
+    labels: dict[str, str] = {}
+    alts: dict[str, tuple[str, ...]] = {}
+    descs: dict[str, str] = {}
+    scalars: dict[str, Any] = {}
+    for key in sorted(props):
+        value = props[key]
+        if key in _IDENTITY or key.startswith("_"):
+            continue
+        if key.startswith(_LABEL):
+            labels[key[len(_LABEL):]] = value
+        elif key.startswith(_ALT):
+            alts[key[len(_ALT):]] = tuple(value)
+        elif key.startswith(_DESC):
+            descs[key[len(_DESC):]] = value
+        else:
+            scalars[key] = value
+    return Node(
+        id=props["id"],
+        type=NodeType(props["type"]),
+        labels=labels,
+        source=props["source"],
+        alt_labels=alts,
+        descriptions=descs,
+        props=scalars,
+    )
+
+
+def rel_props(rel: Relationship, source: str) -> dict[str, Any]:
+    """Properties of the Neo4j relationship for ``rel`` written by dataset ``source``."""
+    props = {k: param_value(v) for k, v in sorted(rel.props.items()) if v is not None}
+    props["_source"] = source
+    props["_fp"] = fingerprint(props)
+    return props
+
+
+def rel_props_from(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """The model properties among a stored relationship's properties, keys sorted."""
+    return {k: stored[k] for k in sorted(stored) if not k.startswith("_")}
+
+
+def rel_from(type_: str, start: str, end: str, stored: Mapping[str, Any]) -> Relationship:
+    return Relationship(RelType(type_), start, end, rel_props_from(stored))
+
+
+def unique_nodes(dataset: Dataset) -> dict[str, Node]:
+    """The dataset's nodes by id (validation guarantees repeats are identical)."""
+    return {node.id: node for node in dataset.nodes}
+
+
+def unique_relationships(dataset: Dataset) -> dict[tuple[str, str, str], Relationship]:
+    """The dataset's relationships by key (validation guarantees repeats are identical)."""
+    return {(RelType(r.type).value, r.start, r.end): r for r in dataset.relationships}

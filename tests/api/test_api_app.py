@@ -1,0 +1,151 @@
+"""The ASGI app: probes, GraphiQL, explorer page, the default store, and outage behaviour."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from api_helpers import Graph, client_for, gql_for
+
+from cartonet.api.app import create_app
+from cartonet.errors import StoreUnavailable
+from cartonet.model import Dataset, NodeType
+from cartonet.settings import Settings
+from cartonet.store.base import Direction, NodeFilter
+from cartonet.store.embedded import EmbeddedStore
+
+
+async def test_probes_and_pages(client) -> None:  # type: ignore[no-untyped-def]
+    response = await client.get("/healthz")
+    assert response.status_code == 200
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready"}
+    response = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+    response = await client.get("/")
+    assert response.status_code == 200
+    assert "/graphql" in response.text
+    response = await client.get("/graphql", params={"query": "{ stats { version } }"})
+    assert response.status_code == 200
+    assert response.json()["data"]["stats"]["version"]
+
+
+async def test_default_store_is_seeded_with_the_fixtures(tmp_path: Path, graph: Graph) -> None:
+    settings = Settings(data_dir=tmp_path)
+    assert settings.uses_default_store
+    app = create_app(settings)
+    async with app.router.lifespan_context(app), client_for(app) as client:
+        data = await gql_for(client)("{ stats { occupations skills } }")
+    assert data["stats"]["occupations"] == len(graph.of_type(NodeType.OCCUPATION))
+    assert data["stats"]["skills"] == len(graph.of_type(NodeType.SKILL))
+    assert settings.embedded_path.exists()
+
+
+async def test_a_named_store_is_served_as_it_is(tmp_path: Path) -> None:
+    app = create_app(Settings(store=str(tmp_path / "empty.sqlite"), data_dir=tmp_path))
+    async with app.router.lifespan_context(app), client_for(app) as client:
+        data = await gql_for(client)("{ stats { occupations } }")
+    assert data["stats"]["occupations"] == 0
+
+
+class Outage:
+    """Wraps a real store and makes it fail like an unreachable server: ``down`` raises
+    StoreUnavailable from every call, ``hang`` never answers. (A test double for the outage
+    path only; everything else here runs on the real embedded store.)"""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self.store = store
+        self.down = False
+        self.hang = False
+
+    async def _gate(self) -> None:
+        if self.hang:
+            await asyncio.Event().wait()
+        if self.down:
+            raise StoreUnavailable("connection refused by 127.0.0.1:7687")
+
+    async def open(self) -> None:
+        await self._gate()
+        await self.store.open()
+
+    async def close(self) -> None:
+        await self.store.close()
+
+    async def ping(self) -> None:
+        await self._gate()
+        await self.store.ping()
+
+    async def version(self) -> str:
+        await self._gate()
+        return await self.store.version()
+
+    async def stats(self) -> Any:
+        await self._gate()
+        return await self.store.stats()
+
+    async def get_nodes(self, ids: Sequence[str]) -> Any:
+        await self._gate()
+        return await self.store.get_nodes(ids)
+
+    async def list_nodes(self, type: NodeType, flt: NodeFilter, first: int, after: Any) -> Any:
+        await self._gate()
+        return await self.store.list_nodes(type, flt, first, after)
+
+    async def neighbours(
+        self, ids: Sequence[str], rel: Any, direction: Direction, rel_props: Mapping | None = None
+    ) -> Any:
+        await self._gate()
+        return await self.store.neighbours(ids, rel, direction, rel_props)
+
+    async def search(self, text: str, types: Any, lang: Any, first: int) -> Any:
+        await self._gate()
+        return await self.store.search(text, types, lang, first)
+
+    async def load(self, dataset: Dataset, replace: bool = False, progress: Any = None) -> Any:
+        await self._gate()
+        return await self.store.load(dataset, replace, progress)
+
+    async def export(self) -> Dataset:
+        await self._gate()
+        return await self.store.export()
+
+
+async def test_outage_at_start_then_recovery_then_outage(store_path: Path) -> None:
+    flaky = Outage(EmbeddedStore(store_path))
+    flaky.down = True
+    app = create_app(Settings(store=str(store_path)), flaky, read_timeout=0.5)  # type: ignore[arg-type]
+    query = "{ stats { occupations } }"
+    async with app.router.lifespan_context(app), client_for(app) as client:
+        gql = gql_for(client)
+        assert (await client.get("/healthz")).status_code == 200
+        ready = await client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["status"] == "unavailable"
+        assert "connection refused" in ready.json()["reason"]
+
+        (error,) = (await gql(query, errors=True))["errors"]
+        assert error["extensions"] == {"code": "STORE_UNAVAILABLE"}
+        assert "connection refused" in error["message"]
+        assert "Traceback" not in error["message"]
+
+        flaky.down = False  # the server is back: no restart needed
+        assert (await client.get("/readyz")).status_code == 200
+        assert (await gql(query))["stats"]["occupations"] > 0
+
+        flaky.down = True  # goes away while running
+        assert (await client.get("/readyz")).status_code == 503
+        (error,) = (await gql('{ search(text: "dev") { score } }', errors=True))["errors"]
+        assert error["extensions"]["code"] == "STORE_UNAVAILABLE"
+
+        flaky.down, flaky.hang = False, True  # accepts connections but never answers
+        ready = await client.get("/readyz")
+        assert ready.status_code == 503
+        assert "did not answer" in ready.json()["reason"]
+        (error,) = (await gql(query, errors=True))["errors"]
+        assert error["extensions"]["code"] == "STORE_UNAVAILABLE"
+        flaky.hang = False
+        assert (await client.get("/readyz")).status_code == 200

@@ -1,0 +1,252 @@
+"""Reads every store answers the same way: lookups, lists, neighbourhoods, stats."""
+
+from __future__ import annotations
+
+import pytest
+from contract_data import (
+    ESCO,
+    SOFTWARE_DEVELOPER,
+    all_nodes,
+    all_relationships,
+)
+from contract_expect import as_tuples, below, by_id, edges, ids_of_type, text_matches
+
+from cartonet.errors import InvalidArgument
+from cartonet.model import NodeType, RelType, SkillKind
+from cartonet.store.base import MAX_PAGE, Direction, NodeFilter, Store, encode_cursor
+
+NODES = by_id(all_nodes())
+RELS = all_relationships()
+
+
+async def test_is_a_store(store: Store) -> None:
+    assert isinstance(store, Store)
+
+
+async def test_get_nodes_in_the_order_asked(loaded: Store) -> None:
+    ids = sorted(NODES, reverse=True)
+    asked = [ids[3], "rome:Z9999", ids[0], ids[3], ESCO + "occupation/unknown"]
+    found = await loaded.get_nodes(asked)
+    assert found == [NODES.get(i) for i in asked]
+    assert found[1] is None and found[4] is None
+
+
+async def test_every_node_reads_back_as_loaded(loaded: Store) -> None:
+    ids = sorted(NODES)
+    assert await loaded.get_nodes(ids) == [NODES[i] for i in ids]
+
+
+async def test_get_nodes_of_nothing(loaded: Store) -> None:
+    assert await loaded.get_nodes([]) == []
+
+
+@pytest.mark.parametrize("type_", list(NodeType))
+@pytest.mark.parametrize("first", [1, 4, MAX_PAGE])
+async def test_pages_cover_every_node_once(loaded: Store, type_: NodeType, first: int) -> None:
+    expected = ids_of_type(NODES.values(), type_)
+    seen: list[str] = []
+    after = None
+    while True:
+        page = await loaded.list_nodes(type_, NodeFilter(), first, after)
+        assert page.total_count == len(expected)
+        assert len(page.items) <= first
+        seen.extend(n.id for n in page.items)
+        if page.items:
+            assert page.end_cursor == encode_cursor(page.items[-1].id)
+        if not page.has_next_page:
+            break
+        after = page.end_cursor
+    assert seen == expected
+
+
+async def test_first_zero_counts_without_items(loaded: Store) -> None:
+    page = await loaded.list_nodes(NodeType.SKILL, NodeFilter(), 0, None)
+    assert page.items == []
+    assert page.total_count == len(ids_of_type(NODES.values(), NodeType.SKILL))
+    assert page.has_next_page
+
+
+async def test_page_after_the_last_id_is_empty(loaded: Store) -> None:
+    last = ids_of_type(NODES.values(), NodeType.OCCUPATION)[-1]
+    page = await loaded.list_nodes(NodeType.OCCUPATION, NodeFilter(), 10, encode_cursor(last))
+    assert page.items == [] and not page.has_next_page and page.end_cursor is None
+
+
+@pytest.mark.parametrize("first", [-1, MAX_PAGE + 1])
+async def test_first_out_of_range(loaded: Store, first: int) -> None:
+    with pytest.raises(InvalidArgument) as err:
+        await loaded.list_nodes(NodeType.SKILL, NodeFilter(), first, None)
+    assert err.value.argument == "first"
+
+
+@pytest.mark.parametrize("cursor", ["abc", "%%%%x", "gA=="])
+async def test_bad_cursor(loaded: Store, cursor: str) -> None:
+    with pytest.raises(InvalidArgument) as err:
+        await loaded.list_nodes(NodeType.SKILL, NodeFilter(), 5, cursor)
+    assert err.value.argument == "after"
+
+
+async def _all_pages(store: Store, type_: NodeType, flt: NodeFilter) -> tuple[list[str], int]:
+    ids: list[str] = []
+    after = None
+    total = -1
+    while True:
+        page = await store.list_nodes(type_, flt, 3, after)
+        total = page.total_count
+        ids.extend(n.id for n in page.items)
+        if not page.has_next_page:
+            return ids, total
+        after = page.end_cursor
+
+
+@pytest.mark.parametrize(
+    ("type_", "text"),
+    [
+        (NodeType.OCCUPATION, "infirm"),
+        (NodeType.OCCUPATION, "DÉVELOPPEUR"),
+        (NodeType.OCCUPATION, "developpeuse"),
+        (NodeType.OCCUPATION, "informatique"),
+        (NodeType.SKILL, "logiciel"),
+        (NodeType.SKILL, "c++"),
+        (NodeType.SKILL, "nursing"),
+        (NodeType.SKILL_GROUP, "données"),
+        (NodeType.OCCUPATION, "no label holds this"),
+    ],
+)
+async def test_text_filter(loaded: Store, type_: NodeType, text: str) -> None:
+    expected = sorted(n.id for n in NODES.values() if n.type == type_ and text_matches(n, text))
+    ids, total = await _all_pages(loaded, type_, NodeFilter(text=text))
+    assert ids == expected and total == len(expected)
+
+
+def test_text_filter_cases_are_not_trivial() -> None:
+    # The parametrised cases above must include real matches and real exclusions.
+    occupations = [n for n in NODES.values() if n.type == NodeType.OCCUPATION]
+    hits = [n for n in occupations if text_matches(n, "infirm")]
+    assert 0 < len(hits) < len(occupations)
+
+
+@pytest.mark.parametrize(
+    ("type_", "group"),
+    [
+        (NodeType.OCCUPATION, ESCO + "isco/C25"),
+        (NodeType.OCCUPATION, ESCO + "isco/C2"),
+        (NodeType.OCCUPATION, ESCO + "isco/C2221"),
+        (NodeType.OCCUPATION_GROUP, ESCO + "isco/C2"),
+        (NodeType.SKILL, ESCO + "skill/unknown-group"),
+    ],
+)
+async def test_group_filter_is_transitive(loaded: Store, type_: NodeType, group: str) -> None:
+    members = below(RELS, group)
+    expected = sorted(i for i in members if NODES[i].type == type_)
+    ids, total = await _all_pages(loaded, type_, NodeFilter(group=group))
+    assert ids == expected and total == len(expected)
+
+
+def test_group_cases_reach_beyond_one_step() -> None:
+    direct = {r.start for r in RELS if r.type == RelType.BROADER and r.end == ESCO + "isco/C2"}
+    occupations = {i for i in below(RELS, ESCO + "isco/C2") if NODES[i].type == NodeType.OCCUPATION}
+    assert occupations and not occupations & direct
+
+
+@pytest.mark.parametrize("kind", [k.value for k in SkillKind])
+async def test_kind_filter(loaded: Store, kind: str) -> None:
+    expected = sorted(
+        n.id for n in NODES.values() if n.type == NodeType.SKILL and n.props.get("kind") == kind
+    )
+    ids, total = await _all_pages(loaded, NodeType.SKILL, NodeFilter(kind=kind))
+    assert ids == expected and total == len(expected)
+    assert expected, f"the contract data has a {kind} skill"
+
+
+async def test_filters_combine(loaded: Store) -> None:
+    group = ESCO + "isco/C2"
+    flt = NodeFilter(text="nurse", group=group)
+    members = below(RELS, group)
+    expected = sorted(
+        n.id
+        for n in NODES.values()
+        if n.type == NodeType.OCCUPATION and n.id in members and text_matches(n, "nurse")
+    )
+    ids, total = await _all_pages(loaded, NodeType.OCCUPATION, flt)
+    assert ids == expected and total == len(expected) > 0
+
+
+async def test_unknown_kind_is_refused(loaded: Store) -> None:
+    with pytest.raises(InvalidArgument) as err:
+        await loaded.list_nodes(NodeType.SKILL, NodeFilter(kind="MAGIC"), 5, None)
+    assert err.value.argument == "kind"
+
+
+CASES = [
+    (rel, direction)
+    for rel in (RelType.REQUIRES, RelType.BROADER, RelType.MOBILITY, RelType.MATCHES_INTEREST)
+    for direction in Direction
+]
+
+
+@pytest.mark.parametrize(("rel", "direction"), CASES)
+async def test_neighbours(loaded: Store, rel: RelType, direction: Direction) -> None:
+    ids = [*sorted(NODES), "rome:Z9999"]
+    found = await loaded.neighbours(ids, rel, direction)
+    assert list(found) == ids
+    for node_id in ids:
+        assert as_tuples(found[node_id]) == edges(NODES, RELS, node_id, rel, direction), node_id
+    assert any(found.values()), "some node has such edges"
+
+
+@pytest.mark.parametrize(
+    ("rel", "direction", "props"),
+    [
+        (RelType.REQUIRES, Direction.OUT, {"relevance": "ESSENTIAL"}),
+        (RelType.REQUIRES, Direction.OUT, {"relevance": "OPTIONAL"}),
+        (RelType.REQUIRES, Direction.IN, {"relevance": "OPTIONAL"}),
+        (RelType.MOBILITY, Direction.OUT, {"kind": "EVOLUTION"}),
+        (RelType.MOBILITY, Direction.IN, {"kind": "CLOSE", "source": "rome"}),
+        (RelType.MATCHES_INTEREST, Direction.OUT, {"rank": 1}),
+    ],
+)
+async def test_neighbours_with_rel_props(
+    loaded: Store, rel: RelType, direction: Direction, props: dict[str, object]
+) -> None:
+    ids = sorted(NODES)
+    found = await loaded.neighbours(ids, rel, direction, props)
+    everything = await loaded.neighbours(ids, rel, direction)
+    for node_id in ids:
+        expected = edges(NODES, RELS, node_id, rel, direction, props)
+        assert as_tuples(found[node_id]) == expected
+    assert sum(map(len, found.values())) < sum(map(len, everything.values()))
+    assert any(found.values())
+
+
+async def test_neighbours_of_one_occupation(loaded: Store) -> None:
+    found = await loaded.neighbours([SOFTWARE_DEVELOPER], RelType.REQUIRES, Direction.OUT)
+    others = [e.node.id for e in found[SOFTWARE_DEVELOPER]]
+    assert others == sorted(others)
+    assert all(e.rel.start == SOFTWARE_DEVELOPER for e in found[SOFTWARE_DEVELOPER])
+    assert all(e.node.type == NodeType.SKILL for e in found[SOFTWARE_DEVELOPER])
+
+
+async def test_stats(loaded: Store) -> None:
+    stats = await loaded.stats()
+
+    def count(*types: NodeType) -> int:
+        return sum(1 for n in NODES.values() if n.type in types)
+
+    assert stats.occupations == count(NodeType.OCCUPATION)
+    assert stats.skills == count(NodeType.SKILL)
+    assert stats.trainings == count(NodeType.TRAINING)
+    assert stats.interests == count(NodeType.INTEREST)
+    assert stats.groups == count(NodeType.SKILL_GROUP, NodeType.OCCUPATION_GROUP)
+    assert stats.relations == len(RELS)
+    assert stats.version == await loaded.version()
+
+
+async def test_empty_store(store: Store) -> None:
+    stats = await store.stats()
+    assert (stats.occupations, stats.skills, stats.groups, stats.relations) == (0, 0, 0, 0)
+    page = await store.list_nodes(NodeType.OCCUPATION, NodeFilter(), 10, None)
+    assert page.items == [] and page.total_count == 0 and not page.has_next_page
+    assert await store.search("nurse", None, None, 10) == []
+    assert await store.get_nodes([SOFTWARE_DEVELOPER]) == [None]
+    await store.ping()
