@@ -7,27 +7,29 @@
 // name: stored_types
 UNWIND $ids AS id
 MATCH (n:Node {id: id})
-RETURN n.id AS id, n.type AS type
+RETURN collect([n.id, n.type]) AS types
 
 // name: source_node_ids
 MATCH (n:Node)
 WHERE n.source = $source
-RETURN n.id AS id
+RETURN collect(n.id) AS ids
 
 // Relationships the source wrote last (for load(replace=True)).
 // name: source_relationship_keys
 MATCH (a:Node)-[r]->(b:Node)
 WHERE r._source = $source
-RETURN type(r) AS type, a.id AS start, b.id AS end
+RETURN collect([type(r), a.id, b.id]) AS keys
 
-// Upsert a batch of nodes of one type; row.props holds every stored property.
+// Upsert a batch of nodes of one type; row.props holds every stored property. A node
+// whose content is unchanged is left alone, unless its derived search properties are in
+// an older format (_format): then it is refreshed but not counted as written.
 // name: merge_nodes
 UNWIND $rows AS row
 MERGE (n:Node {id: row.id})
-WITH n, row
-WHERE n._fp IS NULL OR n._fp <> row.props._fp
+WITH n, row, coalesce(n._fp, '') <> row.props._fp AS changed
+WHERE changed OR coalesce(n._format, 0) <> row.props._format
 SET n = row.props, n:{label}
-RETURN count(n) AS written
+RETURN sum(CASE WHEN changed THEN 1 ELSE 0 END) AS written
 
 // Upsert a batch of relationships of one type between existing nodes. `matched` lets the
 // store check that no row was dropped for a missing end node.

@@ -54,10 +54,9 @@ import time
 import weakref
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import IO
 
 __all__ = [
     "DEFAULT_DATA_DIR",
@@ -354,16 +353,14 @@ def _accepts_connections(port: int) -> bool:
 # Server process
 # --------------------------------------------------------------------------------------------
 
-_LIVE_SERVERS: "weakref.WeakSet[Neo4jServer]" = weakref.WeakSet()
+_LIVE_SERVERS: weakref.WeakSet[Neo4jServer] = weakref.WeakSet()
 
 
 @atexit.register
 def _stop_live_servers() -> None:
     for server in list(_LIVE_SERVERS):
-        try:
+        with suppress(Exception):  # best effort at interpreter exit
             server.stop(timeout=20.0)
-        except Exception:  # noqa: BLE001 - best effort at interpreter exit
-            pass
 
 
 class Neo4jServer:
@@ -391,25 +388,24 @@ class Neo4jServer:
         pagecache: str | None = None,
         progress: bool = True,
     ) -> None:
+        if password is None:
+            password = os.environ.get("NEO4J_PASSWORD", "")
+        if password and len(password) < MIN_PASSWORD_LENGTH:
+            raise ValueError(f"Neo4j passwords need at least {MIN_PASSWORD_LENGTH} characters")
+        jvm_flags(heap)  # validate the heap size before anything is created
+        self._password = password or None
+        self._heap = heap
+        self._port_fixed = port is not None
+        self._port = port if port is not None else _free_port()
         if home is None:
             self._home = Path(tempfile.mkdtemp(prefix="cartonet-neo4j-"))
             self._owns_home = True
         else:
             self._home = Path(home).expanduser().resolve()
             self._owns_home = False
-        self._port_fixed = port is not None
-        self._port = port if port is not None else _free_port()
-        if password is None:
-            password = os.environ.get("NEO4J_PASSWORD", "")
-        if password and len(password) < MIN_PASSWORD_LENGTH:
-            raise ValueError(f"Neo4j passwords need at least {MIN_PASSWORD_LENGTH} characters")
-        self._password = password or None
-        self._heap = heap
-        jvm_flags(heap)  # validate the heap size early
         self._pagecache = pagecache or os.environ.get("NEO4J_PAGECACHE") or DEFAULT_PAGECACHE
         self._progress = progress
         self._proc: subprocess.Popen[bytes] | None = None
-        self._log_handle: IO[bytes] | None = None
         self._log_offset = 0
 
     # -- properties ----------------------------------------------------------------------------
@@ -464,17 +460,25 @@ class Neo4jServer:
             raise Neo4jRuntimeError(f"Neo4j is already running on {self.uri}")
         runtime = ensure_runtime(progress=self._progress)
         deadline = time.monotonic() + timeout
-        if not _port_is_free(self._port):
-            if self._port_fixed:
-                raise Neo4jStartError(f"port {HOST}:{self._port} is already in use "
-                                      "(another Neo4j still running?)")
-            self._port = _free_port()
-        self._spawn(runtime)
-        try:
-            self._wait_ready(deadline)
-        except BaseException:
-            self._terminate(grace=5.0)
-            raise
+        for attempt in range(3):
+            if not _port_is_free(self._port):
+                if self._port_fixed:
+                    raise Neo4jStartError(f"port {HOST}:{self._port} is already in use "
+                                          "(another Neo4j still running?)")
+                self._port = _free_port()
+            self._spawn(runtime)
+            try:
+                self._wait_ready(deadline)
+                break
+            except Neo4jStartError as exc:
+                self._terminate(grace=5.0)
+                lost_race = "Address already in use" in str(exc) and not self._port_fixed
+                if not lost_race or attempt == 2:
+                    raise
+                self._port = _free_port()  # someone took the automatic port: pick another
+            except BaseException:
+                self._terminate(grace=5.0)
+                raise
         self._port_fixed = True  # from now on restart() must come back on this very port
         _LIVE_SERVERS.add(self)
         return self.uri
@@ -534,15 +538,16 @@ class Neo4jServer:
         env.pop("NEO4J_PASSWORD", None)
         if self._password:
             env["NEO4J_PASSWORD"] = self._password
-        log = open(self.log_path, "ab")
-        header = f"\n==== {time.strftime('%Y-%m-%d %H:%M:%S')} starting {self.uri}\n$ {shlex.join(cmd)}\n"
-        log.write(header.encode())
-        log.flush()
-        self._log_offset = log.tell()
-        self._log_handle = log
-        self._proc = subprocess.Popen(
-            cmd, cwd=self._home, env=env, stdin=subprocess.PIPE, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True)  # own session: no stray Ctrl-C
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        header = f"\n==== {stamp} starting {self.uri}\n$ {shlex.join(cmd)}\n"
+        # The child keeps its own copy of the descriptor; ours is closed right away.
+        with open(self.log_path, "ab") as log:
+            log.write(header.encode())
+            log.flush()
+            self._log_offset = log.tell()
+            self._proc = subprocess.Popen(
+                cmd, cwd=self._home, env=env, stdin=subprocess.PIPE, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True)  # own session: no stray Ctrl-C
 
     def _failure_report(self) -> str:
         """Key lines (launcher failure, ``Caused by``) plus the tail of this run's launcher log."""
@@ -584,14 +589,9 @@ class Neo4jServer:
                     proc.kill()
                     proc.wait()
             if proc.stdin is not None:
-                try:
+                with suppress(OSError):
                     proc.stdin.close()
-                except OSError:
-                    pass
             self._proc = None
-        if self._log_handle is not None:
-            self._log_handle.close()
-            self._log_handle = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -610,6 +610,8 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    # Explicit, because a shell starting us in the background (``cmd &``) leaves SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)
     server = Neo4jServer(home=args.data, port=args.port)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import logging
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
@@ -145,8 +146,9 @@ class Progress:
     """tqdm bars for ``progress(phase, done, total)`` callbacks: one bar per phase, shown
     on a terminal only (a log file or pipe gets no bar noise)."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, file: Any = None) -> None:
         self.enabled = enabled
+        self.file = file  # where bars go; None: stderr
         self._bar: Any = None
         self._phase: str | None = None
 
@@ -162,7 +164,9 @@ class Progress:
         if phase != self._phase:
             self.close()
             self._phase = phase
-            self._bar = tqdm(total=total or None, desc=phase, unit="row", leave=False)
+            self._bar = tqdm(
+                total=total or None, desc=phase, unit="row", leave=False, file=self.file
+            )
         bar = self._bar
         if total and bar.total != total:
             bar.total = total
@@ -274,9 +278,18 @@ def serve(
     from cartonet.api.app import create_app
 
     settings = settings_for(ctx, host=host, port=port, store=store)
+    # The service's own messages (store unavailable, fixtures loaded, internal errors with
+    # their traceback) go to stderr like uvicorn's, at the same level.
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s:  %(name)s: %(message)s"))
+    service_log = logging.getLogger("cartonet")
+    service_log.addHandler(handler)
+    service_log.setLevel(log_level.upper())
+    service_log.propagate = False
     app = create_app(settings)
+    base = f"http://{settings.host}:{settings.port}"
     click.echo(
-        f"Carto.net on http://{settings.host}:{settings.port}/graphql "
+        f"Carto.net: GraphiQL at {base}/graphql, explorer at {base}/ "
         f"(store: {describe_store(settings)})",
         err=True,
     )

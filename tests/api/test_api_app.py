@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from api_helpers import Graph, client_for, gql_for
+import strawberry
+from api_helpers import Gql, Graph, client_for, gql_for
 
 from cartonet.api.app import create_app
+from cartonet.api.context import Context
+from cartonet.api.schema import QUERY_PARTS
 from cartonet.errors import StoreUnavailable
 from cartonet.model import Dataset, NodeType
 from cartonet.settings import Settings
@@ -61,6 +66,8 @@ class Outage:
         self.store = store
         self.down = False
         self.hang = False
+        self.opens = 0
+        self.release_open: asyncio.Event | None = None  # when set, open waits for it
 
     async def _gate(self) -> None:
         if self.hang:
@@ -69,6 +76,9 @@ class Outage:
             raise StoreUnavailable("connection refused by 127.0.0.1:7687")
 
     async def open(self) -> None:
+        self.opens += 1
+        if self.release_open is not None:
+            await self.release_open.wait()
         await self._gate()
         await self.store.open()
 
@@ -149,3 +159,61 @@ async def test_outage_at_start_then_recovery_then_outage(store_path: Path) -> No
         assert error["extensions"]["code"] == "STORE_UNAVAILABLE"
         flaky.hang = False
         assert (await client.get("/readyz")).status_code == 200
+
+
+async def test_a_slow_open_is_joined_not_restarted(store_path: Path) -> None:
+    """A probe that stops waiting does not cancel the open under way; later callers join
+    it, and the store is opened once."""
+    slow = Outage(EmbeddedStore(store_path))
+    slow.release_open = asyncio.Event()
+    app = create_app(Settings(store=str(store_path)), slow)  # type: ignore[arg-type]
+    state = app.state.cartonet
+    async with client_for(app) as client:
+        # Start-up would wait for an embedded store: drive it by hand instead.
+        starting = asyncio.create_task(state.start())
+        ready = await client.get("/readyz")
+        assert ready.status_code == 503
+        assert "did not" in ready.json()["reason"]
+        assert (await client.get("/healthz")).status_code == 200
+        slow.release_open.set()
+        await starting
+        assert (await client.get("/readyz")).status_code == 200
+        assert (await gql_for(client)("{ stats { occupations } }"))["stats"]["occupations"] > 0
+        await state.stop()
+    assert slow.opens == 1
+
+
+@strawberry.type
+class ExtraQuery:
+    """What another module (orientation) adds: its own class, merged into Query."""
+
+    @strawberry.field
+    async def occupation_count(self, info: strawberry.Info) -> int:
+        ctx: Context = info.context
+        ctx.cache["extra.calls"] = ctx.cache.get("extra.calls", 0) + 1
+        return (await ctx.read(ctx.store.stats())).occupations
+
+
+async def test_query_parts_extend_the_schema(store_path: Path, graph: Graph) -> None:
+    app = create_app(Settings(store=str(store_path)), query_parts=(*QUERY_PARTS, ExtraQuery))
+    async with app.router.lifespan_context(app), client_for(app) as client:
+        gql = gql_for(client)
+        for _ in range(2):
+            data = await gql("{ occupationCount stats { occupations } }")
+            assert data["occupationCount"] == data["stats"]["occupations"]
+    assert data["occupationCount"] == len(graph.of_type(NodeType.OCCUPATION))
+    assert app.state.cartonet.cache["extra.calls"] == 2, "the cache lives as long as the app"
+
+
+async def test_the_explorer_page_queries_run(gql: Gql, graph: Graph) -> None:
+    """The explorer page's JavaScript sends these queries; they must match the schema."""
+    page = resources.files("cartonet.web").joinpath("index.html").read_text(encoding="utf-8")
+    queries = re.findall(r"gql\(\s*`(.*?)`", page, re.DOTALL)
+    queries += re.findall(r"gql\(\s*'(.*?)'", page, re.DOTALL)
+    assert len(queries) >= 3
+    occupation = graph.of_type(NodeType.OCCUPATION)[0].id
+    skill = graph.of_type(NodeType.SKILL)[0].id
+    for node_id in (occupation, skill):
+        for query in queries:
+            data = await gql(query, {"t": "infirmier", "l": "FR", "id": node_id})
+            assert data

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
-from api_helpers import Gql
+from api_helpers import Gql, client_for, gql_for
 from graphql import GraphQLError
 
+from cartonet.api.app import create_app
 from cartonet.api.errors import shape_error
+from cartonet.api.limits import Limits
 from cartonet.errors import InvalidArgument, StoreUnavailable
+from cartonet.settings import Settings
 from cartonet.store.base import MAX_PAGE
 
 
@@ -145,3 +149,26 @@ def test_user_errors_keep_their_message() -> None:
     )
     assert shaped.extensions == {"code": "STORE_UNAVAILABLE"}
     assert "neo4j is down" in shaped.message
+
+
+async def test_cost_estimate_is_exact_on_the_documented_example(store_path: Path) -> None:
+    """The docstring of estimate_cost computes 1031 for this query: a budget one below
+    refuses it, the exact budget accepts it."""
+    query = "{ occupations(first: 10) { edges { node { skills { skill { id } } } } } }"
+    for budget, refused in ((1030, True), (1031, False)):
+        app = create_app(Settings(store=str(store_path)), limits=Limits(max_cost=budget))
+        async with app.router.lifespan_context(app), client_for(app) as client:
+            body = (await client.post("/graphql", json={"query": query})).json()
+        assert ("errors" in body) is refused, (budget, body)
+        if refused:
+            assert "1,031" in body["errors"][0]["message"]
+
+
+async def test_nodes_ids_count_in_the_cost(store_path: Path) -> None:
+    app = create_app(Settings(store=str(store_path)), limits=Limits(max_cost=100))
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id label } }"
+    async with app.router.lifespan_context(app), client_for(app) as client:
+        gql = gql_for(client)
+        await gql(query, {"ids": ["a"] * 10})  # 1 + 10 + 10
+        body = await gql(query, {"ids": ["a"] * 60}, errors=True)  # 1 + 60 + 60
+    assert "costly" in body["errors"][0]["message"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from pathlib import Path
@@ -10,7 +11,8 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from cartonet.cli import main
+from cartonet.cli import CartonetGroup, Progress, main
+from cartonet.errors import InvalidArgument
 from cartonet.model import Dataset, NodeType
 
 SOFTWARE_DEVELOPER = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"
@@ -66,6 +68,7 @@ def test_load_json_then_stats_and_search(
         assert any(type_name in line and f"{count:,}" in line for line in out.splitlines())
     assert f"{small_json.name}:nodes" in out
     assert "warnings: 0" in out
+    assert "row/s" not in result.output, "no progress bars when not on a terminal"
 
     result = invoke("stats", "--store", store, "--json")
     assert result.exit_code == 0, result.output
@@ -191,3 +194,41 @@ def test_version(flag: str) -> None:
     result = invoke(flag)
     assert result.exit_code == 0
     assert "version" in result.output
+
+
+def test_progress_bars_follow_the_phases() -> None:
+    out = io.StringIO()
+    progress = Progress(enabled=True, file=out)
+    for done in (0, 500, 1000):
+        progress("read skills.csv", done, 1000)
+    bar = progress._bar
+    assert (bar.n, bar.total) == (1000, 1000)
+    progress("write", 10, 20)
+    assert progress._bar is not bar and progress._bar.n == 10
+    progress.close()
+    text = out.getvalue()
+    assert "read skills.csv" in text
+    assert "write" in text
+    quiet = io.StringIO()
+    Progress(enabled=False, file=quiet)("read", 1, 2)
+    assert quiet.getvalue() == ""
+
+
+@click.command()
+@click.option("--fail", is_flag=True)
+def hello(fail: bool) -> None:
+    """A command another module would define."""
+    if fail:
+        raise InvalidArgument("fail", "asked to fail")
+    click.echo("hello from a lazily registered command")
+
+
+def test_extra_commands_are_registered_lazily() -> None:
+    group = CartonetGroup(name="cartonet", lazy={"hello": f"{__name__}:hello"})
+    assert "hello" in group.list_commands(click.Context(group))
+    result = CliRunner().invoke(group, ["hello"])
+    assert result.exit_code == 0
+    assert "lazily registered" in result.output
+    result = CliRunner().invoke(group, ["hello", "--fail"])
+    assert result.exit_code == 2, "user errors of extra commands are handled like the others"
+    assert "invalid argument 'fail'" in result.stderr

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from cartonet.ingest.fixtures import fixture_paths, load_fixtures
-from cartonet.model import REL_ENDPOINTS, Dataset, NodeType, RelType
+from cartonet.ingest.subset import subset
+from cartonet.model import REL_ENDPOINTS, Dataset, Node, NodeType, Relationship, RelType
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "make_fixtures.py"
@@ -135,3 +136,42 @@ def test_script_reproduces_the_committed_files(tmp_path: Path, shared_data_dir: 
     assert made == [p.name for p in fixture_paths()]
     for name in made:
         assert (tmp_path / name).read_bytes() == (REPO / "fixtures" / name).read_bytes(), name
+
+
+def test_subset_follows_needs_and_keeps_inner_edges() -> None:
+    def node(node_id: str, type: NodeType, **props: object) -> Node:
+        return Node(node_id, type, {"en": node_id}, "t", props=props)
+
+    ds = Dataset(
+        source="t",
+        nodes=[
+            node("o1", NodeType.OCCUPATION),
+            node("o2", NodeType.OCCUPATION),
+            node("o3", NodeType.OCCUPATION),
+            node("s1", NodeType.SKILL, kind="HARD"),
+            node("s2", NodeType.SKILL, kind="HARD"),
+            node("s3", NodeType.SKILL, kind="SOFT"),
+            node("g", NodeType.SKILL_GROUP),
+            node("i", NodeType.INTEREST),
+        ],
+        relationships=[
+            Relationship(RelType.REQUIRES, "o1", "s1"),
+            Relationship(RelType.BROADER, "o1", "o2"),  # o2 comes with its own skills
+            Relationship(RelType.REQUIRES, "o2", "s2"),
+            Relationship(RelType.BROADER, "s1", "g"),
+            Relationship(RelType.MATCHES_INTEREST, "o1", "i"),
+            Relationship(RelType.MOBILITY, "o1", "o2"),
+            Relationship(RelType.MOBILITY, "o1", "o3"),  # o3 is not needed: dropped
+            Relationship(RelType.REQUIRES, "o3", "s1"),
+        ],
+    )
+    part = subset(ds, ["o1"], also=lambda n: n.props.get("kind") == "SOFT")
+    assert [n.id for n in part.nodes] == ["o1", "o2", "s1", "s2", "s3", "g", "i"]
+    assert [(r.start, r.end) for r in part.relationships] == [
+        ("o1", "s1"),
+        ("o1", "o2"),
+        ("o2", "s2"),
+        ("s1", "g"),
+        ("o1", "i"),
+        ("o1", "o2"),
+    ]

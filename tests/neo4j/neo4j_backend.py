@@ -24,7 +24,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from neo4j import AsyncGraphDatabase
+from neo4j import AsyncDriver, AsyncGraphDatabase
 
 from cartonet.store.base import Store
 from cartonet.store.neo4j import Neo4jStore
@@ -71,6 +71,11 @@ class Neo4jService:
     def store(self) -> Neo4jStore:
         return Neo4jStore(self.uri, self.user, self.password, self.database)
 
+    def driver(self) -> AsyncDriver:
+        """A driver of the test's own (for set-up and checks, not for the store)."""
+        auth = (self.user or "neo4j", self.password) if self.password else None
+        return AsyncGraphDatabase.driver(self.uri, auth=auth)
+
 
 _service: Neo4jService | None = None
 _failure: str | None = None
@@ -102,7 +107,11 @@ def _start(config: pytest.Config) -> Neo4jService:
 
 @pytest.fixture(scope="session")
 def neo4j_service(pytestconfig: pytest.Config) -> Neo4jService:
-    """The suite's Neo4j (started once per process, whichever folder asks first)."""
+    """The suite's Neo4j (started once per process, whichever folder asks first).
+
+    Synchronous on purpose: the contract suite asks for backend fixtures from inside an
+    async fixture (``request.getfixturevalue``), where an async fixture cannot be set up.
+    """
     global _service, _failure
     if _service is None and _failure is None:
         try:
@@ -115,12 +124,8 @@ def neo4j_service(pytestconfig: pytest.Config) -> Neo4jService:
 
 
 async def wipe(service: Neo4jService) -> None:
-    """Delete every node and relationship of the test database (schema is kept)."""
-    auth = (service.user or "neo4j", service.password) if service.password else None
-    async with (
-        AsyncGraphDatabase.driver(service.uri, auth=auth) as driver,
-        driver.session(database=service.database) as session,
-    ):
+    """Delete every node and relationship of the test database (the schema stays)."""
+    async with service.driver() as driver, driver.session(database=service.database) as session:
         # Batched deletes need an auto-commit transaction (session.run).
         result = await session.run(
             "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"

@@ -26,6 +26,7 @@ from graphql import (
     GraphQLObjectType,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
@@ -78,9 +79,10 @@ def estimate_cost(
     """Estimated number of fields an operation resolves.
 
     Each field costs one per parent item. Below a field with a ``first`` argument, items
-    are multiplied by ``first`` (the value given, else its default); below any other list of
-    objects, by ``list_fanout``; a connection's ``edges`` list adds no factor (its length is
-    the ``first`` already counted). Introspection fields are free.
+    are multiplied by ``first`` (the value given, else its default); below ``nodes(ids)``
+    by the number of ids; below any other list of objects, by ``list_fanout``; a
+    connection's ``edges`` list adds no factor (its length is the ``first`` already
+    counted). Introspection fields are free.
 
     Example: ``{ occupations(first: 10) { edges { node { skills { skill { id } } } } } }``
     costs 1 + 10 (edges) + 10 (node) + 10 (skills) + 500 (skill) + 500 (id) = 1031.
@@ -105,6 +107,17 @@ def estimate_cost(
             return MAX_PAGE  # malformed: another rule reports it; assume the worst
         return max(0, min(value, MAX_PAGE))
 
+    def ids_of(field: FieldNode) -> int:
+        for arg in field.arguments or ():
+            if arg.name.value != "ids":
+                continue
+            if isinstance(arg.value, ListValueNode):
+                return len(arg.value.values)
+            if isinstance(arg.value, VariableNode):
+                value = variables.get(arg.value.name.value)
+                return len(value) if isinstance(value, list) else MAX_PAGE
+        return MAX_PAGE
+
     def walk(
         selection_set: SelectionSetNode,
         parent: GraphQLNamedType,
@@ -128,6 +141,8 @@ def estimate_cost(
                 factor = 1
                 if "first" in field.args:
                     factor = first_of(selection, field.args["first"].default_value)
+                elif "ids" in field.args:
+                    factor = ids_of(selection)
                 elif _unwrap_list(field.type) and not parent.name.endswith("Connection"):
                     factor = list_fanout
                 total += walk(

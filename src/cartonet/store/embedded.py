@@ -571,7 +571,6 @@ def _write(
             batch,
         )
         done += len(batch)
-        conn.execute("COMMIT"); conn.execute("BEGIN IMMEDIATE")
         notify("nodes", done, total)
     for batch in _batches(sorted(removed_nodes)):
         conn.executemany("DELETE FROM nodes WHERE id = ?", [(i,) for i in batch])

@@ -31,6 +31,7 @@ Design
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 import time
 from collections import defaultdict
@@ -96,6 +97,16 @@ INDEX_WAIT = 300
 """Seconds ``open`` waits for the schema's indexes to come online."""
 
 _RETRYABLE_DOWN = (ServiceUnavailable, SessionExpired)
+_SCHEMA_OBJECTS = ("constraint_", "index_", "fulltext_")
+_OBJECT_NAME = re.compile(r"CREATE\s+(?:CONSTRAINT|(?:FULLTEXT\s+)?INDEX)\s+(\w+)\s+IF NOT EXISTS")
+
+
+def _object_name(statement: str) -> str:
+    """The name a schema statement gives its constraint or index."""
+    match = _OBJECT_NAME.search(statement)
+    if match is None:
+        raise ValueError(f"schema statement without a name: {statement[:60]!r}")
+    return match.group(1)
 
 
 class Neo4jStore:
@@ -170,20 +181,22 @@ class Neo4jStore:
 
     async def _apply_schema(self) -> None:
         driver = self._require_driver()
+        cypher, db = self._cypher, self.database
+        creates = [n for n in cypher.group("schema") if n.startswith(_SCHEMA_OBJECTS)]
         try:
+            records, _, _ = await driver.execute_query(cypher["schema_state"], database_=db)
+            online = {r["name"] for r in records if r["state"] == "ONLINE"}
+            missing = [n for n in creates if _object_name(cypher[n]) not in online]
             # Schema commands cannot share a transaction with writes: one auto-commit each.
-            for name in self._cypher.group("schema"):
-                if name in ("init_meta", "await_indexes"):
-                    continue
-                await driver.execute_query(self._cypher[name], database_=self.database)
+            for name in missing:
+                await driver.execute_query(cypher[name], database_=db)
             await driver.execute_query(
-                self._cypher["init_meta"],
-                {"initial_version": INITIAL_VERSION},
-                database_=self.database,
+                cypher["init_meta"], {"initial_version": INITIAL_VERSION}, database_=db
             )
-            await driver.execute_query(
-                self._cypher["await_indexes"], {"seconds": INDEX_WAIT}, database_=self.database
-            )
+            if missing:
+                await driver.execute_query(
+                    cypher["await_indexes"], {"seconds": INDEX_WAIT}, database_=db
+                )
         except (DriverError, OSError) as exc:
             raise self._unavailable(exc) from exc
         except Neo4jError as exc:
@@ -239,6 +252,14 @@ class Neo4jStore:
 
         return await self._run(work)
 
+    async def _record(self, name: str, params: Mapping[str, Any] | None = None,
+                      **render: Any) -> dict[str, Any]:
+        """The one record of a read statement that aggregates its rows."""
+        rows = await self._records(name, params, **render)
+        if len(rows) != 1:
+            raise RuntimeError(f"statement '{name}' returned {len(rows)} records, not one")
+        return rows[0]
+
     # -- reads ---------------------------------------------------------------------------
 
     async def ping(self) -> None:
@@ -264,8 +285,8 @@ class Neo4jStore:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return []
-        rows = await self._records("get_nodes", {"ids": wanted})
-        found = {row["props"]["id"]: node_from_props(row["props"]) for row in rows}
+        stored = (await self._record("get_nodes", {"ids": wanted}))["nodes"]
+        found = {props["id"]: node_from_props(props) for props in stored}
         return [found.get(i) for i in ids]
 
     async def list_nodes(
@@ -286,7 +307,7 @@ class Neo4jStore:
             "group": flt.group,
             "limit": first + 1,
         }
-        row = (await self._records("list_nodes", params, label=type_))[0]
+        row = await self._record("list_nodes", params, label=type_)
         items = [node_from_props(p) for p in row["items"]]
         page = items[:first]
         return Page(
@@ -321,17 +342,18 @@ class Neo4jStore:
             "absent": [k for k, v in asked.items() if v is None],
         }
         out = direction is Direction.OUT
-        rows = await self._records(
+        found = await self._record(
             "neighbours_out" if out else "neighbours_in", params, rel=rel_type
         )
         nodes: dict[str, Node] = {}
-        for row in sorted(rows, key=lambda r: (r["id"], r["other_id"])):
-            node_id, other = row["id"], row["other_id"]
+        for node_id, other, stored_rel, stored_node in sorted(
+            found["edges"], key=lambda e: (e[0], e[1])
+        ):
             node = nodes.get(other)
             if node is None:
-                node = nodes[other] = node_from_props(row["node"])
+                node = nodes[other] = node_from_props(stored_node)
             start, end = (node_id, other) if out else (other, node_id)
-            edge = Edge(rel=rel_from(rel_type.value, start, end, row["rel_props"]), node=node)
+            edge = Edge(rel=rel_from(rel_type.value, start, end, stored_rel), node=node)
             result[node_id].append(edge)
         return result
 
@@ -348,11 +370,11 @@ class Neo4jStore:
         queries = candidate_queries(text, vocabulary)
         if not queries:
             return []
-        rows = await self._records(
+        found = await self._record(
             "search_candidates",
             {"queries": queries, "types": [t.value for t in wanted] if wanted else None},
         )
-        entries = [entry for row in rows for entry in _label_entries(row)]
+        entries = [entry for row in found["candidates"] for entry in _label_entries(*row)]
         hits = rank(text, entries, first, types=wanted, lang=lang)
         # Ranking needs only labels; the hits get their full nodes in one more round trip.
         full = await self.get_nodes([hit.node.id for hit in hits])
@@ -369,8 +391,8 @@ class Neo4jStore:
         cached = self._vocabulary
         if cached is not None and cached[0] == version:
             return cached[1]
-        rows = await self._records("search_vocabulary")
-        terms = sorted(row["term"] for row in rows if row["term"])
+        texts = (await self._record("search_vocabulary"))["texts"]
+        terms = sorted({term for text in texts for term in text.split()})
         self._vocabulary = (version, terms)
         return terms
 
@@ -378,17 +400,18 @@ class Neo4jStore:
         cypher = self._cypher
 
         async def work(tx: AsyncManagedTransaction) -> tuple[list[Any], list[Any]]:
-            nodes = [r["props"] async for r in await tx.run(cypher["export_nodes"])]
+            # One transaction: the nodes and relationships of the same committed graph.
+            nodes = await (await tx.run(cypher["export_nodes"])).single(strict=True)
             result = await tx.run(
                 cypher["export_relationships"], {"types": [t.value for t in RelType]}
             )
-            rels = [(r["type"], r["start"], r["end"], r["props"]) async for r in result]
-            return nodes, rels
+            rels = await result.single(strict=True)
+            return nodes["nodes"], rels["relationships"]
 
         node_rows, rel_rows = await self._run(work)
         nodes = sorted((node_from_props(p) for p in node_rows), key=lambda n: n.id)
         rel_rows.sort(key=lambda r: (r[0], r[1], r[2]))
-        rels = [rel_from(*row) for row in rel_rows]
+        rels = [rel_from(type_, start, end, props) for type_, start, end, props in rel_rows]
         return Dataset(source=EXPORT_SOURCE, nodes=nodes, relationships=rels)
 
     # -- load ----------------------------------------------------------------------------
@@ -429,16 +452,18 @@ def _rel_type(value: Any) -> RelType:
         raise InvalidArgument("rel", f"must be one of {names}, got {value!r}") from exc
 
 
-def _label_entries(row: Mapping[str, Any]) -> list[LabelEntry]:
+def _label_entries(
+    node_id: str, type_: str, stored: Sequence[tuple[str, Any]]
+) -> list[LabelEntry]:
     """Label entries of one search candidate, on a light node (id, type and labels only)."""
     labels: dict[str, str] = {}
     alts: dict[str, tuple[str, ...]] = {}
-    for key, value in row["labels"]:
+    for key, value in sorted(stored):
         if key.startswith("label_"):
             labels[key[len("label_"):]] = value
         else:
             alts[key[len("alt_"):]] = tuple(value)
-    node = Node(row["id"], NodeType(row["type"]), labels, "", alt_labels=alts)
+    node = Node(node_id, NodeType(type_), labels, "", alt_labels=alts)
     out = [LabelEntry(node, text, lang, True) for lang, text in labels.items() if text]
     for lang, texts in alts.items():
         out.extend(LabelEntry(node, text, lang, False) for text in texts if text)
@@ -476,10 +501,6 @@ class _Loader:
         self.lookup_ids = sorted(ids_to_look_up(dataset))
         self.plan: _LoadPlan | None = None  # kept if the driver retries the transaction
 
-    async def _rows(self, tx: AsyncManagedTransaction, query: str, **params: Any) -> list[Any]:
-        result = await tx.run(query, params)
-        return [record async for record in result]
-
     async def _single(self, tx: AsyncManagedTransaction, query: str, **params: Any) -> Any:
         result = await tx.run(query, params)
         return await result.single(strict=True)
@@ -488,15 +509,16 @@ class _Loader:
         cypher, source = self.cypher, self.dataset.source
         removed_nodes: list[str] = []
         if self.replace:
-            held = await self._rows(tx, cypher["source_node_ids"], source=source)
-            removed_nodes = sorted(r["id"] for r in held if r["id"] not in self.node_ids)
+            held = (await self._single(tx, cypher["source_node_ids"], source=source))["ids"]
+            removed_nodes = sorted(i for i in held if i not in self.node_ids)
         removed = set(removed_nodes)
         # Nodes this load removes do not count as present for the dataset's relationships.
         stored: dict[str, NodeType] = {}
         for ids in _chunks(self.lookup_ids, BATCH * 4):
-            for r in await self._rows(tx, cypher["stored_types"], ids=ids):
-                if r["id"] not in removed:
-                    stored[r["id"]] = NodeType(r["type"])
+            found = (await self._single(tx, cypher["stored_types"], ids=ids))["types"]
+            for node_id, type_name in found:
+                if node_id not in removed:
+                    stored[node_id] = NodeType(type_name)
         # Validation and row building are CPU work on the whole dataset: off the event loop.
         await asyncio.to_thread(validate_dataset, self.dataset, stored, self.notify)
         if self.plan is None:
@@ -519,12 +541,9 @@ class _Loader:
                 self.notify("nodes", done, total)
 
         if self.replace:
-            stale = [
-                (r["type"], r["start"], r["end"])
-                for r in await self._rows(tx, cypher["source_relationship_keys"], source=source)
-            ]
+            held = await self._single(tx, cypher["source_relationship_keys"], source=source)
             by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
-            for type_name, start, end in stale:
+            for type_name, start, end in held["keys"]:
                 if (type_name, start, end) not in plan.rel_keys:
                     by_type[type_name].append({"start": start, "end": end})
             for type_name, rows_of_type in sorted(by_type.items()):

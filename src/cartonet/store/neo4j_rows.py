@@ -12,8 +12,10 @@ flat properties (Neo4j has no nested maps):
 ``code``, ...      the node's scalar properties (:data:`~cartonet.model.NODE_PROPS`)
 ``_fp``            fingerprint of the content above: a load skips rows whose fingerprint
                    is unchanged and counts the others as written
-``_index_text``    :func:`~cartonet.store.search.index_text`, for the full-text index
+``_index_text``    the significant tokens of all labels, for the full-text index
 ``_filter``        :func:`~cartonet.store.search.filter_text`, for ``NodeFilter.text``
+``_format``        :data:`FORMAT` of the derived properties: a load rewrites nodes stored
+                   in an older format, without counting them as written
 =================  =====================================================================
 
 Relationships keep their model properties plus ``_source`` (the dataset that last wrote
@@ -33,7 +35,7 @@ from enum import Enum
 from typing import Any
 
 from cartonet.model import Dataset, Node, NodeType, Relationship, RelType
-from cartonet.store.search import filter_text, index_text
+from cartonet.store.search import filter_text, label_entries, query_tokens
 
 __all__ = [
     "fingerprint",
@@ -42,7 +44,12 @@ __all__ = [
     "param_value",
     "rel_props",
     "rel_props_from",
+    "search_terms",
 ]
+
+FORMAT = 1
+"""Version of the derived properties (``_index_text``, ``_filter``); raise it whenever
+their definition changes so the next load refreshes every node."""
 
 _IDENTITY = ("id", "type", "source")
 _LABEL, _ALT, _DESC = "label_", "alt_", "desc_"
@@ -78,9 +85,25 @@ def node_props(node: Node) -> dict[str, Any]:
     # The digest covers the model content only (what the embedded store compares); the
     # search helpers below derive from it.
     props["_fp"] = fingerprint(props)
-    props["_index_text"] = index_text(node)
+    props["_index_text"] = search_terms(node)
     props["_filter"] = filter_text(node)
+    props["_format"] = FORMAT
     return props
+
+
+def search_terms(node: Node) -> str:
+    """The distinct significant tokens of all of ``node``'s labels, space separated.
+
+    The shared candidate rule matches a query token against a label's significant tokens
+    (:func:`~cartonet.store.search.query_tokens` of the label: stopwords left out unless the
+    label has nothing else), so indexing only those keeps the full-text index's answer
+    close to the candidates the rule keeps (a query "and" does not fetch every label
+    holding "and") while still finding all of them.
+    """
+    terms: dict[str, None] = {}
+    for entry in label_entries(node):
+        terms.update(dict.fromkeys(query_tokens(entry.label)))
+    return " ".join(terms)
 
 
 def node_from_props(props: Mapping[str, Any]) -> Node:
