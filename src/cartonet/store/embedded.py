@@ -141,19 +141,21 @@ class _State:
     out: dict[RelType, dict[str, list[Relationship]]]
     inn: dict[RelType, dict[str, list[Relationship]]]
     relation_count: int
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _search_lock: threading.Lock = field(default_factory=threading.Lock)
+    _texts_lock: threading.Lock = field(default_factory=threading.Lock)
     _search: SearchIndex | None = None
     _texts: dict[NodeType, list[str]] = field(default_factory=dict)
 
     def search_index(self) -> SearchIndex:
-        with self._lock:
+        """The label search index, built on first use (seconds on a full taxonomy)."""
+        with self._search_lock:
             if self._search is None:
                 self._search = SearchIndex.from_nodes(self.nodes.values())
             return self._search
 
     def texts(self, type_: NodeType) -> list[str]:
         """``filter_text`` of each node of ``type_``, aligned with ``ids_by_type``."""
-        with self._lock:
+        with self._texts_lock:
             if type_ not in self._texts:
                 ids = self.ids_by_type.get(type_, [])
                 self._texts[type_] = [filter_text(self.nodes[i]) for i in ids]
@@ -417,7 +419,7 @@ class EmbeddedStore:
         needle = normalize(flt.text) if flt.text else ""
         if needle or flt.group is not None or flt.kind is not None:
             if needle:
-                texts = await asyncio.to_thread(state.texts, type_)
+                texts = state._texts.get(type_) or await asyncio.to_thread(state.texts, type_)
             members = state.descendants(flt.group) if flt.group is not None else None
             kept = []
             for i, node_id in enumerate(ids):
@@ -473,7 +475,7 @@ class EmbeddedStore:
         state = await self._fresh()
         if first == 0 or not text.strip():
             return []
-        index = await asyncio.to_thread(state.search_index)
+        index = state._search or await asyncio.to_thread(state.search_index)
         return index.search(text, first, types=wanted, lang=lang)
 
     async def export(self) -> Dataset:

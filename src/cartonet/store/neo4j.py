@@ -480,13 +480,22 @@ class _LoadPlan:
         rels = unique_relationships(dataset)
         self.rel_keys: set[tuple[str, str, str]] = set(rels)
         self.rel_rows: dict[RelType, list[dict[str, Any]]] = defaultdict(list)
+        shared: dict[tuple[Any, ...], dict[str, Any]] = {}  # most edges share a few prop sets
         for (type_name, start, end), rel in rels.items():
-            row = {"start": start, "end": end, "props": rel_props(rel, dataset.source)}
-            self.rel_rows[RelType(type_name)].append(row)
+            key = tuple((k, type(v), v) for k, v in rel.props.items())
+            props = shared.get(key)
+            if props is None:
+                props = shared[key] = rel_props(rel, dataset.source)
+            self.rel_rows[RelType(type_name)].append({"start": start, "end": end, "props": props})
 
 
 class _Loader:
-    """The work of one load inside its write transaction (re-run whole on a retry)."""
+    """The work of one load inside its write transaction (re-run whole on a retry).
+
+    It reads what the store holds of the dataset first (types and fingerprints), validates,
+    then sends only the rows that are new or changed, each batch with ``UNWIND $rows …
+    MERGE``: a reload of identical data reads but writes nothing.
+    """
 
     def __init__(
         self,
@@ -500,6 +509,10 @@ class _Loader:
         self.node_ids = {n.id for n in dataset.nodes}
         self.lookup_ids = sorted(ids_to_look_up(dataset))
         self.plan: _LoadPlan | None = None  # kept if the driver retries the transaction
+        self.counts = dict.fromkeys(
+            ("nodes_written", "relationships_written", "nodes_removed", "relationships_removed"),
+            0,
+        )
 
     async def _single(self, tx: AsyncManagedTransaction, query: str, **params: Any) -> Any:
         result = await tx.run(query, params)
@@ -507,91 +520,158 @@ class _Loader:
 
     async def run(self, tx: AsyncManagedTransaction) -> dict[str, int]:
         cypher, source = self.cypher, self.dataset.source
+        self.counts = dict.fromkeys(self.counts, 0)
         removed_nodes: list[str] = []
         if self.replace:
             held = (await self._single(tx, cypher["source_node_ids"], source=source))["ids"]
             removed_nodes = sorted(i for i in held if i not in self.node_ids)
         removed = set(removed_nodes)
+        # id -> (type, fingerprint, format) of what the store holds among the dataset's ids.
         # Nodes this load removes do not count as present for the dataset's relationships.
-        stored: dict[str, NodeType] = {}
+        stored: dict[str, tuple[str, str | None, int | None]] = {}
         for ids in _chunks(self.lookup_ids, BATCH * 4):
-            found = (await self._single(tx, cypher["stored_types"], ids=ids))["types"]
-            for node_id, type_name in found:
+            found = (await self._single(tx, cypher["stored_nodes"], ids=ids))["nodes"]
+            for node_id, type_name, fp, format_ in found:
                 if node_id not in removed:
-                    stored[node_id] = NodeType(type_name)
+                    stored[node_id] = (type_name, fp, format_)
+        types = {i: NodeType(t) for i, (t, _, _) in stored.items()}
         # Validation and row building are CPU work on the whole dataset: off the event loop.
-        await asyncio.to_thread(validate_dataset, self.dataset, stored, self.notify)
+        await asyncio.to_thread(validate_dataset, self.dataset, types, self.notify)
         if self.plan is None:
             self.plan = await asyncio.to_thread(_LoadPlan, self.dataset)
         plan = self.plan
 
-        counts = dict.fromkeys(
-            ("nodes_written", "relationships_written", "nodes_removed", "relationships_removed"),
-            0,
-        )
-        total = sum(len(rows) for rows in plan.node_rows.values()) + len(removed_nodes)
-        done = 0
-        self.notify("nodes", 0, total)
-        for type_ in NodeType:
-            query = cypher.render("merge_nodes", label=type_)
-            for rows in _chunks(plan.node_rows.get(type_, []), BATCH):
-                row = await self._single(tx, query, rows=rows)
-                counts["nodes_written"] += row["written"]
-                done += len(rows)
-                self.notify("nodes", done, total)
-
-        if self.replace:
-            held = await self._single(tx, cypher["source_relationship_keys"], source=source)
-            by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
-            for type_name, start, end in held["keys"]:
-                if (type_name, start, end) not in plan.rel_keys:
-                    by_type[type_name].append({"start": start, "end": end})
-            for type_name, rows_of_type in sorted(by_type.items()):
-                try:
-                    rel_type = RelType(type_name)
-                except ValueError:
-                    continue  # not one of ours (written by another tool): left alone
-                query = cypher.render("delete_relationships", rel=rel_type)
-                for rows in _chunks(rows_of_type, BATCH):
-                    row = await self._single(tx, query, rows=rows)
-                    counts["relationships_removed"] += row["removed"]
-        for ids in _chunks(removed_nodes, BATCH):
-            row = await self._single(tx, cypher["delete_node_relationships"], ids=ids)
-            counts["relationships_removed"] += row["removed"]
-            row = await self._single(tx, cypher["delete_nodes"], ids=ids)
-            counts["nodes_removed"] += row["removed"]
-            done += len(ids)
-            self.notify("nodes", done, total)
-
-        total = sum(len(rows) for rows in plan.rel_rows.values())
-        done = 0
+        node_writes = {
+            type_: [row for row in rows if _differs(stored.get(row["id"]), row["props"])]
+            for type_, rows in plan.node_rows.items()
+        }
+        await self._write_nodes(tx, node_writes, removed_nodes)
+        rel_writes = await self._changed_relationships(tx, plan, stored)
+        stale = await self._stale_relationships(tx, plan) if self.replace else {}
+        total = sum(map(len, rel_writes.values())) + sum(map(len, stale.values()))
         self.notify("relationships", 0, total)
-        for rel_type in RelType:
-            query = cypher.render("merge_relationships", rel=rel_type)
-            for rows in _chunks(plan.rel_rows.get(rel_type, []), BATCH):
-                row = await self._single(tx, query, rows=rows)
-                if row["matched"] != len(rows):
-                    # Validation checked every end exists; a mismatch means the graph
-                    # changed under us. Raising rolls the whole load back.
-                    raise LoadError(
-                        f"{source}: {len(rows) - row['matched']} {rel_type.value} "
-                        "relationship(s) lost an end node during the load; nothing was written"
-                    )
-                counts["relationships_written"] += row["written"]
-                done += len(rows)
-                self.notify("relationships", done, total)
+        done = await self._delete_relationships(tx, stale, total)
+        await self._write_relationships(tx, rel_writes, done, total)
 
-        if any(counts.values()):
+        if any(self.counts.values()):
             await self._single(tx, cypher["bump_version"], nonce=secrets.token_hex(4))
             info = {
                 "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "nodes_in_dataset": len(self.dataset.nodes),
                 "relationships_in_dataset": len(self.dataset.relationships),
                 "warnings": len(self.dataset.warnings),
-                **counts,
+                **self.counts,
             }
             await (await tx.run(cypher["record_source"], source=source, info=info)).consume()
-        return counts
+        return dict(self.counts)
+
+    async def _write_nodes(
+        self,
+        tx: AsyncManagedTransaction,
+        writes: Mapping[NodeType, list[dict[str, Any]]],
+        removed_nodes: list[str],
+    ) -> None:
+        total = sum(map(len, writes.values())) + len(removed_nodes)
+        done = 0
+        self.notify("nodes", 0, total)
+        for type_ in NodeType:
+            query = self.cypher.render("merge_nodes", label=type_)
+            for rows in _chunks(writes.get(type_, []), BATCH):
+                row = await self._single(tx, query, rows=rows)
+                self.counts["nodes_written"] += row["written"]
+                done += len(rows)
+                self.notify("nodes", done, total)
+        for ids in _chunks(removed_nodes, BATCH):
+            row = await self._single(tx, self.cypher["delete_node_relationships"], ids=ids)
+            self.counts["relationships_removed"] += row["removed"]
+            row = await self._single(tx, self.cypher["delete_nodes"], ids=ids)
+            self.counts["nodes_removed"] += row["removed"]
+            done += len(ids)
+            self.notify("nodes", done, total)
+
+    async def _changed_relationships(
+        self,
+        tx: AsyncManagedTransaction,
+        plan: _LoadPlan,
+        stored: Mapping[str, tuple[str, str | None, int | None]],
+    ) -> dict[RelType, list[dict[str, Any]]]:
+        """The dataset's relationships that are new or differ from the stored ones. Only
+        edges between nodes that were already there can exist; their fingerprints are read."""
+        writes: dict[RelType, list[dict[str, Any]]] = {}
+        for rel_type, rows in plan.rel_rows.items():
+            old = [r for r in rows if r["start"] in stored and r["end"] in stored]
+            held: dict[tuple[str, str], str | None] = {}
+            query = self.cypher.render("stored_relationships", rel=rel_type)
+            for batch in _chunks(old, BATCH * 4):
+                pairs = [{"start": r["start"], "end": r["end"]} for r in batch]
+                found = (await self._single(tx, query, rows=pairs))["relationships"]
+                held.update(((start, end), fp) for start, end, fp in found)
+            writes[rel_type] = [
+                r for r in rows if held.get((r["start"], r["end"]), "") != r["props"]["_fp"]
+            ]
+        return writes
+
+    async def _stale_relationships(
+        self, tx: AsyncManagedTransaction, plan: _LoadPlan
+    ) -> dict[RelType, list[dict[str, str]]]:
+        """Relationships the source wrote before and the dataset no longer has."""
+        held = await self._single(
+            tx, self.cypher["source_relationship_keys"], source=self.dataset.source
+        )
+        stale: dict[RelType, list[dict[str, str]]] = defaultdict(list)
+        for type_name, start, end in held["keys"]:
+            if (type_name, start, end) in plan.rel_keys:
+                continue
+            try:
+                rel_type = RelType(type_name)
+            except ValueError:
+                continue  # not one of ours (written by another tool): left alone
+            stale[rel_type].append({"start": start, "end": end})
+        return stale
+
+    async def _delete_relationships(
+        self,
+        tx: AsyncManagedTransaction,
+        stale: Mapping[RelType, list[dict[str, str]]],
+        total: int,
+    ) -> int:
+        done = 0
+        for rel_type, rows_of_type in stale.items():
+            query = self.cypher.render("delete_relationships", rel=rel_type)
+            for rows in _chunks(rows_of_type, BATCH):
+                row = await self._single(tx, query, rows=rows)
+                self.counts["relationships_removed"] += row["removed"]
+                done += len(rows)
+                self.notify("relationships", done, total)
+        return done
+
+    async def _write_relationships(
+        self,
+        tx: AsyncManagedTransaction,
+        writes: Mapping[RelType, list[dict[str, Any]]],
+        done: int,
+        total: int,
+    ) -> None:
+        for rel_type in RelType:
+            query = self.cypher.render("merge_relationships", rel=rel_type)
+            for rows in _chunks(writes.get(rel_type, []), BATCH):
+                row = await self._single(tx, query, rows=rows)
+                if row["matched"] != len(rows):
+                    # Validation checked every end exists; a mismatch means the graph
+                    # changed under us. Raising rolls the whole load back.
+                    raise LoadError(
+                        f"{self.dataset.source}: {len(rows) - row['matched']} "
+                        f"{rel_type.value} relationship(s) lost an end node during the load; "
+                        "nothing was written"
+                    )
+                self.counts["relationships_written"] += row["written"]
+                done += len(rows)
+                self.notify("relationships", done, total)
+
+
+def _differs(stored: tuple[str, str | None, int | None] | None, props: Mapping[str, Any]) -> bool:
+    """Whether a node row must be sent: new, changed, or stored in an older format."""
+    return stored is None or stored[1] != props["_fp"] or stored[2] != props["_format"]
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

@@ -85,13 +85,13 @@ def node_props(node: Node) -> dict[str, Any]:
     # The digest covers the model content only (what the embedded store compares); the
     # search helpers below derive from it.
     props["_fp"] = fingerprint(props)
-    props["_index_text"] = search_terms(node)
     props["_filter"] = filter_text(node)
+    props["_index_text"] = search_terms(node, props["_filter"])
     props["_format"] = FORMAT
     return props
 
 
-def search_terms(node: Node) -> str:
+def search_terms(node: Node, filter_text_: str | None = None) -> str:
     """The distinct significant tokens of all of ``node``'s labels, space separated.
 
     The shared candidate rule matches a query token against a label's significant tokens
@@ -99,10 +99,19 @@ def search_terms(node: Node) -> str:
     label has nothing else), so indexing only those keeps the full-text index's answer
     close to the candidates the rule keeps (a query "and" does not fetch every label
     holding "and") while still finding all of them.
+
+    ``filter_text_`` (the node's :func:`~cartonet.store.search.filter_text`, when already
+    computed) saves normalising every label a second time: normalising text that is
+    already normalised and ASCII changes nothing, so its lines give the same tokens.
     """
+    text = filter_text(node) if filter_text_ is None else filter_text_
+    if text.isascii():
+        lines: list[str] = text.split("\n")
+    else:  # rare: letters without an ASCII form; go back to the labels
+        lines = [entry.label for entry in label_entries(node)]
     terms: dict[str, None] = {}
-    for entry in label_entries(node):
-        terms.update(dict.fromkeys(query_tokens(entry.label)))
+    for line in lines:
+        terms.update(dict.fromkeys(query_tokens(line)))
     return " ".join(terms)
 
 

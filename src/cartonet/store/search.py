@@ -85,6 +85,7 @@ __all__ = [
     "EVIDENCE_BONUS",
     "EVIDENCE_CAP",
     "EVIDENCE_WINDOW",
+    "MAX_QUERY_TOKENS",
     "MIN_SCORE",
     "PREFIX_MIN",
     "STOPWORDS",
@@ -108,6 +109,8 @@ MIN_SCORE = 50.0
 """Labels scoring less are not hits."""
 PREFIX_MIN = 3
 """A query token this long or longer also matches label tokens it begins."""
+MAX_QUERY_TOKENS = 16
+"""Query tokens beyond this many are ignored (a pasted paragraph stays fast)."""
 EXACT_PREFERRED = 100.0
 EXACT_ALT = 99.0
 NON_EXACT_SCALE = 0.95
@@ -136,6 +139,7 @@ _FOLD: dict[int, str | None] = {
 _SYMBOL = re.compile(r"(?<=[^\W_])(\+\+|\+|#)(?![^\W_])")
 _SYMBOL_WORDS = {"++": "plusplus", "+": "plus", "#": "sharp"}
 _NON_WORD = re.compile(r"[\W_]+")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def normalize(text: str) -> str:
@@ -144,10 +148,11 @@ def normalize(text: str) -> str:
     >>> normalize("Développeur d’Applications (C++/C#)")
     'developpeur d applications cplusplus csharp'
     """
-    folded = text.casefold()
-    if not folded.isascii():
-        folded = unicodedata.normalize("NFKD", folded).translate(_FOLD)
-        if any(c > "\uffff" for c in folded):  # rare: marks outside the table's range
+    if text.isascii():
+        folded = text.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", text).casefold().translate(_FOLD)
+        if _ASTRAL.search(folded):  # rare: marks outside the table's range
             folded = "".join(c for c in folded if not unicodedata.combining(c))
     if "+" in folded or "#" in folded:
         folded = _SYMBOL.sub(lambda m: _SYMBOL_WORDS[m.group(1)], folded)
@@ -168,8 +173,9 @@ def _significant(words: Sequence[str]) -> list[str]:
 
 def query_tokens(text: str) -> list[str]:
     """The tokens a query matches with: distinct, in order, stopwords left out unless the
-    query has nothing else. ``query_tokens("Gestion de projets")`` is ``['gestion', 'projets']``."""
-    return _significant(tokens(text))
+    query has nothing else, at most :data:`MAX_QUERY_TOKENS`.
+    ``query_tokens("Gestion de projets")`` is ``['gestion', 'projets']``."""
+    return _significant(tokens(text))[:MAX_QUERY_TOKENS]
 
 
 def max_edits(token: str) -> int:
@@ -398,7 +404,7 @@ class SearchIndex:
         """
         check_first(first)
         qnorm = normalize(query)
-        qs = _significant(qnorm.split())
+        qs = query_tokens(query)
         if not qs or first == 0 or not self._labels:
             return []
 

@@ -1,0 +1,65 @@
+"""The map: clusters, centrality, coordinates."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from conftest import merged
+
+from cartonet.errors import InvalidArgument
+from cartonet.model import NodeType
+from cartonet.orientation.index import index_of
+from cartonet.orientation.projection import graph_from_dataset
+from cartonet.orientation.skillmap import skill_map
+
+
+@pytest.mark.parametrize("kind", ["skills", "occupations"])
+def test_map_is_a_partition_with_bounded_coordinates(fixtures_graph: nx.MultiDiGraph, kind: str) -> None:
+    m = skill_map(fixtures_graph, kind)
+    ix = index_of(fixtures_graph)
+    expected = (
+        {s for s, n in zip(ix.skills, ix.skill_occurrence, strict=True) if n > 0}
+        if kind == "skills"
+        else set(ix.occupations)
+    )
+    ids = [p.id for p in m.points]
+    assert len(ids) == len(set(ids)) and set(ids) == expected
+    wanted = NodeType.SKILL if kind == "skills" else NodeType.OCCUPATION
+    assert all(fixtures_graph.nodes[i]["type"] == wanted for i in ids)
+    assert all(-1.0 <= p.x <= 1.0 and -1.0 <= p.y <= 1.0 for p in m.points)
+    sizes = {c.id: c.size for c in m.communities}
+    assert sum(sizes.values()) == len(ids)
+    for c in m.communities:
+        assert sum(p.community == c.id for p in m.points) == c.size
+        assert set(c.central) <= {p.id for p in m.points if p.community == c.id}
+    assert [c.size for c in m.communities] == sorted((c.size for c in m.communities), reverse=True)
+    assert sum(p.centrality for p in m.points) == pytest.approx(1.0)
+    by_centrality = sorted(m.points, key=lambda p: (-p.centrality, p.id))
+    assert m.most_central == [p.id for p in by_centrality[:20]]
+    assert 0.0 < m.modularity <= 1.0
+
+
+def test_map_is_cached_and_deterministic(fixture_datasets: list) -> None:
+    G1 = graph_from_dataset(merged(fixture_datasets))
+    G2 = graph_from_dataset(merged(fixture_datasets))
+    a = skill_map(G1, "occupations")
+    assert skill_map(G1, "occupations") is a
+    assert skill_map(G2, "occupations") == a
+
+
+def test_occupation_clusters_follow_sectors(fixtures_graph: nx.MultiDiGraph) -> None:
+    """Most ROME fiches share their cluster with fiches of their own grand domaine."""
+    m = skill_map(fixtures_graph, "occupations")
+    community = {p.id: p.community for p in m.points}
+    rome = [o for o in community if o.startswith("rome:")]
+    agree = 0
+    for o in rome:
+        same = [x for x in rome if x != o and community[x] == community[o]]
+        agree += bool(same) and sum(x[5] == o[5] for x in same) / len(same) >= 0.5
+    assert agree / len(rome) >= 0.6
+
+
+def test_unknown_kind(demo: nx.MultiDiGraph) -> None:
+    with pytest.raises(InvalidArgument) as err:
+        skill_map(demo, "trainings")
+    assert err.value.argument == "kind"
