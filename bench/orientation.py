@@ -91,12 +91,15 @@ def profiles(G: nx.MultiDiGraph, n: int, seed: int) -> list[Profile]:
 
     def skills_of(o: str) -> list[str]:
         row = ix.occ_pos[o]
-        return [ix.skills[j] for j in ix.has_skill.indices[ix.has_skill.indptr[row] : ix.has_skill.indptr[row + 1]]]
+        return [
+            ix.skills[j]
+            for j in ix.has_skill.indices[ix.has_skill.indptr[row] : ix.has_skill.indptr[row + 1]]
+        ]
 
     def pick(items: list[str], share: float) -> list[str]:
         if not items:
             return []
-        size = max(1, int(round(len(items) * share)))
+        size = max(1, round(len(items) * share))
         return [items[i] for i in sorted(rng.choice(len(items), size=size, replace=False))]
 
     out: list[Profile] = []
@@ -107,20 +110,35 @@ def profiles(G: nx.MultiDiGraph, n: int, seed: int) -> list[Profile]:
             out.append(Profile(current_occupations=(a,)))
         elif kind == 1:
             held = pick(skills_of(b), 0.5)
-            out.append(Profile(current_occupations=(a,), past_occupations=(b,),
-                               skills={s: float(rng.choice([0.5, 1.0])) for s in held}))
+            out.append(
+                Profile(
+                    current_occupations=(a,),
+                    past_occupations=(b,),
+                    skills={s: float(rng.choice([0.5, 1.0])) for s in held},
+                )
+            )
         elif kind == 2:
             held = pick(skills_of(a), float(rng.uniform(0.3, 0.8))) + pick(skills_of(b), 0.1)
             liked = pick(skills_of(b), 0.1)[:2]
-            out.append(Profile(skills=dict.fromkeys(held, 1.0), liked_skills=tuple(liked),
-                               interests={x: float(rng.uniform(0.2, 1)) for x in pick(interests, 0.3)}))
+            out.append(
+                Profile(
+                    skills=dict.fromkeys(held, 1.0),
+                    liked_skills=tuple(liked),
+                    interests={x: float(rng.uniform(0.2, 1)) for x in pick(interests, 0.3)},
+                )
+            )
         else:
             liked = tuple(pick(groups, 2 / max(len(groups), 1))[:2])
             avoid = tuple(g for g in pick(groups, 1 / max(len(groups), 1))[:1] if g not in liked)
-            out.append(Profile(interests={x: float(rng.uniform(0.2, 1)) for x in pick(interests, 0.4)},
-                               liked_groups=liked,
-                               constraints=Constraints(max_training_hours=float(rng.choice([100, 400, 2000])),
-                                                       avoid_groups=avoid)))
+            out.append(
+                Profile(
+                    interests={x: float(rng.uniform(0.2, 1)) for x in pick(interests, 0.4)},
+                    liked_groups=liked,
+                    constraints=Constraints(
+                        max_training_hours=float(rng.choice([100, 400, 2000])), avoid_groups=avoid
+                    ),
+                )
+            )
     return out
 
 
@@ -188,7 +206,11 @@ def timed(fn: Callable[[Any], Any], items: list[Any]) -> list[float]:
 
 
 def summary(ours: list[float], base: list[float]) -> dict[str, float]:
-    p50, p95, b50 = (float(np.percentile(ours, 50)), float(np.percentile(ours, 95)), float(np.percentile(base, 50)))
+    p50, p95, b50 = (
+        float(np.percentile(ours, 50)),
+        float(np.percentile(ours, 95)),
+        float(np.percentile(base, 50)),
+    )
     return {
         "p50_ms": round(p50, 3),
         "p95_ms": round(p95, 3),
@@ -202,10 +224,16 @@ def summary(ours: list[float], base: list[float]) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Orientation benchmark (full ESCO by default).")
-    parser.add_argument("--store", help="benchmark this store's graph instead of ESCO from the shared data")
-    parser.add_argument("--profiles", type=int, default=200, help="number of profiles / similar queries")
+    parser.add_argument(
+        "--store", help="benchmark this store's graph instead of ESCO from the shared data"
+    )
+    parser.add_argument(
+        "--profiles", type=int, default=200, help="number of profiles / similar queries"
+    )
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--pairs-runs", type=int, default=3, help="runs of our all-pairs computation")
+    parser.add_argument(
+        "--pairs-runs", type=int, default=3, help="runs of our all-pairs computation"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
 
@@ -214,7 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         G, name = store_graph(args.store)
     else:
         if not (shared_data() / "esco" / "v1.1.1").is_dir():
-            print(f"ESCO not found under {shared_data()} (set CARTONET_SHARED_DATA)", file=sys.stderr)
+            print(
+                f"ESCO not found under {shared_data()} (set CARTONET_SHARED_DATA)", file=sys.stderr
+            )
             return 1
         G, name = esco_graph()
     loaded = time.perf_counter() - start
@@ -224,14 +254,21 @@ def main(argv: list[str] | None = None) -> int:
 
     profs = profiles(G, args.profiles, args.seed)
     rng = np.random.default_rng(args.seed + 1)
-    sources = [ix.occupations[i] for i in rng.choice(len(ix.occupations), size=min(args.profiles, len(ix.occupations)), replace=False)]
+    sources = [
+        ix.occupations[i]
+        for i in rng.choice(
+            len(ix.occupations), size=min(args.profiles, len(ix.occupations)), replace=False
+        )
+    ]
 
     results = {
         "suggest_transitions": summary(
-            timed(lambda p: suggest_transitions(G, p, K), profs), timed(lambda p: naive_suggest(G, p), profs)
+            timed(lambda p: suggest_transitions(G, p, K), profs),
+            timed(lambda p: naive_suggest(G, p), profs),
         ),
         "similar_occupations": summary(
-            timed(lambda o: similar_occupations(G, o, K), sources), timed(lambda o: naive_similar(G, o), sources)
+            timed(lambda o: similar_occupations(G, o, K), sources),
+            timed(lambda o: naive_similar(G, o), sources),
         ),
         "all_pairs_similarity": summary(
             timed(lambda _: similarity_matrix(G), [None] * (args.pairs_runs + 1))[1:] or [0.0],
@@ -253,14 +290,29 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({**results, "meta": meta}, indent=2))
         return 0
-    print(f"graph: {name}: {meta['occupations']} occupations, {meta['skills']} skills, "
-          f"{meta['requires_edges']} REQUIRES edges (load {loaded:.1f} s, index {indexed:.1f} s)")
+    print(
+        f"graph: {name}: {meta['occupations']} occupations, {meta['skills']} skills, "
+        f"{meta['requires_edges']} REQUIRES edges (load {loaded:.1f} s, index {indexed:.1f} s)"
+    )
     header = ("operation", "p50 ms", "p95 ms", "baseline p50 ms", "speedup")
-    rows = [(op, f"{r['p50_ms']:.2f}", f"{r['p95_ms']:.2f}", f"{r['baseline_p50_ms']:.2f}", f"{r['speedup']:.1f}x")
-            for op, r in results.items()]
+    rows = [
+        (
+            op,
+            f"{r['p50_ms']:.2f}",
+            f"{r['p95_ms']:.2f}",
+            f"{r['baseline_p50_ms']:.2f}",
+            f"{r['speedup']:.1f}x",
+        )
+        for op, r in results.items()
+    ]
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
     for n, row in enumerate([header, *rows]):
-        print("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+        print(
+            "  ".join(
+                str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
         if n == 0:
             print("  ".join("-" * w for w in widths))
     print(f"baseline: {meta['baseline']}; {len(profs)} profiles, k={K}")

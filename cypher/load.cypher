@@ -11,9 +11,16 @@ MATCH (n:Node {id: id})
 RETURN collect([n.id, n.type, n._fp, n._format]) AS nodes
 
 // Fingerprints of the stored relationships of one type among ($rows) start/end pairs.
+// Both ends are looked up first and the edge found with OPTIONAL MATCH, which Neo4j runs
+// as an "expand into" from the end with fewer edges. A plain pattern lets the planner
+// expand from either end, and from a group with thousands of members that is quadratic.
 // name: stored_relationships
 UNWIND $rows AS row
-MATCH (:Node {id: row.start})-[r:{rel}]->(:Node {id: row.end})
+MATCH (a:Node {id: row.start})
+MATCH (b:Node {id: row.end})
+OPTIONAL MATCH (a)-[r:{rel}]->(b)
+WITH row, r
+WHERE r IS NOT NULL
 RETURN collect([row.start, row.end, r._fp]) AS relationships
 
 // name: source_node_ids
@@ -49,9 +56,14 @@ WITH r, row, (r._fp IS NULL OR r._fp <> row.props._fp) AS changed
 FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | SET r = row.props)
 RETURN count(r) AS matched, sum(CASE WHEN changed THEN 1 ELSE 0 END) AS written
 
+// Finds the edges like stored_relationships.
 // name: delete_relationships
 UNWIND $rows AS row
-MATCH (:Node {id: row.start})-[r:{rel}]->(:Node {id: row.end})
+MATCH (a:Node {id: row.start})
+MATCH (b:Node {id: row.end})
+OPTIONAL MATCH (a)-[r:{rel}]->(b)
+WITH r
+WHERE r IS NOT NULL
 DELETE r
 RETURN count(r) AS removed
 

@@ -9,7 +9,8 @@ Self-pairs are dropped.
 Usage::
 
     .venv/bin/python scripts/rome_mobility_pairs.py ../shared/data/rome/v333 -o PAIRS.csv
-    .venv/bin/python scripts/rome_mobility_pairs.py ../shared/data/rome/v333 --kind close -o CLOSE.csv
+    .venv/bin/python scripts/rome_mobility_pairs.py ../shared/data/rome/v333 --kind close \
+        -o CLOSE.csv
     cartonet evaluate --truth PAIRS.csv --k 10 --json --store rome.sqlite
 """
 
@@ -32,7 +33,9 @@ def mobility_file(path: Path) -> Path:
         return path
     found = sorted(path.glob("unix_rubrique_mobilite_v*_utf8.csv"))
     if len(found) != 1:
-        raise DataError(str(path), None, f"expected one unix_rubrique_mobilite_v*_utf8.csv, found {len(found)}")
+        raise DataError(
+            str(path), None, f"expected one unix_rubrique_mobilite_v*_utf8.csv, found {len(found)}"
+        )
     return found[0]
 
 
@@ -52,7 +55,9 @@ def read_mobility(path: Path) -> list[tuple[str, str, str]]:
                     raise DataError(str(path), line, f"not a ROME code: {code!r}")
             kind = MOBILITY_KINDS.get(row["code_type_mobilite"].strip())
             if kind is None:
-                raise DataError(str(path), line, f"unknown code_type_mobilite {row['code_type_mobilite']!r}")
+                raise DataError(
+                    str(path), line, f"unknown code_type_mobilite {row['code_type_mobilite']!r}"
+                )
             if source == target:
                 continue
             key = (fiche_id(source), fiche_id(target))
@@ -64,8 +69,19 @@ def read_mobility(path: Path) -> list[tuple[str, str, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("rome", type=Path, help="ROME export folder (or the mobilités CSV itself)")
-    parser.add_argument("-o", "--output", type=Path, default=Path("PAIRS.csv"), help="output CSV (default PAIRS.csv)")
-    parser.add_argument("--kind", choices=("all", "close", "evolution"), default="all", help="which mobilities to keep")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("PAIRS.csv"),
+        help="output CSV (default PAIRS.csv)",
+    )
+    parser.add_argument(
+        "--kind",
+        choices=("all", "close", "evolution"),
+        default="all",
+        help="which mobilities to keep",
+    )
     args = parser.parse_args(argv)
     try:
         pairs = read_mobility(mobility_file(args.rome))

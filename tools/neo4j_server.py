@@ -294,6 +294,8 @@ def _compile_launcher(root: Path, progress: bool) -> None:
     for stale in root.glob("launcher-*.jar"):  # launchers compiled from older sources
         if stale != target:
             stale.unlink(missing_ok=True)
+    for stale in root.glob("cds-*.jsa"):  # archives name the launcher they were made with
+        stale.unlink(missing_ok=True)
 
 
 def ensure_runtime(progress: bool = True) -> Path:
@@ -566,6 +568,10 @@ class Neo4jServer:
             if archive.is_file():
                 flags.append(f"-XX:SharedArchiveFile={archive}")
             else:
+                for orphan in runtime.glob("cds-*.jsa.*.tmp"):  # from runs whose Python died
+                    with suppress(OSError):
+                        if time.time() - orphan.stat().st_mtime > 3600:
+                            orphan.unlink()
                 self._cds_pending = archive.with_name(
                     f"{archive.name}.{os.getpid()}-{id(self):x}.tmp")
                 # -Xlog: the dump lists every class it skips as a warning.

@@ -25,11 +25,16 @@ from cartonet.orientation.similarity import similar_occupations
 from cartonet.orientation.transitions import suggest_transitions
 
 lang_option = click.option(
-    "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="fr",
+    show_default=True,
     help="Language of labels and explanations.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-k_option = click.option("--k", "k", type=int, default=10, show_default=True, help="How many results.")
+k_option = click.option(
+    "--k", "k", type=int, default=10, show_default=True, help="How many results."
+)
 
 
 def _graph(ctx: click.Context, store: str | None, include_mobility: bool = True) -> nx.MultiDiGraph:
@@ -50,7 +55,10 @@ def table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> list[str]:
     out = []
     for n, row in enumerate(cells):
         out.append(
-            "  ".join(c.rjust(w) if numeric[i] else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+            "  ".join(
+                c.rjust(w) if numeric[i] else c.ljust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
         )
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
@@ -79,7 +87,9 @@ def _echo_json(data: Any) -> None:
 @json_option
 @store_option
 @click.pass_context
-def similar(ctx: click.Context, occupation: str, k: int, lang: str, as_json: bool, store: str | None) -> None:
+def similar(
+    ctx: click.Context, occupation: str, k: int, lang: str, as_json: bool, store: str | None
+) -> None:
     """Occupations easiest to move to from OCCUPATION (an id, e.g. rome:G1602).
 
     The score (0..1) mixes skill coverage (essential and rare skills weigh more), title and
@@ -113,7 +123,9 @@ def similar(ctx: click.Context, occupation: str, k: int, lang: str, as_json: boo
         )
         for i, r in enumerate(found, start=1)
     ]
-    for line in table(rows, ("#", "score", "skill", "title", "content", "group", "interest", "occupation", "id")):
+    for line in table(
+        rows, ("#", "score", "skill", "title", "content", "group", "interest", "occupation", "id")
+    ):
         click.echo(line)
 
 
@@ -148,20 +160,42 @@ def _profile_file(path: Path) -> dict[str, Any]:
 
 
 @click.command()
-@click.option("--occupation", "current", multiple=True, metavar="ID", help="Current occupation (repeatable).")
+@click.option(
+    "--occupation", "current", multiple=True, metavar="ID", help="Current occupation (repeatable)."
+)
 @click.option("--past", multiple=True, metavar="ID", help="Past occupation (repeatable).")
-@click.option("--skill", "skills", multiple=True, metavar="ID[=LEVEL]", help="Held skill, level in (0, 1] (repeatable).")
-@click.option("--interest", "interests", multiple=True, metavar="ID|CODE[=WEIGHT]", help="Interest, e.g. S=1 or riasec:A=0.5 (repeatable).")
+@click.option(
+    "--skill",
+    "skills",
+    multiple=True,
+    metavar="ID[=LEVEL]",
+    help="Held skill, level in (0, 1] (repeatable).",
+)
+@click.option(
+    "--interest",
+    "interests",
+    multiple=True,
+    metavar="ID|CODE[=WEIGHT]",
+    help="Interest, e.g. S=1 or riasec:A=0.5 (repeatable).",
+)
 @click.option("--like-skill", multiple=True, metavar="ID")
 @click.option("--dislike-skill", multiple=True, metavar="ID")
 @click.option("--like-occupation", multiple=True, metavar="ID")
 @click.option("--dislike-occupation", multiple=True, metavar="ID")
 @click.option("--like-group", multiple=True, metavar="ID")
 @click.option("--dislike-group", multiple=True, metavar="ID")
-@click.option("--avoid-group", multiple=True, metavar="ID", help="Leave out occupations under this group.")
-@click.option("--max-hours", type=float, default=None, help="Leave out occupations needing longer training.")
-@click.option("--profile", "profile_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Profile as JSON (same fields as the GraphQL ProfileInput); flags add to it.")
+@click.option(
+    "--avoid-group", multiple=True, metavar="ID", help="Leave out occupations under this group."
+)
+@click.option(
+    "--max-hours", type=float, default=None, help="Leave out occupations needing longer training."
+)
+@click.option(
+    "--profile",
+    "profile_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Profile as JSON (same fields as the GraphQL ProfileInput); flags add to it.",
+)
 @k_option
 @lang_option
 @json_option
@@ -228,8 +262,13 @@ def suggest(
                     "matchedInterests": s.matched_interests,
                     "trainingPlan": {
                         "steps": [
-                            {"training": p.training, "hours": p.hours, "covers": p.covers,
-                             "prerequisites": p.prerequisites, "illustrative": p.illustrative}
+                            {
+                                "training": p.training,
+                                "hours": p.hours,
+                                "covers": p.covers,
+                                "prerequisites": p.prerequisites,
+                                "illustrative": p.illustrative,
+                            }
                             for p in s.gap.plan
                         ],
                         "totalHours": s.gap.total_hours,
@@ -258,7 +297,9 @@ def suggest(
         )
         for i, s in enumerate(found, start=1)
     ]
-    for line in table(rows, ("#", "score", "skill", "affinity", "gap", "mobility", "hours", "occupation", "id")):
+    for line in table(
+        rows, ("#", "score", "skill", "affinity", "gap", "mobility", "hours", "occupation", "id")
+    ):
         click.echo(line)
     click.echo("")
     for i, s in enumerate(found, start=1):
@@ -271,27 +312,38 @@ def suggest(
 def _report_lines(report: EvaluationReport) -> list[str]:
     k = report.k
     rows = [("similarity (ours)", f"{report.recall_at_k:.4f}", f"{report.mrr:.4f}", report.n)]
-    rows += [(name, f"{m.recall_at_k:.4f}", f"{m.mrr:.4f}", m.n) for name, m in report.baselines.items()]
+    rows += [
+        (name, f"{m.recall_at_k:.4f}", f"{m.mrr:.4f}", m.n) for name, m in report.baselines.items()
+    ]
     lines = table(rows, ("method", f"recall@{k}", "MRR", "sources"))
     lines.append("")
     half_rows = [
-        (f"half {h}: {'ours' if name == 'method' else name}", f"{m.recall_at_k:.4f}", f"{m.mrr:.4f}", m.n)
+        (
+            f"half {h}: {'ours' if name == 'method' else name}",
+            f"{m.recall_at_k:.4f}",
+            f"{m.mrr:.4f}",
+            m.n,
+        )
         for h, d in report.halves.items()
         for name, m in d.items()
     ]
     lines += table(half_rows, ("held-out check", f"recall@{k}", "MRR", "sources"))
     lines += [
         "",
-        f"pairs: {report.pairs_read} read, {report.pairs_used} used, {report.pairs_skipped} skipped "
-        "(unknown id, self or duplicate)",
+        f"pairs: {report.pairs_read} read, {report.pairs_used} used, "
+        f"{report.pairs_skipped} skipped (unknown id, self or duplicate)",
         f"MOBILITY edges removed before scoring: {report.mobility_edges_removed}",
     ]
     return lines
 
 
 @click.command(name="evaluate")
-@click.option("--truth", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="CSV with columns source,target (occupation ids as stored).")
+@click.option(
+    "--truth",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV with columns source,target (occupation ids as stored).",
+)
 @click.option("--k", "k", type=int, default=10, show_default=True, help="Cut-off of recall@k.")
 @json_option
 @store_option

@@ -21,7 +21,8 @@ def occupations(G: nx.MultiDiGraph) -> list[str]:
 def required(G: nx.MultiDiGraph, o: str) -> dict[str, float]:
     """skill → relevance weight (1 essential, 0.5 optional)."""
     return {
-        s: 0.5 if d.get("relevance") == "OPTIONAL" else 1.0 for s, d in out(G, o, "REQUIRES").items()
+        s: 0.5 if d.get("relevance") == "OPTIONAL" else 1.0
+        for s, d in out(G, o, "REQUIRES").items()
     }
 
 

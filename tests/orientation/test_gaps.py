@@ -35,7 +35,11 @@ def targets_with_trainings(G: nx.MultiDiGraph) -> list[str]:
 
 def test_holding_every_skill_means_no_gap(fixtures_graph: nx.MultiDiGraph) -> None:
     for target in targets_with_trainings(fixtures_graph)[:10]:
-        gap = skill_gap(fixtures_graph, Profile(skills=dict.fromkeys(required(fixtures_graph, target), 1.0)), target)
+        gap = skill_gap(
+            fixtures_graph,
+            Profile(skills=dict.fromkeys(required(fixtures_graph, target), 1.0)),
+            target,
+        )
         assert not gap.has_gap
         assert gap.missing_skills == gap.missing_essential == gap.uncovered == []
         assert gap.plan == [] and gap.total_hours == 0
@@ -44,7 +48,9 @@ def test_holding_every_skill_means_no_gap(fixtures_graph: nx.MultiDiGraph) -> No
         assert not same.has_gap and same.plan == []
 
 
-def test_plan_covers_what_can_be_covered_prerequisites_first(fixtures_graph: nx.MultiDiGraph) -> None:
+def test_plan_covers_what_can_be_covered_prerequisites_first(
+    fixtures_graph: nx.MultiDiGraph,
+) -> None:
     all_taught = set().union(*(taught(fixtures_graph, t) for t in trainings(fixtures_graph)))
     checked = 0
     for target in targets_with_trainings(fixtures_graph):
@@ -56,13 +62,17 @@ def test_plan_covers_what_can_be_covered_prerequisites_first(fixtures_graph: nx.
             assert (s in covered) != (s in gap.uncovered)
         for s in gap.uncovered:
             assert s not in all_taught
-        assert gap.total_hours == pytest.approx(sum(hours(fixtures_graph, s.training) for s in gap.plan))
+        assert gap.total_hours == pytest.approx(
+            sum(hours(fixtures_graph, s.training) for s in gap.plan)
+        )
         seen: set[str] = set()
         for step in gap.plan:
             assert set(step.covers) <= taught(fixtures_graph, step.training)
             assert set(step.prerequisites) == set(out(fixtures_graph, step.training, "REQUIRES"))
             for p in step.prerequisites:
-                assert p in seen or p in gap.uncovered, "a prerequisite comes before the training needing it"
+                assert p in seen or p in gap.uncovered, (
+                    "a prerequisite comes before the training needing it"
+                )
             seen |= taught(fixtures_graph, step.training)
             assert step.illustrative is True
         checked += bool(gap.plan)
@@ -107,7 +117,9 @@ def test_demo_plan_orders_the_prerequisite_first(demo: nx.MultiDiGraph) -> None:
 def test_include_optional_covers_more(demo: nx.MultiDiGraph) -> None:
     base = skill_gap(demo, Profile(current_occupations=("demo:cook",)), "demo:pastry-cook")
     assert base.missing_skills == [] and base.plan == []  # the cook already bakes
-    wider = skill_gap(demo, Profile(skills={"demo:food-hygiene": 1.0}), "demo:pastry-cook", include_optional=True)
+    wider = skill_gap(
+        demo, Profile(skills={"demo:food-hygiene": 1.0}), "demo:pastry-cook", include_optional=True
+    )
     narrow = skill_gap(demo, Profile(skills={"demo:food-hygiene": 1.0}), "demo:pastry-cook")
     assert set(narrow.missing_essential) <= set(wider.missing_skills)
     assert wider.total_hours >= narrow.total_hours

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from conftest import merged
 
 from cartonet.errors import InvalidArgument
 from cartonet.model import NodeType
 from cartonet.orientation.index import index_of
 from cartonet.orientation.projection import graph_from_dataset
 from cartonet.orientation.skillmap import skill_map
+from conftest import merged
 
 
 @pytest.mark.parametrize("kind", ["skills", "occupations"])
-def test_map_is_a_partition_with_bounded_coordinates(fixtures_graph: nx.MultiDiGraph, kind: str) -> None:
+def test_map_is_a_partition_with_bounded_coordinates(
+    fixtures_graph: nx.MultiDiGraph, kind: str
+) -> None:
     m = skill_map(fixtures_graph, kind)
     ix = index_of(fixtures_graph)
     expected = (

@@ -59,8 +59,15 @@ def test_a_far_target_is_reached_in_steps() -> None:
 
     skills = {"A": "a1 a2 a3 a4", "M": "a1 a2 b1 b2", "B": "b1 b2 b3 b4", "X": "x1 x2"}
     nodes = [Node(o, NodeType.OCCUPATION, {"en": f"job {o}"}, "t") for o in skills]
-    nodes += [Node(s, NodeType.SKILL, {"en": s}, "t") for s in {s for v in skills.values() for s in v.split()}]
-    rels = [Relationship(RelType.REQUIRES, o, s, {"relevance": "ESSENTIAL"}) for o, v in skills.items() for s in v.split()]
+    nodes += [
+        Node(s, NodeType.SKILL, {"en": s}, "t")
+        for s in {s for v in skills.values() for s in v.split()}
+    ]
+    rels = [
+        Relationship(RelType.REQUIRES, o, s, {"relevance": "ESSENTIAL"})
+        for o, v in skills.items()
+        for s in v.split()
+    ]
     G = graph_from_dataset(Dataset("t", nodes, rels))
     paths = career_paths(G, "A", "B", k=2)
     assert paths[0].occupations == ["A", "M", "B"]

@@ -21,7 +21,9 @@ from cartonet.orientation.similarity import (
 )
 
 
-def test_scores_and_parts_are_in_range_and_contributions_add_up(fixtures_graph: nx.MultiDiGraph) -> None:
+def test_scores_and_parts_are_in_range_and_contributions_add_up(
+    fixtures_graph: nx.MultiDiGraph,
+) -> None:
     for o in occupations(fixtures_graph)[::25]:
         found = similar_occupations(fixtures_graph, o, k=20)
         assert len(found) == 20
@@ -46,7 +48,9 @@ def test_skill_coverage_matches_the_documented_formula(demo: nx.MultiDiGraph) ->
                 assert back[i, j] == pytest.approx(coverage(demo, b, a, eta))
 
 
-def test_skill_coverage_matches_the_formula_on_real_fixtures(fixtures_graph: nx.MultiDiGraph) -> None:
+def test_skill_coverage_matches_the_formula_on_real_fixtures(
+    fixtures_graph: nx.MultiDiGraph,
+) -> None:
     """ESCO skills have a real hierarchy (several parents at times): check a sample."""
     ix = index_of(fixtures_graph)
     sample = occupations(fixtures_graph)[::40]
@@ -89,9 +93,17 @@ def test_rare_and_essential_skills_weigh_more() -> None:
     def req(o: str, s: str, rel: str = "ESSENTIAL") -> Relationship:
         return Relationship(RelType.REQUIRES, o, s, {"relevance": rel})
 
-    nodes = [occ(x) for x in ("origin", "rare", "common", "f1", "f2", "f3")] + [sk(x) for x in ("r", "c", "x", "y")]
-    rels = [req("origin", "r"), req("origin", "c"), req("rare", "r"), req("rare", "x"),
-            req("common", "c", "OPTIONAL"), req("common", "x")]
+    nodes = [occ(x) for x in ("origin", "rare", "common", "f1", "f2", "f3")] + [
+        sk(x) for x in ("r", "c", "x", "y")
+    ]
+    rels = [
+        req("origin", "r"),
+        req("origin", "c"),
+        req("rare", "r"),
+        req("rare", "x"),
+        req("common", "c", "OPTIONAL"),
+        req("common", "x"),
+    ]
     rels += [req(f, "c") for f in ("f1", "f2", "f3")] + [req(f, "y") for f in ("f1", "f2", "f3")]
     from cartonet.orientation.projection import graph_from_dataset
 
@@ -101,10 +113,11 @@ def test_rare_and_essential_skills_weigh_more() -> None:
     assert ranked.index("rare") < ranked.index("common")
 
 
-def test_mobility_edges_never_change_a_score(fixtures_graph: nx.MultiDiGraph, fixture_datasets: list) -> None:
-    from conftest import merged
-
+def test_mobility_edges_never_change_a_score(
+    fixtures_graph: nx.MultiDiGraph, fixture_datasets: list
+) -> None:
     from cartonet.orientation.projection import graph_from_dataset
+    from conftest import merged
 
     without = graph_from_dataset(merged(fixture_datasets), include_mobility=False)
     assert any(k == "MOBILITY" for _, _, k in fixtures_graph.edges(keys=True))
@@ -117,9 +130,8 @@ def test_mobility_edges_never_change_a_score(fixtures_graph: nx.MultiDiGraph, fi
 
 
 def test_deterministic_across_graph_builds(fixture_datasets: list) -> None:
-    from conftest import merged
-
     from cartonet.orientation.projection import graph_from_dataset
+    from conftest import merged
 
     G1 = graph_from_dataset(merged(fixture_datasets))
     G2 = graph_from_dataset(merged(list(reversed(fixture_datasets))))
@@ -166,12 +178,27 @@ def test_errors_name_the_argument(demo: nx.MultiDiGraph) -> None:
 
 def test_demo_graph_is_labelled_illustrative() -> None:
     G = demo_graph()
-    assert all(d["node"].props.get("illustrative") is True for _, d in G.nodes(data=True))
+    for _, d in G.nodes(data=True):
+        node = d["node"]
+        assert "Illustrative" in node.description("en") and "illustratif" in node.description("fr")
+        assert node.source == "illustrative-demo"
+        assert (node.props.get("illustrative") is True) == (node.type == NodeType.TRAINING)
 
 
 # --- known cases on the bundled fixtures ----------------------------------------------------
 
-FOOD_HOSPITALITY_ISCO = ("1411", "1412", "3434", "5120", "5131", "5132", "5246", "7512", "9411", "9412")
+FOOD_HOSPITALITY_ISCO = (
+    "1411",
+    "1412",
+    "3434",
+    "5120",
+    "5131",
+    "5132",
+    "5246",
+    "7512",
+    "9411",
+    "9412",
+)
 """ISCO-08 unit groups of food preparation and hospitality: hotel and restaurant managers,
 chefs, cooks, waiters, bartenders, food service counter attendants, bakers, fast food
 preparers, kitchen helpers."""
@@ -222,7 +249,9 @@ def test_a_nurse_stays_in_health(fixtures_graph: nx.MultiDiGraph) -> None:
     assert all(in_health(fixtures_graph, o) for o in top), _labels(fixtures_graph, top)
 
 
-def test_rome_kitchen_staff_stays_in_hospitality_and_food_trades(fixtures_graph: nx.MultiDiGraph) -> None:
+def test_rome_kitchen_staff_stays_in_hospitality_and_food_trades(
+    fixtures_graph: nx.MultiDiGraph,
+) -> None:
     top = [r.occupation for r in similar_occupations(fixtures_graph, "rome:G1602", 5)]
     assert all(in_food_hospitality(fixtures_graph, o) for o in top), _labels(fixtures_graph, top)
 

@@ -38,8 +38,12 @@ def _check(G: nx.MultiDiGraph, profile: Profile, k: int = 10, lang: str = "fr") 
     return found
 
 
-FR = re.compile(r"vous avez déjà (\d+) des (\d+) compétences demandées(?:, il en manque (\d+) dont (\d+))?")
-EN = re.compile(r"you already have (\d+) of the (\d+) skills it requires(?:; (\d+) missing, (\d+) of)?")
+FR = re.compile(
+    r"vous avez déjà (\d+) des (\d+) compétences demandées(?:, il en manque (\d+) dont (\d+))?"
+)
+EN = re.compile(
+    r"you already have (\d+) of the (\d+) skills it requires(?:; (\d+) missing, (\d+) of)?"
+)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -106,17 +110,32 @@ def test_liked_groups_and_skills_raise_affinity(fixtures_graph: nx.MultiDiGraph)
 def test_constraints_are_respected(fixtures_graph: nx.MultiDiGraph) -> None:
     base = Profile(current_occupations=("rome:G1602",))
     avoid = "rome-group:G16"
-    found = _check(fixtures_graph, Profile(current_occupations=base.current_occupations,
-                                           constraints=Constraints(avoid_groups=(avoid,))), 20)
+    found = _check(
+        fixtures_graph,
+        Profile(
+            current_occupations=base.current_occupations,
+            constraints=Constraints(avoid_groups=(avoid,)),
+        ),
+        20,
+    )
     assert found and all(avoid not in above(fixtures_graph, s.occupation) for s in found)
     unconstrained = suggest_transitions(fixtures_graph, base, 30)
     limit = sorted(s.gap.total_hours for s in unconstrained)[len(unconstrained) // 2]
-    limited = _check(fixtures_graph, Profile(current_occupations=base.current_occupations,
-                                             constraints=Constraints(max_training_hours=limit)), 10)
+    limited = _check(
+        fixtures_graph,
+        Profile(
+            current_occupations=base.current_occupations,
+            constraints=Constraints(max_training_hours=limit),
+        ),
+        10,
+    )
     assert limited and all(s.gap.total_hours <= limit for s in limited)
     disliked = unconstrained[0].occupation
-    found = _check(fixtures_graph, Profile(current_occupations=base.current_occupations,
-                                           disliked_occupations=(disliked,)), 10)
+    found = _check(
+        fixtures_graph,
+        Profile(current_occupations=base.current_occupations, disliked_occupations=(disliked,)),
+        10,
+    )
     assert disliked not in {s.occupation for s in found}
 
 
@@ -132,15 +151,22 @@ def test_curated_mobility_is_a_bonus_and_named(fixtures_graph: nx.MultiDiGraph) 
             assert s.mobility_from == origin
             assert s.parts["mobility"] == 1.0
     assert "mobility" in with_bonus[0].active_parts
-    no_bonus = suggest_transitions(fixtures_graph, Profile(current_occupations=(origin,)), 50,
-                                   TransitionWeights(mobility=0.0))
+    no_bonus = suggest_transitions(
+        fixtures_graph, Profile(current_occupations=(origin,)), 50, TransitionWeights(mobility=0.0)
+    )
     rank = {s.occupation: i for i, s in enumerate(no_bonus)}
-    moved_up = [s.occupation for i, s in enumerate(with_bonus) if s.curated_mobility and rank.get(s.occupation, 99) > i]
+    moved_up = [
+        s.occupation
+        for i, s in enumerate(with_bonus)
+        if s.curated_mobility and rank.get(s.occupation, 99) > i
+    ]
     assert moved_up, "the bonus lifts at least one curated move"
 
 
 def test_deterministic(fixtures_graph: nx.MultiDiGraph) -> None:
-    p = Profile(current_occupations=("rome:G1602",), interests={"R": 1.0}, liked_groups=("rome-group:G",))
+    p = Profile(
+        current_occupations=("rome:G1602",), interests={"R": 1.0}, liked_groups=("rome-group:G",)
+    )
     assert suggest_transitions(fixtures_graph, p, 10) == suggest_transitions(fixtures_graph, p, 10)
 
 
@@ -174,10 +200,14 @@ def test_profile_errors_name_the_field(fixtures_graph: nx.MultiDiGraph) -> None:
 
 
 def test_profile_from_dict_accepts_json_shapes() -> None:
-    p = Profile.from_dict({
-        "currentOccupations": ["a"], "skills": [{"id": "s", "level": 0.5}, "t"],
-        "interests": {"S": 2}, "constraints": {"maxTrainingHours": 100, "avoidGroups": ["g"]},
-    })
+    p = Profile.from_dict(
+        {
+            "currentOccupations": ["a"],
+            "skills": [{"id": "s", "level": 0.5}, "t"],
+            "interests": {"S": 2},
+            "constraints": {"maxTrainingHours": 100, "avoidGroups": ["g"]},
+        }
+    )
     assert p.current_occupations == ("a",)
     assert p.skills == {"s": 0.5, "t": 1.0}
     assert p.interests == {"S": 2.0}

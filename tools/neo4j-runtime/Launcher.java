@@ -10,8 +10,9 @@
  * (SIGTERM / SIGINT), at which point a shutdown hook shuts the DBMS down cleanly (checkpoint,
  * store lock released) and prints "NEO4J_STOPPED".
  *
- * Usage (normally driven by tools/neo4j_server.py, which also adds the JVM flags):
- *     java -cp CLASSES:LIB/* Launcher HOME_DIR PORT
+ * Usage (normally driven by tools/neo4j_server.py, which compiles this file into the jar cache
+ * and adds the JVM flags, see jvm_flags() there):
+ *     java [flags] -cp 'launcher.jar:LIB/*' Launcher HOME_DIR PORT
  *
  * Environment:
  *     NEO4J_PASSWORD           if set (min. 8 chars), auth is enabled and user "neo4j" gets this

@@ -12,6 +12,8 @@ worker thread.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from typing import Annotated, Any
 
@@ -56,9 +58,7 @@ class ConstraintsInput:
     )
 
 
-@strawberry.input(
-    description="A job seeker's profile. Used for this request only, never stored."
-)
+@strawberry.input(description="A job seeker's profile. Used for this request only, never stored.")
 class ProfileInput:
     current_occupations: list[strawberry.ID] = strawberry.field(default_factory=list)
     past_occupations: list[strawberry.ID] = strawberry.field(default_factory=list)
@@ -300,6 +300,29 @@ def _path(G: nx.MultiDiGraph, path: CareerPath) -> CareerPathResult:
     )
 
 
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+@contextmanager
+def graphql_names(**renames: str) -> Iterator[None]:
+    """Re-raise :class:`InvalidArgument` under the GraphQL argument's name: ``renames``
+    maps the engine's names (``k``, ``occupation``) to the field's (``first``, ``id``), and
+    profile fields become camelCase (``profile.current_occupations`` →
+    ``profile.currentOccupations``; constraints live under ``profile.constraints``)."""
+    try:
+        yield
+    except InvalidArgument as exc:
+        name = renames.get(exc.argument, exc.argument)
+        if name.startswith("constraints."):
+            name = "profile." + name
+        name = ".".join(_camel(part) for part in name.split("."))
+        if name == exc.argument:
+            raise
+        raise InvalidArgument(name, exc.reason) from exc
+
+
 async def _graph(info: strawberry.Info) -> nx.MultiDiGraph:
     ctx: Context = info.context
     await ctx.state.ensure_open()
@@ -321,7 +344,8 @@ class OrientationQuery:
         self, info: strawberry.Info, id: strawberry.ID, first: int = 10
     ) -> list[SimilarOccupationResult]:
         G = await _graph(info)
-        found = similar_occupations(G, str(id), first)
+        with graphql_names(occupation="id", k="first"):
+            found = similar_occupations(G, str(id), first)
         return [
             SimilarOccupationResult(
                 occupation=_node(G, r.occupation),
@@ -346,8 +370,9 @@ class OrientationQuery:
         lang: Lang = Lang.FR,
     ) -> list[TransitionSuggestion]:
         G = await _graph(info)
-        tw = (weights or TransitionWeightsInput()).to_weights()
-        found = suggest_transitions(G, profile.to_profile(), first, tw, lang.value)
+        with graphql_names(k="first"):
+            tw = (weights or TransitionWeightsInput()).to_weights()
+            found = suggest_transitions(G, profile.to_profile(), first, tw, lang.value)
         return [
             TransitionSuggestion(
                 occupation=_node(G, s.occupation),
@@ -377,7 +402,8 @@ class OrientationQuery:
         include_optional: bool = False,
     ) -> SkillGapResult:
         G = await _graph(info)
-        gap = skill_gap(G, profile.to_profile(), str(target), include_optional)
+        with graphql_names():
+            gap = skill_gap(G, profile.to_profile(), str(target), include_optional)
         return SkillGapResult(
             target=_node(G, gap.target),
             shared_skills=_nodes(G, gap.shared_skills),
@@ -406,14 +432,28 @@ class OrientationQuery:
         description="Clusters (Louvain), most central items (PageRank) and 2-D coordinates of "
         "the skills or the occupations; computed once per graph version."
     )
-    async def skill_map(self, info: strawberry.Info, kind: MapKind = MapKind.SKILLS) -> SkillMapResult:
+    async def skill_map(
+        self, info: strawberry.Info, kind: MapKind = MapKind.SKILLS
+    ) -> SkillMapResult:
         G = await _graph(info)
         m = await asyncio.to_thread(skill_map, G, kind.value)
         return SkillMapResult(
             kind=kind,
             modularity=m.modularity,
-            communities=[MapCommunity(id=c.id, size=c.size, central=_nodes(G, c.central)) for c in m.communities],
-            points=[MapPoint(node=_node(G, p.id), x=p.x, y=p.y, community=p.community, centrality=p.centrality) for p in m.points],
+            communities=[
+                MapCommunity(id=c.id, size=c.size, central=_nodes(G, c.central))
+                for c in m.communities
+            ],
+            points=[
+                MapPoint(
+                    node=_node(G, p.id),
+                    x=p.x,
+                    y=p.y,
+                    community=p.community,
+                    centrality=p.centrality,
+                )
+                for p in m.points
+            ],
             most_central=_nodes(G, m.most_central),
         )
 

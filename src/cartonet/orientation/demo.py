@@ -1,8 +1,10 @@
 """A tiny, made-up graph for the examples in docstrings and for unit tests.
 
-Everything here is **illustrative** (``illustrative: true`` on every node, ``source``
-``demo``): six occupations, a dozen skills under three skill groups, two occupation groups,
-RIASEC interests and three trainings. Real taxonomies are loaded by :mod:`cartonet.ingest`.
+Everything here is **illustrative**: every node's description says so, its ``source`` is
+``illustrative-demo``, and the trainings carry ``illustrative: true`` (the one node type
+with that property). Six occupations, ten skills under three skill groups, two occupation
+groups, three RIASEC interests and three trainings. Real taxonomies are loaded by
+:mod:`cartonet.ingest`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,11 @@ import networkx as nx
 from cartonet.model import Dataset, Node, NodeType, Relationship, RelType
 from cartonet.orientation.projection import graph_from_dataset
 
-SOURCE = "demo"
+SOURCE = "illustrative-demo"
+NOTE = {
+    "en": "Illustrative example made up for documentation and tests; not a real taxonomy entry.",
+    "fr": "Exemple illustratif inventé pour la documentation et les tests ; pas une entrée réelle.",
+}
 
 
 def _node(node_id: str, node_type: NodeType, en: str, fr: str, **props: object) -> Node:
@@ -21,13 +27,14 @@ def _node(node_id: str, node_type: NodeType, en: str, fr: str, **props: object) 
         type=node_type,
         labels={"en": en, "fr": fr},
         source=SOURCE,
-        props={**props, "illustrative": True},
+        descriptions=NOTE,
+        props={**props, "illustrative": True} if node_type == NodeType.TRAINING else props,
     )
 
 
 def demo_dataset() -> Dataset:
     """The illustrative dataset behind :func:`demo_graph`."""
-    O, S, SG, OG, I, T = (
+    OCC, SKL, SG, OG, INT, TRN = (
         NodeType.OCCUPATION,
         NodeType.SKILL,
         NodeType.SKILL_GROUP,
@@ -38,31 +45,41 @@ def demo_dataset() -> Dataset:
     nodes = [
         _node("food", OG, "Food and hospitality", "Hôtellerie-restauration"),
         _node("health", OG, "Health", "Santé"),
-        _node("cook", O, "cook", "cuisinier"),
-        _node("pastry-cook", O, "pastry cook", "pâtissier"),
-        _node("kitchen-porter", O, "kitchen porter", "plongeur en restauration"),
-        _node("waiter", O, "waiter", "serveur"),
-        _node("nurse", O, "nurse", "infirmier"),
-        _node("care-assistant", O, "care assistant", "aide-soignant"),
+        _node("cook", OCC, "cook", "cuisinier"),
+        _node("pastry-cook", OCC, "pastry cook", "pâtissier"),
+        _node("kitchen-porter", OCC, "kitchen porter", "plongeur en restauration"),
+        _node("waiter", OCC, "waiter", "serveur"),
+        _node("nurse", OCC, "nurse", "infirmier"),
+        _node("care-assistant", OCC, "care assistant", "aide-soignant"),
         _node("g-cooking", SG, "cooking", "cuisine"),
         _node("g-service", SG, "customer service", "service client"),
         _node("g-care", SG, "patient care", "soins aux patients"),
-        _node("prepare-dishes", S, "prepare dishes", "préparer des plats", kind="HARD"),
-        _node("bake-pastry", S, "bake pastry", "cuire des pâtisseries", kind="HARD"),
-        _node("food-hygiene", S, "food hygiene", "hygiène alimentaire", kind="KNOWLEDGE"),
-        _node("wash-dishes", S, "wash dishes", "laver la vaisselle", kind="HARD"),
-        _node("serve-customers", S, "serve customers", "servir les clients", kind="HARD"),
-        _node("teamwork", S, "teamwork", "travail en équipe", kind="SOFT"),
-        _node("give-care", S, "give basic care", "dispenser des soins de base", kind="HARD"),
-        _node("administer-drugs", S, "administer drugs", "administrer des médicaments", kind="HARD"),
-        _node("anatomy", S, "anatomy", "anatomie", kind="KNOWLEDGE"),
-        _node("hygiene-care", S, "hospital hygiene", "hygiène hospitalière", kind="KNOWLEDGE"),
-        _node("R", I, "Realistic", "Réaliste", code="R", scheme="RIASEC"),
-        _node("S", I, "Social", "Social", code="S", scheme="RIASEC"),
-        _node("A", I, "Artistic", "Artistique", code="A", scheme="RIASEC"),
-        _node("t-pastry", T, "pastry course", "formation pâtisserie", durationHours=120),
-        _node("t-care", T, "care assistant diploma", "diplôme d'aide-soignant", durationHours=600),
-        _node("t-pharma", T, "drug administration", "administration des médicaments", durationHours=80),
+        _node("prepare-dishes", SKL, "prepare dishes", "préparer des plats", kind="HARD"),
+        _node("bake-pastry", SKL, "bake pastry", "cuire des pâtisseries", kind="HARD"),
+        _node("food-hygiene", SKL, "food hygiene", "hygiène alimentaire", kind="KNOWLEDGE"),
+        _node("wash-dishes", SKL, "wash dishes", "laver la vaisselle", kind="HARD"),
+        _node("serve-customers", SKL, "serve customers", "servir les clients", kind="HARD"),
+        _node("teamwork", SKL, "teamwork", "travail en équipe", kind="SOFT"),
+        _node("give-care", SKL, "give basic care", "dispenser des soins de base", kind="HARD"),
+        _node(
+            "administer-drugs", SKL, "administer drugs", "administrer des médicaments", kind="HARD"
+        ),
+        _node("anatomy", SKL, "anatomy", "anatomie", kind="KNOWLEDGE"),
+        _node("hygiene-care", SKL, "hospital hygiene", "hygiène hospitalière", kind="KNOWLEDGE"),
+        _node("R", INT, "Realistic", "Réaliste", code="R", scheme="RIASEC"),
+        _node("S", INT, "Social", "Social", code="S", scheme="RIASEC"),
+        _node("A", INT, "Artistic", "Artistique", code="A", scheme="RIASEC"),
+        _node("t-pastry", TRN, "pastry course", "formation pâtisserie", durationHours=120),
+        _node(
+            "t-care", TRN, "care assistant diploma", "diplôme d'aide-soignant", durationHours=600
+        ),
+        _node(
+            "t-pharma",
+            TRN,
+            "drug administration",
+            "administration des médicaments",
+            durationHours=80,
+        ),
     ]
     E, OPT = "ESSENTIAL", "OPTIONAL"
 
@@ -71,25 +88,54 @@ def demo_dataset() -> Dataset:
 
     requires = {
         "cook": [("prepare-dishes", E), ("food-hygiene", E), ("teamwork", E), ("bake-pastry", OPT)],
-        "pastry-cook": [("bake-pastry", E), ("food-hygiene", E), ("prepare-dishes", OPT), ("teamwork", OPT)],
+        "pastry-cook": [
+            ("bake-pastry", E),
+            ("food-hygiene", E),
+            ("prepare-dishes", OPT),
+            ("teamwork", OPT),
+        ],
         "kitchen-porter": [("wash-dishes", E), ("food-hygiene", E), ("teamwork", E)],
         "waiter": [("serve-customers", E), ("teamwork", E), ("food-hygiene", OPT)],
-        "nurse": [("administer-drugs", E), ("anatomy", E), ("give-care", E), ("hygiene-care", E), ("teamwork", OPT)],
+        "nurse": [
+            ("administer-drugs", E),
+            ("anatomy", E),
+            ("give-care", E),
+            ("hygiene-care", E),
+            ("teamwork", OPT),
+        ],
         "care-assistant": [("give-care", E), ("hygiene-care", E), ("teamwork", E)],
     }
     rels = [rel(RelType.REQUIRES, o, s, relevance=r) for o, lst in requires.items() for s, r in lst]
     for skill, group in [
-        ("prepare-dishes", "g-cooking"), ("bake-pastry", "g-cooking"), ("food-hygiene", "g-cooking"),
-        ("wash-dishes", "g-cooking"), ("serve-customers", "g-service"), ("teamwork", "g-service"),
-        ("give-care", "g-care"), ("administer-drugs", "g-care"), ("anatomy", "g-care"),
+        ("prepare-dishes", "g-cooking"),
+        ("bake-pastry", "g-cooking"),
+        ("food-hygiene", "g-cooking"),
+        ("wash-dishes", "g-cooking"),
+        ("serve-customers", "g-service"),
+        ("teamwork", "g-service"),
+        ("give-care", "g-care"),
+        ("administer-drugs", "g-care"),
+        ("anatomy", "g-care"),
         ("hygiene-care", "g-care"),
     ]:
         rels.append(rel(RelType.BROADER, skill, group))
-    for occ, group in [("cook", "food"), ("pastry-cook", "food"), ("kitchen-porter", "food"),
-                       ("waiter", "food"), ("nurse", "health"), ("care-assistant", "health")]:
+    for occ, group in [
+        ("cook", "food"),
+        ("pastry-cook", "food"),
+        ("kitchen-porter", "food"),
+        ("waiter", "food"),
+        ("nurse", "health"),
+        ("care-assistant", "health"),
+    ]:
         rels.append(rel(RelType.BROADER, occ, group))
-    for occ, letters in [("cook", "RA"), ("pastry-cook", "AR"), ("kitchen-porter", "R"),
-                         ("waiter", "S"), ("nurse", "SR"), ("care-assistant", "S")]:
+    for occ, letters in [
+        ("cook", "RA"),
+        ("pastry-cook", "AR"),
+        ("kitchen-porter", "R"),
+        ("waiter", "S"),
+        ("nurse", "SR"),
+        ("care-assistant", "S"),
+    ]:
         for rank, letter in enumerate(letters, start=1):
             rels.append(rel(RelType.MATCHES_INTEREST, occ, letter, weight=1.0 / rank, rank=rank))
     rels += [

@@ -106,12 +106,16 @@ def read_pairs(path: Path) -> list[tuple[str, str]]:
     try:
         handle = path.open(newline="", encoding="utf-8")
     except OSError as exc:
-        raise DataError(str(path), None, f"cannot read the truth file: {exc.strerror or exc}") from exc
+        raise DataError(
+            str(path), None, f"cannot read the truth file: {exc.strerror or exc}"
+        ) from exc
     with handle:
         reader = csv.DictReader(handle)
         fields = [f.strip() for f in reader.fieldnames or []]
         if "source" not in fields or "target" not in fields:
-            raise DataError(str(path), 1, f"header must name 'source' and 'target' columns, got {fields}")
+            raise DataError(
+                str(path), 1, f"header must name 'source' and 'target' columns, got {fields}"
+            )
         reader.fieldnames = fields
         pairs = []
         for row in reader:
@@ -133,11 +137,15 @@ def without_mobility(G: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, int]:
     H.graph.update({k: v for k, v in G.graph.items() if not k.startswith("_")})
     H.graph["mobility_included"] = False
     H.add_nodes_from(G.nodes(data=True))
-    H.add_edges_from((u, v, key, d) for u, v, key, d in G.edges(keys=True, data=True) if key != MOBILITY)
+    H.add_edges_from(
+        (u, v, key, d) for u, v, key, d in G.edges(keys=True, data=True) if key != MOBILITY
+    )
     return H, len(edges)
 
 
-def truth_sets(ix: OrientationIndex, pairs: list[tuple[str, str]]) -> tuple[dict[int, set[int]], int]:
+def truth_sets(
+    ix: OrientationIndex, pairs: list[tuple[str, str]]
+) -> tuple[dict[int, set[int]], int]:
     """Rows of each source → rows of its targets, keeping known, distinct occupations."""
     truth: dict[int, set[int]] = {}
     used = 0
@@ -150,7 +158,9 @@ def truth_sets(ix: OrientationIndex, pairs: list[tuple[str, str]]) -> tuple[dict
     return truth, used
 
 
-def metrics(scores: np.ndarray, truth: Mapping[int, set[int]], k: int, sources: list[int]) -> Metrics:
+def metrics(
+    scores: np.ndarray, truth: Mapping[int, set[int]], k: int, sources: list[int]
+) -> Metrics:
     """recall@k and MRR (see the module docstring) of the rows of ``scores`` for ``sources``.
 
     ``scores[s, j]`` ranks candidate ``j`` for source ``s`` (higher first, NaN never);

@@ -55,8 +55,9 @@ def explain(G: nx.MultiDiGraph, facts: ExplanationFacts, lang: str = "fr") -> st
     >>> from cartonet.orientation.demo import demo_graph
     >>> f = ExplanationFacts("demo:nurse", ["demo:give-care"], ["demo:anatomy"],
     ...                      ["demo:anatomy"], [], None, None, [], ["demo:anatomy"], False)
-    >>> explain(demo_graph(), f, "en")
-    'nurse: you already have 1 of the 2 skills it requires (0 of 1 essential missing... '
+    >>> explain(demo_graph(), f, "en")  # doctest: +NORMALIZE_WHITESPACE
+    'nurse: you already have 1 of the 2 skills it requires; 1 missing, 1 of them essential.
+     To learn first: anatomy. 1 skill(s) with no training in the catalogue.'
     """
     check_lang(lang)
     n_shared, n_missing = len(facts.shared), len(facts.missing)
@@ -67,12 +68,22 @@ def explain(G: nx.MultiDiGraph, facts: ExplanationFacts, lang: str = "fr") -> st
     if lang == "fr":
         out.append(
             f"{title} : vous avez déjà {n_shared} des {n_total} compétences demandées"
-            + (f", il en manque {n_missing} dont {n_ess} essentielle(s)." if n_missing else ", rien ne manque.")
+            + (
+                f", il en manque {n_missing} dont {n_ess} essentielle(s)."
+                if n_missing
+                else ", rien ne manque."
+            )
         )
         if facts.missing:
-            out.append("À acquérir d'abord : " + _names(G, facts.missing, lang, "et {n} autre(s)") + ".")
+            out.append(
+                "À acquérir d'abord : " + _names(G, facts.missing, lang, "et {n} autre(s)") + "."
+            )
         if facts.matched_interests:
-            out.append("Correspond à vos intérêts : " + _names(G, facts.matched_interests, lang, "et {n} autre(s)") + ".")
+            out.append(
+                "Correspond à vos intérêts : "
+                + _names(G, facts.matched_interests, lang, "et {n} autre(s)")
+                + "."
+            )
         if facts.mobility_kind:
             kind = "proche" if facts.mobility_kind == "CLOSE" else "d'évolution"
             src = label(G, facts.mobility_from, lang) if facts.mobility_from else ""
@@ -87,12 +98,20 @@ def explain(G: nx.MultiDiGraph, facts: ExplanationFacts, lang: str = "fr") -> st
     else:
         out.append(
             f"{title}: you already have {n_shared} of the {n_total} skills it requires"
-            + (f"; {n_missing} missing, {n_ess} of them essential." if n_missing else "; nothing is missing.")
+            + (
+                f"; {n_missing} missing, {n_ess} of them essential."
+                if n_missing
+                else "; nothing is missing."
+            )
         )
         if facts.missing:
             out.append("To learn first: " + _names(G, facts.missing, lang, "and {n} more") + ".")
         if facts.matched_interests:
-            out.append("Matches your interests: " + _names(G, facts.matched_interests, lang, "and {n} more") + ".")
+            out.append(
+                "Matches your interests: "
+                + _names(G, facts.matched_interests, lang, "and {n} more")
+                + "."
+            )
         if facts.mobility_kind:
             kind = "close" if facts.mobility_kind == "CLOSE" else "career-progression"
             src = label(G, facts.mobility_from, lang) if facts.mobility_from else ""

@@ -63,7 +63,9 @@ class SkillGap:
         return bool(self.missing_skills)
 
 
-def _ordered_missing(ix: OrientationIndex, held: np.ndarray, row: int) -> tuple[list[int], list[int], set[int]]:
+def _ordered_missing(
+    ix: OrientationIndex, held: np.ndarray, row: int
+) -> tuple[list[int], list[int], set[int]]:
     start, end = ix.relevance.indptr[row], ix.relevance.indptr[row + 1]
     cols = ix.relevance.indices[start:end]
     ess = ix.relevance_essential[start:end]
@@ -112,9 +114,7 @@ def training_plan(
         taught.update(t_skills)
         req = ix.training_requires
         lacking = [
-            int(j)
-            for j in req.indices[req.indptr[best] : req.indptr[best + 1]]
-            if held[j] <= 0
+            int(j) for j in req.indices[req.indptr[best] : req.indptr[best + 1]] if held[j] <= 0
         ]
         prereqs[best] = sorted(lacking, key=lambda j: ix.skills[j])
         for j in lacking:
@@ -125,7 +125,9 @@ def training_plan(
     return _prerequisites_first(ix, chosen, prereqs), covers, prereqs, uncovered
 
 
-def _prerequisites_first(ix: OrientationIndex, chosen: list[int], prereqs: dict[int, list[int]]) -> list[int]:
+def _prerequisites_first(
+    ix: OrientationIndex, chosen: list[int], prereqs: dict[int, list[int]]
+) -> list[int]:
     if len(chosen) < 2:
         return chosen
     D = nx.DiGraph()

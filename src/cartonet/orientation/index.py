@@ -62,12 +62,19 @@ def relevance_weight(props: dict[str, Any]) -> float:
     w = props.get("weight")
     if isinstance(w, int | float) and 0 < float(w) <= 1:
         return float(w)
-    return OPTIONAL_WEIGHT if props.get("relevance") == Relevance.OPTIONAL.value else ESSENTIAL_WEIGHT
+    return (
+        OPTIONAL_WEIGHT if props.get("relevance") == Relevance.OPTIONAL.value else ESSENTIAL_WEIGHT
+    )
 
 
-def _csr(rows: list[int], cols: list[int], vals: list[float], shape: tuple[int, int]) -> sp.csr_matrix:
+def _csr(
+    rows: list[int], cols: list[int], vals: list[float], shape: tuple[int, int]
+) -> sp.csr_matrix:
     m = sp.csr_matrix(
-        (np.asarray(vals, dtype=np.float64), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+        (
+            np.asarray(vals, dtype=np.float64),
+            (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)),
+        ),
         shape=shape,
     )
     m.sum_duplicates()
@@ -138,7 +145,9 @@ class OrientationIndex:
     training_requires: sp.csr_matrix  # training × skill
     prepares: sp.csr_matrix  # training × occ
     taught_by: sp.csc_matrix  # training × skill, column-major: trainings teaching a skill
-    cheapest_hours: np.ndarray  # per skill, min over trainings teaching it of hours / skills taught (inf: none)
+    cheapest_hours: (
+        np.ndarray
+    )  # per skill, min over trainings teaching it of hours / skills taught (inf: none)
     mobility: dict[int, dict[int, str]]  # occ row → {target row: kind}
     skill_occurrence: np.ndarray  # per skill, number of occupations requiring it
     cache: dict[str, Any] = field(default_factory=dict)  # derived results (map, all-pairs)
@@ -195,7 +204,10 @@ def build_index(G: nx.MultiDiGraph) -> OrientationIndex:
     occ_pos = {o: i for i, o in enumerate(occupations)}
     source_codes: dict[str, int] = {}
     occ_source = np.asarray(
-        [source_codes.setdefault(G.nodes[o]["node"].source, len(source_codes)) for o in occupations],
+        [
+            source_codes.setdefault(G.nodes[o]["node"].source, len(source_codes))
+            for o in occupations
+        ],
         dtype=np.int64,
     )
     skills = _ids_of(G, NodeType.SKILL)
@@ -288,7 +300,14 @@ def build_index(G: nx.MultiDiGraph) -> OrientationIndex:
     title_text = tfidf_matrix([_titles(node) for node in occ_nodes])
     content_text = word_tfidf_matrix(
         [
-            _content(node, [lab for j in relevance.indices[relevance.indptr[i] : relevance.indptr[i + 1]] for lab in skill_label[j]])
+            _content(
+                node,
+                [
+                    lab
+                    for j in relevance.indices[relevance.indptr[i] : relevance.indptr[i + 1]]
+                    for lab in skill_label[j]
+                ],
+            )
             for i, node in enumerate(occ_nodes)
         ]
     )

@@ -26,7 +26,7 @@ the k shortest loopless paths in a network", *Management Science* 17(11)) as imp
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, pairwise
 
 import networkx as nx
 import numpy as np
@@ -68,7 +68,9 @@ def _step_cost(coverage: float) -> float:
 
 
 def transition_graph(
-    G: nx.MultiDiGraph, neighbours: int = DEFAULT_NEIGHBOURS, weights: SimilarityWeights | None = None
+    G: nx.MultiDiGraph,
+    neighbours: int = DEFAULT_NEIGHBOURS,
+    weights: SimilarityWeights | None = None,
 ) -> nx.DiGraph:
     """The plausible-moves graph described in the module docstring (cached per ``G``).
 
@@ -144,8 +146,9 @@ def career_paths(
     -------
     >>> from cartonet.orientation.demo import demo_graph
     >>> paths = career_paths(demo_graph(), "demo:kitchen-porter", "demo:pastry-cook", k=2)
-    >>> [p.occupations for p in paths][0]
-    ['demo:kitchen-porter', 'demo:cook', 'demo:pastry-cook']
+    >>> [p.occupations for p in paths]  # doctest: +NORMALIZE_WHITESPACE
+    [['demo:kitchen-porter', 'demo:pastry-cook'],
+     ['demo:kitchen-porter', 'demo:cook', 'demo:pastry-cook']]
     """
     if not isinstance(k, int) or not 1 <= k <= MAX_PATHS:
         raise InvalidArgument("k", f"must be between 1 and {MAX_PATHS}, got {k!r}")
@@ -177,7 +180,7 @@ def career_paths(
                     coverage=float(H[a][b]["coverage"]),
                     curated=bool(H[a][b]["curated"]),
                 )
-                for a, b in zip(nodes, nodes[1:], strict=False)
+                for a, b in pairwise(nodes)
             ]
             found.append(CareerPath(list(nodes), steps, float(sum(s.cost for s in steps))))
             if len(found) >= k + 1:

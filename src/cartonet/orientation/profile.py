@@ -122,7 +122,9 @@ class Profile:
             liked_groups=ids("liked_groups", "likedGroups"),
             disliked_groups=ids("disliked_groups", "dislikedGroups"),
             constraints=Constraints(
-                max_training_hours=None if hours is None else _number(hours, "constraints.max_training_hours"),
+                max_training_hours=None
+                if hours is None
+                else _number(hours, "constraints.max_training_hours"),
                 avoid_groups=tuple(str(g) for g in avoid),
             ),
         )
@@ -156,7 +158,9 @@ class ResolvedProfile:
     avoid_groups: tuple[int, ...]
 
 
-def _check_type(G: nx.MultiDiGraph, node_id: str, types: tuple[NodeType, ...], argument: str) -> None:
+def _check_type(
+    G: nx.MultiDiGraph, node_id: str, types: tuple[NodeType, ...], argument: str
+) -> None:
     if node_id not in G:
         raise InvalidArgument(argument, f"unknown id '{node_id}'")
     if G.nodes[node_id].get("type") not in types:
@@ -171,13 +175,15 @@ def resolve_interest(G: nx.MultiDiGraph, ix: OrientationIndex, key: str) -> int:
     wanted = normalize(key)
     for interest, pos in ix.interest_pos.items():
         node = G.nodes[interest]["node"]
-        names = [str(node.props.get("code") or "")] + list(node.labels.values())
+        names = [str(node.props.get("code") or ""), *node.labels.values()]
         if any(normalize(n) == wanted for n in names if n):
             return pos
     raise InvalidArgument("profile.interests", f"unknown interest '{key}'")
 
 
-def _group_positions(G: nx.MultiDiGraph, ix: OrientationIndex, ids: Iterable[str], argument: str) -> tuple[int, ...]:
+def _group_positions(
+    G: nx.MultiDiGraph, ix: OrientationIndex, ids: Iterable[str], argument: str
+) -> tuple[int, ...]:
     out = []
     for g in ids:
         _check_type(G, g, (NodeType.OCCUPATION_GROUP, NodeType.OCCUPATION), argument)
@@ -186,7 +192,9 @@ def _group_positions(G: nx.MultiDiGraph, ix: OrientationIndex, ids: Iterable[str
     return tuple(out)
 
 
-def held_skills(ix: OrientationIndex, skills: Mapping[str, float], origins: Iterable[tuple[int, float]]) -> np.ndarray:
+def held_skills(
+    ix: OrientationIndex, skills: Mapping[str, float], origins: Iterable[tuple[int, float]]
+) -> np.ndarray:
     """Vector of held skill levels (see the module docstring)."""
     held = np.zeros(len(ix.skills))
     for row, credit in origins:
@@ -206,7 +214,12 @@ def resolve(G: nx.MultiDiGraph, profile: Profile) -> ResolvedProfile:
     """
     ix = index_of(G)
     occ = (NodeType.OCCUPATION,)
-    for name in ("current_occupations", "past_occupations", "liked_occupations", "disliked_occupations"):
+    for name in (
+        "current_occupations",
+        "past_occupations",
+        "liked_occupations",
+        "disliked_occupations",
+    ):
         for o in getattr(profile, name):
             _check_type(G, o, occ, f"profile.{name}")
     for name in ("liked_skills", "disliked_skills"):
@@ -256,5 +269,7 @@ def resolve(G: nx.MultiDiGraph, profile: Profile) -> ResolvedProfile:
         disliked_occupations=tuple(ix.occ_pos[o] for o in profile.disliked_occupations),
         liked_groups=_group_positions(G, ix, profile.liked_groups, "profile.liked_groups"),
         disliked_groups=_group_positions(G, ix, profile.disliked_groups, "profile.disliked_groups"),
-        avoid_groups=_group_positions(G, ix, profile.constraints.avoid_groups, "constraints.avoid_groups"),
+        avoid_groups=_group_positions(
+            G, ix, profile.constraints.avoid_groups, "constraints.avoid_groups"
+        ),
     )

@@ -7,16 +7,18 @@ and whose edges are keyed by relationship type (``"REQUIRES"``, ``"BROADER"``...
 the relationship's properties. ``G.graph["version"]`` is the store version it was built from.
 
 Build it with :func:`graph_from_dataset` (from ``await store.export()``, which both store
-backends implement) or :func:`project` (straight from a store). The heavy, vectorised side of
-the graph (sparse matrices, IDF, norms, group ancestors...) is :func:`cartonet.orientation.index.index_of`,
-computed once per graph and kept in ``G.graph``.
+backends implement) or :func:`project` (straight from a store). The heavy, vectorised side
+of the graph (sparse matrices, IDF, norms, group ancestors...) is
+:func:`cartonet.orientation.index.index_of`, computed once per graph and kept in
+``G.graph``.
 
 Example
 -------
 >>> from cartonet.model import Dataset, Node, NodeType, Relationship, RelType
->>> ds = Dataset("demo", nodes=[Node("o", NodeType.OCCUPATION, {"en": "cook"}, "demo"),
-...                             Node("s", NodeType.SKILL, {"en": "baking"}, "demo")],
-...              relationships=[Relationship(RelType.REQUIRES, "o", "s", {"relevance": "ESSENTIAL"})])
+>>> ds = Dataset("demo",
+...              nodes=[Node("o", NodeType.OCCUPATION, {"en": "cook"}, "demo"),
+...                     Node("s", NodeType.SKILL, {"en": "baking"}, "demo")],
+...              relationships=[Relationship(RelType.REQUIRES, "o", "s")])
 >>> G = graph_from_dataset(ds)
 >>> list(G.edges("o", keys=True))
 [('o', 's', 'REQUIRES')]

@@ -35,8 +35,9 @@ The score of a move ``A → B`` combines five *parts*, each in ``[0, 1]``:
 Candidates are the occupations of A's own taxonomy (same ``source``: a graph holding ESCO
 and ROME side by side would otherwise list most jobs twice, once per taxonomy; SAME_AS
 crosswalks are the bridge between them). The parts are mixed per origin: each part is
-divided by its standard deviation over A's candidates, so that a part is measured against how much it varies for A
-(a standardised, z-score sum), and the weights are then renormalised to sum to one::
+divided by its standard deviation over A's candidates, so that a part is measured against
+how much it varies for A (a standardised, z-score sum), and the weights are then
+renormalised to sum to one::
 
     λ_f(A) = w_f / σ_f(A)   (0 when σ_f(A) = 0: a constant part cannot rank)
     score(A→B) = Σ_f λ_f(A) · part_f(A→B) / Σ_f λ_f(A)        ∈ [0, 1]
@@ -88,12 +89,12 @@ class SimilarityWeights:
     """
 
     skill: float = 1.0
-    title: float = 1.5
+    title: float = 2.0
     content: float = 1.5
     group: float = 0.4
     interest: float = 0.3
     sibling_credit: float = 0.2
-    direction: float = 0.7
+    direction: float = 0.6
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -178,7 +179,9 @@ def similarity_parts(
         "skill": a * into + (1.0 - a) * back,
         "title": np.clip(_against(ix, ix.title_text[rows], "title_text"), 0.0, 1.0),
         "content": np.clip(_against(ix, ix.content_text[rows], "content_text"), 0.0, 1.0),
-        "group": np.clip(_safe_div(_against(ix, member, "occ_groups"), ix.occ_group_mass[None, :]), 0, 1),
+        "group": np.clip(
+            _safe_div(_against(ix, member, "occ_groups"), ix.occ_group_mass[None, :]), 0, 1
+        ),
         "interest": np.clip(ix.interest_vec[rows] @ ix.interest_vec.T, 0.0, 1.0),
     }
 
@@ -215,9 +218,7 @@ def mix_weights(
     return {name: lam / norm for name, lam in raw.items()}
 
 
-def combine(
-    parts: Mapping[str, np.ndarray], lam: Mapping[str, np.ndarray]
-) -> np.ndarray:
+def combine(parts: Mapping[str, np.ndarray], lam: Mapping[str, np.ndarray]) -> np.ndarray:
     """``Σ_f λ_f(A) · part_f(A→B)`` for every origin row and candidate."""
     out = np.zeros_like(next(iter(parts.values())))
     for name, weight in lam.items():

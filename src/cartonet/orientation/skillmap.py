@@ -39,7 +39,7 @@ from cartonet.orientation.similarity import cached_similarity_matrix, top_k
 KINDS = ("skills", "occupations")
 NEIGHBOURS = 10
 SEED = 42
-SPRING_MAX = 200  # larger clusters are laid out spectrally (spring layout is quadratic)
+SPRING_MAX = 60  # larger clusters are laid out spectrally (spring layout is quadratic)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +118,28 @@ def _scale(pos: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return dict(zip(pos, arr, strict=True))
 
 
+def _spectral(H: nx.Graph) -> dict[str, np.ndarray]:
+    """Spectral coordinates: the 2nd and 3rd leading eigenvectors of the normalised
+    adjacency ``D^-1/2 A D^-1/2`` (the smallest non-trivial ones of the normalised
+    Laplacian; Belkin & Niyogi 2003, "Laplacian eigenmaps"), sparse and deterministic
+    (fixed start vector, signs fixed so the largest entry is positive)."""
+    from scipy.sparse.linalg import eigsh
+
+    nodes = sorted(H.nodes)
+    A = nx.to_scipy_sparse_array(H, nodelist=nodes, weight="weight", format="csr")
+    deg = np.asarray(A.sum(axis=1)).ravel()
+    inv = np.divide(1.0, np.sqrt(deg), out=np.zeros_like(deg), where=deg > 0)
+    M = sp.diags(inv) @ A @ sp.diags(inv)
+    v0 = np.sqrt(deg + 1.0)
+    vals, vecs = eigsh(M, k=3, which="LA", v0=v0 / np.linalg.norm(v0), tol=1e-6)
+    order = np.argsort(-vals)
+    coords = vecs[:, order[1:3]]
+    for c in range(coords.shape[1]):
+        if coords[np.abs(coords[:, c]).argmax(), c] < 0:
+            coords[:, c] = -coords[:, c]
+    return dict(zip(nodes, coords, strict=True))
+
+
 def _layout(H: nx.Graph, communities: list[list[str]]) -> dict[str, np.ndarray]:
     member = {n: c for c, nodes in enumerate(communities) for n in nodes}
     Q = nx.Graph()
@@ -137,7 +159,7 @@ def _layout(H: nx.Graph, communities: list[list[str]]) -> dict[str, np.ndarray]:
         elif len(nodes) <= SPRING_MAX:
             local = nx.spring_layout(sub, seed=SEED, weight="weight", iterations=50)
         else:
-            local = nx.spectral_layout(sub, weight="weight")
+            local = _spectral(sub)
         local = _scale(local)
         radius = 0.5 * np.sqrt(len(nodes) / total)
         centre = centres[str(c)]
@@ -183,8 +205,12 @@ def skill_map(G: nx.MultiDiGraph, kind: str = "skills") -> SkillMap:
     else:
         parts = nx.community.louvain_communities(H, weight="weight", seed=SEED)
         communities = sorted((sorted(c) for c in parts), key=lambda c: (-len(c), c[0]))
-        modularity = nx.community.modularity(H, communities, weight="weight") if H.number_of_edges() else 0.0
-        rank = nx.pagerank(H, weight="weight") if H.number_of_edges() else {n: 1.0 / len(H) for n in H}
+        modularity = (
+            nx.community.modularity(H, communities, weight="weight") if H.number_of_edges() else 0.0
+        )
+        rank = (
+            nx.pagerank(H, weight="weight") if H.number_of_edges() else {n: 1.0 / len(H) for n in H}
+        )
         pos = _layout(H, communities)
         member = {n: c for c, nodes in enumerate(communities) for n in nodes}
         points = [

@@ -27,7 +27,70 @@ import scipy.sparse as sp
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 STOPWORDS: frozenset[str] = frozenset(
-    ["a", "au", "aux", "avec", "ce", "ces", "cette", "d", "dans", "de", "des", "du", "en", "et", "il", "la", "le", "les", "leur", "l", "ou", "par", "pas", "pour", "qui", "que", "sa", "se", "ses", "son", "sur", "un", "une", "est", "etre", "peut", "selon", "ainsi", "afin", "entre", "vers", "an", "and", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on", "or", "the", "to", "with", "within", "its", "their"]
+    [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "cette",
+        "d",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "il",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "l",
+        "ou",
+        "par",
+        "pas",
+        "pour",
+        "qui",
+        "que",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "un",
+        "une",
+        "est",
+        "etre",
+        "peut",
+        "selon",
+        "ainsi",
+        "afin",
+        "entre",
+        "vers",
+        "an",
+        "and",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "within",
+        "its",
+        "their",
+    ]
 )
 """Function words of French and English: frequent everywhere, they only add noise."""
 
@@ -87,13 +150,17 @@ def tfidf_matrix(
     word_index: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
+    seen: dict[str, list[int]] = {}  # skill labels recur in many documents: tokenise once
     for i, texts in enumerate(documents):
         for text in texts:
             if not text:
                 continue
-            for w in words(text):
-                rows.append(i)
-                cols.append(word_index.setdefault(w, len(word_index)))
+            ids = seen.get(text)
+            if ids is None:
+                ids = [word_index.setdefault(w, len(word_index)) for w in words(text)]
+                seen[text] = ids
+            rows.extend([i] * len(ids))
+            cols.extend(ids)
     n_docs = len(documents)
     doc_word = sp.csr_matrix(
         (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(n_docs, len(word_index))
@@ -142,13 +209,17 @@ def word_tfidf_matrix(documents: Sequence[Iterable[str]]) -> sp.csr_matrix:
     vocab: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
+    seen: dict[str, list[int]] = {}  # skill labels recur in many documents: tokenise once
     for i, texts in enumerate(documents):
         for text in texts:
             if not text:
                 continue
-            for w in words(text):
-                rows.append(i)
-                cols.append(vocab.setdefault(light_stem(w), len(vocab)))
+            ids = seen.get(text)
+            if ids is None:
+                ids = [vocab.setdefault(light_stem(w), len(vocab)) for w in words(text)]
+                seen[text] = ids
+            rows.extend([i] * len(ids))
+            cols.extend(ids)
     counts = sp.csr_matrix(
         (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(len(documents), len(vocab))
     )

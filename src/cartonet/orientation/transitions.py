@@ -73,7 +73,7 @@ class TransitionWeights:
     gap_cost: float = 0.15
     mobility: float = 0.1
     sibling_credit: float = 0.2
-    direction: float = 0.7
+    direction: float = 0.6
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -130,7 +130,9 @@ def _credit(ix: OrientationIndex, held: np.ndarray, eta: float) -> np.ndarray:
     return held + eta * (1.0 - held) * near
 
 
-def part_vectors(G: nx.MultiDiGraph, rp: ResolvedProfile, weights: TransitionWeights) -> PartVectors:
+def part_vectors(
+    G: nx.MultiDiGraph, rp: ResolvedProfile, weights: TransitionWeights
+) -> PartVectors:
     """Compute the four parts for every occupation (see the module docstring)."""
     ix = index_of(G)
     n = len(ix.occupations)
@@ -156,13 +158,19 @@ def part_vectors(G: nx.MultiDiGraph, rp: ResolvedProfile, weights: TransitionWei
     if rp.liked_occupations:
         positives.append(_text_affinity(ix, rp.liked_occupations))
     if rp.liked_skills.any():
-        positives.append(np.asarray(ix.has_skill @ rp.liked_skills.astype(np.float64)).ravel() / rp.liked_skills.sum())
+        positives.append(
+            np.asarray(ix.has_skill @ rp.liked_skills.astype(np.float64)).ravel()
+            / rp.liked_skills.sum()
+        )
     if rp.disliked_groups:
         negatives.append(_under(ix, rp.disliked_groups))
     if rp.disliked_occupations:
         negatives.append(_text_affinity(ix, rp.disliked_occupations))
     if rp.disliked_skills.any():
-        negatives.append(np.asarray(ix.has_skill @ rp.disliked_skills.astype(np.float64)).ravel() / rp.disliked_skills.sum())
+        negatives.append(
+            np.asarray(ix.has_skill @ rp.disliked_skills.astype(np.float64)).ravel()
+            / rp.disliked_skills.sum()
+        )
     if positives or negatives:
         active.append("affinity_fit")
         base = np.mean(positives, axis=0) if positives else np.full(n, 0.5)
@@ -171,7 +179,9 @@ def part_vectors(G: nx.MultiDiGraph, rp: ResolvedProfile, weights: TransitionWei
     else:
         affinity = np.zeros(n)
 
-    hours_per_skill = np.where(np.isfinite(ix.cheapest_hours), ix.cheapest_hours, UNTAUGHT_SKILL_HOURS)
+    hours_per_skill = np.where(
+        np.isfinite(ix.cheapest_hours), ix.cheapest_hours, UNTAUGHT_SKILL_HOURS
+    )
     hours = ix.essential @ ((1.0 - np.minimum(credit, 1.0)) * hours_per_skill)
     gap_cost = hours / (hours + GAP_HALF_HOURS)
     active.append("gap_cost")
@@ -275,10 +285,11 @@ def suggest_transitions(
     -------
     >>> from cartonet.orientation.demo import demo_graph
     >>> G = demo_graph()
-    >>> [s.occupation for s in suggest_transitions(G, Profile(current_occupations=("demo:cook",)), k=2)]
+    >>> cook = Profile(current_occupations=("demo:cook",))
+    >>> [s.occupation for s in suggest_transitions(G, cook, k=2)]
     ['demo:pastry-cook', 'demo:kitchen-porter']
     >>> [s.occupation for s in suggest_transitions(G, Profile(interests={"S": 1.0}), k=2)]
-    ['demo:care-assistant', 'demo:waiter']
+    ['demo:waiter', 'demo:care-assistant']
 
     References: see docs/algorithms.md (Nesta 2021 for skill-based transitions; Holland's
     RIASEC for interests; Chvátal 1979 for the training plan).

@@ -1,0 +1,98 @@
+"""Outage behaviour of the service on a real Neo4j: the server is stopped mid-run, the
+service says so fast and clearly, and it recovers by itself when the server is back.
+
+This test runs its own Neo4j (not the suite's shared one), so stopping it disturbs no
+other test. ``/readyz`` and the GraphQL query are given 2 s each: that bound is the
+requirement under test (answers must not hang), not a speed measurement.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from neo4j_backend import Neo4jServer, Neo4jService, need
+
+from cartonet.api.app import create_app
+from cartonet.ingest.fixtures import load_fixtures
+from cartonet.settings import Settings
+from cartonet.store.neo4j import Neo4jStore
+
+ANSWER_WITHIN = 2.0
+RECOVERY_WITHIN = 60.0
+STATS = "{ stats { occupations skills relations version } }"
+
+
+@pytest.fixture
+def own_server(neo4j_service: Neo4jService) -> Iterator[Neo4jServer]:
+    """A Neo4j of this test's own (the shared one only proves the runtime works here)."""
+    need(
+        not os.environ.get("CARTONET_NEO4J_URI"),
+        "the outage test stops and restarts a server it runs itself; unset CARTONET_NEO4J_URI",
+    )
+    server = Neo4jServer(heap="512m")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+async def client(own_server: Neo4jServer) -> AsyncIterator[httpx.AsyncClient]:
+    store = Neo4jStore(own_server.uri)
+    await store.open()
+    for dataset in load_fixtures():
+        await store.load(dataset)
+    app = create_app(Settings(store=own_server.uri), store)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://cartonet.test"
+        ) as client,
+    ):
+        yield client
+
+
+async def _get(client: httpx.AsyncClient, path: str) -> httpx.Response:
+    return await asyncio.wait_for(client.get(path), ANSWER_WITHIN)
+
+
+async def _query(client: httpx.AsyncClient) -> dict:
+    response = await asyncio.wait_for(
+        client.post("/graphql", json={"query": STATS}), ANSWER_WITHIN
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_outage_is_reported_fast_and_recovers_by_itself(
+    own_server: Neo4jServer, client: httpx.AsyncClient
+) -> None:
+    assert (await _get(client, "/readyz")).status_code == 200
+    before = await _query(client)
+    assert "errors" not in before and before["data"]["stats"]["occupations"] > 0
+
+    own_server.stop()
+
+    ready = await _get(client, "/readyz")
+    assert ready.status_code == 503
+    assert own_server.uri in ready.json()["reason"]
+    body = await _query(client)
+    assert body["data"] is None
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "STORE_UNAVAILABLE"
+    assert own_server.uri in error["message"]
+    assert "Traceback" not in str(body) and "File \"" not in str(body)
+
+    # Same port, same home: the data is still there; nobody reopens the store by hand.
+    await asyncio.to_thread(own_server.restart)
+    deadline = asyncio.get_running_loop().time() + RECOVERY_WITHIN
+    while (await _get(client, "/readyz")).status_code != 200:
+        assert asyncio.get_running_loop().time() < deadline, "the service did not recover"
+        await asyncio.sleep(0.2)
+    after = await _query(client)
+    assert after == before

@@ -1,0 +1,184 @@
+"""``cartonet similar | suggest | evaluate`` and the ROME mobility pairs script."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from cartonet.cli import main
+from cartonet.ingest.fixtures import fixture_paths
+from cartonet.orientation.profile import Profile
+from cartonet.orientation.similarity import similar_occupations
+from cartonet.orientation.transitions import suggest_transitions
+
+
+@pytest.fixture(scope="module")
+def rome_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An embedded store holding the ROME fixture subset, loaded through the CLI."""
+    path = tmp_path_factory.mktemp("cli-orientation") / "rome.sqlite"
+    rome = next(p for p in fixture_paths() if p.name.startswith("rome"))
+    result = CliRunner().invoke(main, ["load", "json", str(rome), "--store", str(path), "-q"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture(scope="module")
+def rome_fixture_graph(rome_store: Path) -> nx.MultiDiGraph:
+    import asyncio
+
+    from cartonet.orientation.projection import project
+    from cartonet.store.embedded import EmbeddedStore
+
+    async def build() -> nx.MultiDiGraph:
+        store = EmbeddedStore(rome_store)
+        await store.open()
+        try:
+            return await project(store)
+        finally:
+            await store.close()
+
+    return asyncio.run(build())
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("command", ["similar", "suggest", "evaluate"])
+def test_help(command: str) -> None:
+    out = run(command, "--help")
+    assert "--store" in out and "--json" in out
+
+
+def test_similar(rome_store: Path, rome_fixture_graph: nx.MultiDiGraph) -> None:
+    data = json.loads(
+        run("similar", "rome:G1602", "--k", "4", "--json", "--store", str(rome_store))
+    )
+    expected = similar_occupations(rome_fixture_graph, "rome:G1602", 4)
+    assert [d["id"] for d in data] == [e.occupation for e in expected]
+    assert all(0 <= d["score"] <= 1 and set(d["parts"]) == set(expected[0].parts) for d in data)
+    table = run("similar", "rome:G1602", "--k", "4", "--store", str(rome_store))
+    assert all(e.occupation in table for e in expected)
+    assert "score" in table.splitlines()[1]
+
+
+def test_suggest(rome_store: Path, rome_fixture_graph: nx.MultiDiGraph, tmp_path: Path) -> None:
+    data = json.loads(
+        run(
+            "suggest",
+            "--interest",
+            "S=1",
+            "--interest",
+            "A=0.5",
+            "--k",
+            "5",
+            "--json",
+            "--lang",
+            "en",
+            "--store",
+            str(rome_store),
+        )
+    )
+    expected = suggest_transitions(
+        rome_fixture_graph, Profile(interests={"S": 1.0, "A": 0.5}), 5, lang="en"
+    )
+    assert [d["id"] for d in data] == [e.occupation for e in expected]
+    assert [d["explanation"] for d in data] == [e.explanation for e in expected]
+    profile = tmp_path / "p.json"
+    profile.write_text(json.dumps({"currentOccupations": ["rome:G1602"]}), encoding="utf-8")
+    table = run(
+        "suggest", "--profile", str(profile), "--max-hours", "1000", "--store", str(rome_store)
+    )
+    assert "rome:G1602" not in table.split("\n\n")[0]
+    assert "1. " in table
+
+
+def test_bad_input_is_a_clean_error(rome_store: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["similar", "nope", "--store", str(rome_store)])
+    assert result.exit_code == 2 and "unknown occupation id 'nope'" in result.output
+    assert "Traceback" not in result.output
+    bad = tmp_path / "bad.json"
+    bad.write_text("{oops", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["suggest", "--profile", str(bad), "--store", str(rome_store)]
+    )
+    assert result.exit_code == 1 and "bad.json:1" in result.output
+
+
+def test_evaluate(rome_store: Path, rome_fixture_graph: nx.MultiDiGraph, tmp_path: Path) -> None:
+    truth = tmp_path / "pairs.csv"
+    with truth.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "target"])
+        for u, v, k in rome_fixture_graph.edges(keys=True):
+            if k == "MOBILITY":
+                writer.writerow([u, v])
+    data = json.loads(
+        run("evaluate", "--truth", str(truth), "--k", "10", "--json", "--store", str(rome_store))
+    )
+    assert {"n", "k", "recall_at_k", "mrr", "baselines"} <= set(data)
+    assert data["k"] == 10 and data["n"] > 50
+    assert {"jaccard", "random"} <= set(data["baselines"])
+    assert data["mobility_edges_removed"] == data["pairs"]["read"]
+    assert (
+        data["recall_at_k"]
+        > data["baselines"]["jaccard"]["recall_at_k"]
+        > data["baselines"]["random"]["recall_at_k"]
+    )
+    table = run("evaluate", "--truth", str(truth), "--store", str(rome_store))
+    assert "recall@10" in table and "jaccard" in table and "half a" in table
+
+
+def _script() -> object:
+    path = Path(__file__).resolve().parents[2] / "scripts" / "rome_mobility_pairs.py"
+    spec = importlib.util.spec_from_file_location("rome_mobility_pairs", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+HEADER = (
+    '"code_rome","code_rome_cible","code_appellation_source","code_appellation_cible",'
+    '"code_type_mobilite","libelle_type_mobilite"\n'
+)
+
+
+def test_pairs_script(tmp_path: Path) -> None:
+    src = tmp_path / "unix_rubrique_mobilite_v333_utf8.csv"
+    src.write_text(
+        HEADER
+        + '"A1101","A1416","","","2","Evolution"\n'
+        + '"A1101","A1416","10200","","1","Proche"\n'  # same pair again, as CLOSE: kept once, CLOSE
+        + '"A1101","A1101","","","1","Proche"\n'  # self pair: dropped
+        + '"B1101","A1101","","","2","Evolution"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "PAIRS.csv"
+    script = _script()
+    assert script.main([str(tmp_path), "-o", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows == [
+        {"source": "rome:A1101", "target": "rome:A1416", "kind": "CLOSE"},
+        {"source": "rome:B1101", "target": "rome:A1101", "kind": "EVOLUTION"},
+    ]
+    assert script.main([str(src), "-o", str(out), "--kind", "evolution"]) == 0
+    assert len(list(csv.DictReader(out.open(encoding="utf-8")))) == 1
+
+
+def test_pairs_script_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "unix_rubrique_mobilite_v333_utf8.csv"
+    src.write_text(
+        HEADER + '"A1101","A1416","","","1","Proche"\n"A11","A1416","","","1","Proche"\n',
+        encoding="utf-8",
+    )
+    assert _script().main([str(src), "-o", str(tmp_path / "o.csv")]) == 1
+    assert f"{src}:3: not a ROME code" in capsys.readouterr().err
