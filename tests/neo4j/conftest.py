@@ -1,21 +1,18 @@
-"""Fixtures of the Neo4j tests: the shared real server (see ``neo4j_backend.py``)."""
+"""Fixtures of the Neo4j tests: the shared real server (see ``neo4j_backend.py``).
+
+Every test that uses the server (here or in the contract suite) gets the ``neo4j``
+marker, so ``pytest -m "not neo4j"`` leaves them out on a machine without Java.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from neo4j_backend import StoreFactory, neo4j_service, store_factory_neo4j
-
-from cartonet.store.neo4j import Neo4jStore
+from neo4j_backend import neo4j_service, store_factory_neo4j
 
 __all__ = ["neo4j_service", "store_factory_neo4j"]
 
 
-@pytest.fixture
-async def neo4j_store(store_factory_neo4j: StoreFactory) -> AsyncIterator[Neo4jStore]:
-    """An opened Neo4j store over an empty database."""
-    store = await store_factory_neo4j()
-    assert isinstance(store, Neo4jStore)
-    yield store
-    await store.close()
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "neo4j_service" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.neo4j)

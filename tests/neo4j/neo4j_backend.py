@@ -36,6 +36,8 @@ TEST_HEAP = "2g"
 sys.path.insert(0, str(REPO_ROOT / "tools"))
 from neo4j_server import Neo4jRuntimeError, Neo4jServer  # noqa: E402
 
+__all__ = ["Neo4jRuntimeError", "Neo4jServer", "Neo4jService", "need", "wipe"]
+
 StoreFactory = Callable[[], Awaitable[Store]]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from orientation_helpers import merged
 
 from cartonet.ingest.fixtures import load_fixtures
 from cartonet.model import Dataset
@@ -17,17 +18,6 @@ from cartonet.orientation.projection import graph_from_dataset
 # the Neo4j backend fixtures (a real server shared with tests/neo4j)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "neo4j"))
 from neo4j_backend import need, neo4j_service, store_factory_neo4j  # noqa: F401
-
-
-def merged(datasets: list[Dataset]) -> Dataset:
-    """One dataset holding several (later ones win on the same id or relationship key)."""
-    nodes = {n.id: n for ds in datasets for n in ds.nodes}
-    rels = {r.key: r for ds in datasets for r in ds.relationships}
-    return Dataset(
-        source="+".join(ds.source for ds in datasets),
-        nodes=list(nodes.values()),
-        relationships=list(rels.values()),
-    )
 
 
 @pytest.fixture

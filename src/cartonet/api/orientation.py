@@ -325,7 +325,9 @@ def graphql_names(**renames: str) -> Iterator[None]:
 
 async def _graph(info: strawberry.Info) -> nx.MultiDiGraph:
     ctx: Context = info.context
-    await ctx.state.ensure_open()
+    # a store that is down or hangs fails here, within the app's read timeout, before the
+    # cache waits on it (an export of a whole taxonomy is allowed to take longer)
+    await ctx.read(ctx.store.version())
     return await projection_cache(ctx.cache).get(ctx.store)
 
 

@@ -22,7 +22,7 @@ Weights
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,25 +150,38 @@ class OrientationIndex:
     )  # per skill, min over trainings teaching it of hours / skills taught (inf: none)
     mobility: dict[int, dict[int, str]]  # occ row → {target row: kind}
     skill_occurrence: np.ndarray  # per skill, number of occupations requiring it
-    cache: dict[str, Any] = field(default_factory=dict)  # derived results (map, all-pairs)
-    lock: threading.RLock = field(default_factory=threading.RLock)  # guards ``cache``
+    cache: dict[Any, Any] = field(default_factory=dict)  # derived results (map, all-pairs)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # guards ``key_locks``
+    key_locks: dict[Any, threading.Lock] = field(default_factory=dict)
 
     def node(self, G: nx.MultiDiGraph, node_id: str) -> Node:
         return G.nodes[node_id]["node"]
 
+    def once(self, key: Any, build: Callable[[], Any]) -> Any:
+        """``cache[key]``, built by ``build()`` the first time. Concurrent callers of the
+        same key wait for one build; other keys are not held up meanwhile."""
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        with self.lock:
+            key_lock = self.key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            found = self.cache.get(key)
+            if found is None:
+                found = build()
+                self.cache[key] = found
+        return found
+
     def transposed(self, name: str) -> sp.csr_matrix:
         """``getattr(self, name).T`` as CSR, made once: a query row times it visits only
         the columns (posting lists) the row has, like an inverted index."""
-        key = ("transposed", name)
-        found = self.cache.get(key)
-        if found is None:
-            with self.lock:
-                found = self.cache.get(key)
-                if found is None:
-                    found = sp.csr_matrix(getattr(self, name).T)
-                    found.sort_indices()
-                    self.cache[key] = found
-        return found
+
+        def build() -> sp.csr_matrix:
+            t = sp.csr_matrix(getattr(self, name).T)
+            t.sort_indices()
+            return t
+
+        return self.once(("transposed", name), build)
 
 
 def index_of(G: nx.MultiDiGraph) -> OrientationIndex:

@@ -78,35 +78,37 @@ def transition_graph(
     """
     weights = weights or SimilarityWeights()
     ix = index_of(G)
-    key = ("transition_graph", neighbours, weights)
-    with ix.lock:
-        found = ix.cache.get(key)
-        if found is not None:
-            return found
-        scores = cached_similarity_matrix(G, weights)
-        H = nx.DiGraph()
-        H.add_nodes_from(ix.occupations)
-        n = len(ix.occupations)
-        block = 256
-        for start in range(0, n, block):
-            rows = np.arange(start, min(start + block, n), dtype=np.int64)
-            into, _ = skill_coverage(ix, rows, weights.sibling_credit)
-            for r, row in enumerate(rows):
-                targets = set(top_k(scores[row].astype(np.float64), neighbours).tolist())
-                curated = set(ix.mobility.get(int(row), {}))
-                for j in sorted(targets | curated):
-                    if j == row:
-                        continue
-                    cov = float(into[r, j])
-                    H.add_edge(
-                        ix.occupations[row],
-                        ix.occupations[j],
-                        cost=_step_cost(cov),
-                        coverage=cov,
-                        curated=j in curated,
-                    )
-        ix.cache[key] = H
-        return H
+    return ix.once(
+        ("transition_graph", neighbours, weights), lambda: _build(G, ix, neighbours, weights)
+    )
+
+
+def _build(
+    G: nx.MultiDiGraph, ix: OrientationIndex, neighbours: int, weights: SimilarityWeights
+) -> nx.DiGraph:
+    scores = cached_similarity_matrix(G, weights)
+    H = nx.DiGraph()
+    H.add_nodes_from(ix.occupations)
+    n = len(ix.occupations)
+    block = 256
+    for start in range(0, n, block):
+        rows = np.arange(start, min(start + block, n), dtype=np.int64)
+        into, _ = skill_coverage(ix, rows, weights.sibling_credit)
+        for r, row in enumerate(rows):
+            targets = set(top_k(scores[row].astype(np.float64), neighbours).tolist())
+            curated = set(ix.mobility.get(int(row), {}))
+            for j in sorted(targets | curated):
+                if j == row:
+                    continue
+                cov = float(into[r, j])
+                H.add_edge(
+                    ix.occupations[row],
+                    ix.occupations[j],
+                    cost=_step_cost(cov),
+                    coverage=cov,
+                    curated=j in curated,
+                )
+    return H
 
 
 def _direct(ix: OrientationIndex, row: int, target: int, sibling_credit: float) -> float:

@@ -21,9 +21,9 @@ The score of a move ``A → B`` combines five *parts*, each in ``[0, 1]``:
     Cosine of character n-gram TF-IDF vectors of the two occupations' preferred and
     alternative labels (ROME appellations, ESCO synonyms), both languages.
 ``content``
-    The same over descriptions and the labels of the required skills: two occupations
-    whose skills are worded alike ("soudage manuel", "techniques de soudage") score even
-    when the skill ids differ.
+    Cosine of word TF-IDF vectors (light plural stemming) of the descriptions and the
+    labels of the required skills: two occupations whose skills are worded alike
+    ("soudage manuel", "techniques de soudage") score even when the skill ids differ.
 ``group``
     Rarity-weighted share of B's occupation groups (every BROADER ancestor: ROME
     domaine and grand domaine, ISCO levels, a broader ESCO occupation) that A shares:
@@ -42,10 +42,12 @@ renormalised to sum to one::
     λ_f(A) = w_f / σ_f(A)   (0 when σ_f(A) = 0: a constant part cannot rank)
     score(A→B) = Σ_f λ_f(A) · part_f(A→B) / Σ_f λ_f(A)        ∈ [0, 1]
 
-Within one source this orders candidates exactly as ``Σ_f w_f · z_f`` with
-``z_f = (part_f − mean_f(A)) / σ_f(A)`` (the means only add a constant per source), while
-the reported score stays a weighted mean of parts in ``[0, 1]``. Curated ``MOBILITY`` edges
-are never read here: they are what the evaluation checks against.
+Within one origin this orders candidates exactly as ``Σ_f w_f · z_f`` with
+``z_f = (part_f − mean_f(A)) / σ_f(A)`` (the means only add a constant per origin), while
+the reported score stays a weighted mean of parts in ``[0, 1]``. Default weights: skill 1,
+title 2, content 1.5, group 0.4, interest 0.3, η = 0.2, α = 0.6, chosen on half of the ROME
+mobility sources and checked on the other half (docs/algorithms.md). Curated ``MOBILITY``
+edges are never read here: they are what the evaluation checks against.
 
 References
 ----------
@@ -289,14 +291,13 @@ def cached_similarity_matrix(
     """:func:`similarity_matrix`, computed once per graph and weights (read-only result)."""
     weights = weights or SimilarityWeights()
     ix = index_of(G)
-    key = ("similarity_matrix", weights)
-    with ix.lock:
-        found = ix.cache.get(key)
-        if found is None:
-            found = similarity_matrix(G, weights)
-            found.setflags(write=False)
-            ix.cache[key] = found
-        return found
+
+    def build() -> np.ndarray:
+        matrix = similarity_matrix(G, weights)
+        matrix.setflags(write=False)
+        return matrix
+
+    return ix.once(("similarity_matrix", weights), build)
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:

@@ -13,9 +13,11 @@ On that sparse graph:
 * **clusters**: Louvain modularity optimisation (V. D. Blondel et al., 2008, "Fast
   unfolding of communities in large networks", *J. Stat. Mech.* P10008), seeded, so the
   same graph always gives the same clusters;
-* **centrality**: PageRank (L. Page et al., 1999, Stanford InfoLab 1999-66) on the same
-  weighted graph. For skills it ranks the most *transferable* ones: a skill co-required
-  with many skills that are themselves widely co-required is useful in many jobs;
+* **centrality**: PageRank (L. Page et al., 1999, Stanford InfoLab 1999-66). For
+  occupations, on the similarity graph above (occupations many others can move to). For
+  skills, on the full co-requirement graph (weight = number of occupations requiring both
+  skills): it ranks the most *transferable* skills, needed alongside many skills that are
+  themselves widely needed;
 * **coordinates**: a two-level force-directed layout (T. Fruchterman & E. Reingold, 1991,
   *Software: Practice and Experience* 21(11)): clusters are placed by a seeded spring
   layout of the cluster graph, then each cluster's members around its centre (spring
@@ -93,14 +95,45 @@ def _knn_edges(ids: list[str], matrix: sp.csr_matrix | np.ndarray, k: int) -> nx
     return H
 
 
-def _skill_graph(ix: OrientationIndex) -> nx.Graph:
+def _co_requirements(ix: OrientationIndex) -> tuple[list[str], sp.csr_matrix]:
+    """Skills required by some occupation, and how many occupations require each pair."""
     used = np.flatnonzero(ix.skill_occurrence > 0)
     H = ix.has_skill[:, used]
     co = sp.csr_matrix(H.T @ H)
-    n = ix.skill_occurrence[used]
-    inv = 1.0 / np.sqrt(n)
-    co = sp.csr_matrix(sp.diags(inv) @ co @ sp.diags(inv))
-    return _knn_edges([ix.skills[j] for j in used], co, NEIGHBOURS)
+    co.setdiag(0)
+    co.eliminate_zeros()
+    return [ix.skills[j] for j in used], co
+
+
+def _skill_graph(ix: OrientationIndex) -> nx.Graph:
+    ids, co = _co_requirements(ix)
+    inv = 1.0 / np.sqrt(ix.skill_occurrence[ix.skill_occurrence > 0])
+    cosine = sp.csr_matrix(sp.diags(inv) @ co @ sp.diags(inv))
+    return _knn_edges(ids, cosine, NEIGHBOURS)
+
+
+def pagerank(weights: sp.csr_matrix, damping: float = 0.85, tol: float = 1e-10) -> np.ndarray:
+    """PageRank of a weighted graph given as a sparse matrix (power iteration; a node
+    without edges spreads its rank evenly, as in :func:`networkx.pagerank`)."""
+    n = weights.shape[0]
+    out = np.asarray(weights.sum(axis=1)).ravel()
+    inv = np.divide(1.0, out, out=np.zeros_like(out), where=out > 0)
+    step = sp.csr_matrix((sp.diags(inv) @ weights).T)
+    dangling = out == 0
+    rank = np.full(n, 1.0 / n)
+    for _ in range(200):
+        nxt = damping * (step @ rank + rank[dangling].sum() / n) + (1.0 - damping) / n
+        if np.abs(nxt - rank).sum() < tol * n:
+            return nxt
+        rank = nxt
+    return rank
+
+
+def _skill_centrality(ix: OrientationIndex) -> dict[str, float]:
+    """PageRank on the full co-requirement graph (weight = occupations requiring both):
+    a skill needed alongside many skills that are themselves widely needed is transferable."""
+    ids, co = _co_requirements(ix)
+    return dict(zip(ids, pagerank(co).tolist(), strict=True))
 
 
 def _occupation_graph(G: nx.MultiDiGraph, ix: OrientationIndex) -> nx.Graph:
@@ -194,11 +227,10 @@ def skill_map(G: nx.MultiDiGraph, kind: str = "skills") -> SkillMap:
     if kind not in KINDS:
         raise InvalidArgument("kind", f"must be one of {', '.join(KINDS)}, got {kind!r}")
     ix = index_of(G)
-    key = ("skill_map", kind)
-    with ix.lock:
-        found = ix.cache.get(key)
-    if found is not None:
-        return found
+    return ix.once(("skill_map", kind), lambda: _build(G, ix, kind))
+
+
+def _build(G: nx.MultiDiGraph, ix: OrientationIndex, kind: str) -> SkillMap:
     H = _skill_graph(ix) if kind == "skills" else _occupation_graph(G, ix)
     if H.number_of_nodes() == 0:
         result = SkillMap(kind, [], [], [], 0.0)
@@ -208,9 +240,12 @@ def skill_map(G: nx.MultiDiGraph, kind: str = "skills") -> SkillMap:
         modularity = (
             nx.community.modularity(H, communities, weight="weight") if H.number_of_edges() else 0.0
         )
-        rank = (
-            nx.pagerank(H, weight="weight") if H.number_of_edges() else {n: 1.0 / len(H) for n in H}
-        )
+        if kind == "skills":
+            rank = _skill_centrality(ix)
+        elif H.number_of_edges():
+            rank = nx.pagerank(H, weight="weight")
+        else:
+            rank = {n: 1.0 / len(H) for n in H}
         pos = _layout(H, communities)
         member = {n: c for c, nodes in enumerate(communities) for n in nodes}
         points = [
@@ -228,6 +263,4 @@ def skill_map(G: nx.MultiDiGraph, kind: str = "skills") -> SkillMap:
             most_central=by_rank[:20],
             modularity=float(modularity),
         )
-    with ix.lock:
-        ix.cache.setdefault(key, result)
-        return ix.cache[key]
+    return result

@@ -25,6 +25,10 @@ import numpy as np
 import scipy.sparse as sp
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+"""Combining marks (the accents NFKD splits off letters)."""
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
+"""Letters NFKD does not decompose ("main-d'œuvre", "œnologue")."""
 
 STOPWORDS: frozenset[str] = frozenset(
     [
@@ -100,9 +104,10 @@ def normalize(text: str) -> str:
 
     >>> normalize("Aide-Cuisinier / Aide-Cuisinière")
     'aide cuisinier aide cuisiniere'
+    >>> normalize("Main-d'œuvre")
+    'main d oeuvre'
     """
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower().translate(_LIGATURES)))
     return _NON_ALNUM.sub(" ", text).strip()
 
 

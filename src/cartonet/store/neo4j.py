@@ -92,7 +92,12 @@ CONNECTION_TIMEOUT = 2.0
 READ_RETRY_TIME = 0.5
 """Retry budget of a read: one retry (after about a second) replaces a dead pooled
 connection; a server that stays down fails the read instead of hanging it."""
-LOAD_RETRY_TIME = 30.0
+LOAD_RETRY_TIME = 5.0
+"""Retry budget of a load. The budget counts from the first failure and a full-ESCO
+attempt takes far longer, so a load is retried once (a deadlock, a restarted server),
+not again and again (a load too big for the server's transaction memory fails the same
+way each time)."""
+TX_MEMORY_ERROR = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 INDEX_WAIT = 300
 """Seconds ``open`` waits for the schema's indexes to come online."""
 
@@ -153,6 +158,9 @@ class Neo4jStore:
             connection_timeout=self._connection_timeout,
             # Must exceed the connection timeout (a new connection may be opened).
             connection_acquisition_timeout=self._connection_timeout + 1.0,
+            # The default for every managed transaction (execute_query too); loads ask for
+            # more, per session.
+            max_transaction_retry_time=READ_RETRY_TIME,
             max_connection_pool_size=50,
             notifications_min_severity="OFF",
             user_agent="cartonet",
@@ -198,6 +206,8 @@ class Neo4jStore:
                     cypher["await_indexes"], {"seconds": INDEX_WAIT}, database_=db
                 )
         except (DriverError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+        except ValueError as exc:  # the driver's word for an address it cannot resolve
             raise self._unavailable(exc) from exc
         except Neo4jError as exc:
             if isinstance(exc, AuthError) or exc.is_retryable():
@@ -421,7 +431,18 @@ class Neo4jStore:
     ) -> LoadReport:
         notify: ProgressCallback = progress or (lambda phase, done, total: None)
         loader = _Loader(self._cypher, dataset, replace, notify)
-        counts = await self._run(loader.run, write=True)
+        try:
+            counts = await self._run(loader.run, write=True)
+        except Neo4jError as exc:
+            if exc.code == TX_MEMORY_ERROR:
+                raise LoadError(
+                    f"{dataset.source}: the load is larger than the transaction memory "
+                    f"{self._where()} allows, nothing was written; give the server more "
+                    "heap (server.memory.heap.max_size; NEO4J_HEAP for tools/neo4j_server.py: "
+                    "full ESCO needs about 1g) or raise dbms.memory.transaction.total.max",
+                    [exc.message or str(exc)],
+                ) from exc
+            raise
         stats = await self.stats()
         return LoadReport(
             source=dataset.source,

@@ -120,3 +120,43 @@ async def test_both_backends_give_the_same_answers(
     finally:
         await embedded.close()
         await neo.close()
+
+
+def test_derived_results_are_built_once_across_threads() -> None:
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cartonet.orientation.demo import demo_graph
+    from cartonet.orientation.index import index_of
+
+    ix = index_of(demo_graph())
+    calls: list[int] = []
+    started = threading.Event()
+
+    def build() -> object:
+        calls.append(1)
+        started.set()
+        time.sleep(0.05)
+        return object()
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: ix.once(("test", 1), build), range(8)))
+    assert len(calls) == 1 and all(r is results[0] for r in results)
+    # another key is not held up by a build in progress: the slow build only ends once the
+    # fast key has been built (the wait's timeout just avoids a hang if that were broken)
+    release, inside = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def slow_build() -> int:
+        inside.set()
+        seen.append(release.wait(timeout=10))
+        return 1
+
+    slow = threading.Thread(target=ix.once, args=(("slow", 1), slow_build))
+    slow.start()
+    inside.wait(timeout=10)
+    assert ix.once(("fast", 1), lambda: 2) == 2
+    release.set()
+    slow.join()
+    assert seen == [True]

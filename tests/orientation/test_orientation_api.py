@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import networkx as nx
 import pytest
-from helpers import required
+from orientation_helpers import required
 
 from cartonet.api.app import create_app
 from cartonet.model import Dataset

@@ -5,7 +5,15 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
-from helpers import coverage, occupations, required
+from orientation_helpers import (
+    by_label,
+    coverage,
+    in_food_hospitality,
+    in_health,
+    labels_of,
+    occupations,
+    required,
+)
 
 from cartonet.errors import InvalidArgument
 from cartonet.model import NodeType
@@ -116,8 +124,9 @@ def test_rare_and_essential_skills_weigh_more() -> None:
 def test_mobility_edges_never_change_a_score(
     fixtures_graph: nx.MultiDiGraph, fixture_datasets: list
 ) -> None:
+    from orientation_helpers import merged
+
     from cartonet.orientation.projection import graph_from_dataset
-    from conftest import merged
 
     without = graph_from_dataset(merged(fixture_datasets), include_mobility=False)
     assert any(k == "MOBILITY" for _, _, k in fixtures_graph.edges(keys=True))
@@ -130,8 +139,9 @@ def test_mobility_edges_never_change_a_score(
 
 
 def test_deterministic_across_graph_builds(fixture_datasets: list) -> None:
+    from orientation_helpers import merged
+
     from cartonet.orientation.projection import graph_from_dataset
-    from conftest import merged
 
     G1 = graph_from_dataset(merged(fixture_datasets))
     G2 = graph_from_dataset(merged(list(reversed(fixture_datasets))))
@@ -187,73 +197,24 @@ def test_demo_graph_is_labelled_illustrative() -> None:
 
 # --- known cases on the bundled fixtures ----------------------------------------------------
 
-FOOD_HOSPITALITY_ISCO = (
-    "1411",
-    "1412",
-    "3434",
-    "5120",
-    "5131",
-    "5132",
-    "5246",
-    "7512",
-    "9411",
-    "9412",
-)
-"""ISCO-08 unit groups of food preparation and hospitality: hotel and restaurant managers,
-chefs, cooks, waiters, bartenders, food service counter attendants, bakers, fast food
-preparers, kitchen helpers."""
-
-HEALTH_ISCO_PREFIXES = ("134", "22", "32", "53")
-"""ISCO-08: health services managers, health professionals, health associate professionals,
-personal care workers."""
-
-
-def _by_label(G: nx.MultiDiGraph, label: str) -> str:
-    found = [o for o in occupations(G) if G.nodes[o]["node"].label("en") == label]
-    assert len(found) == 1, label
-    return found[0]
-
-
-def _isco(G: nx.MultiDiGraph, o: str) -> str:
-    return str(G.nodes[o]["node"].props.get("iscoGroup") or "")
-
-
-def in_food_hospitality(G: nx.MultiDiGraph, o: str) -> bool:
-    """ESCO: an ISCO unit group of :data:`FOOD_HOSPITALITY_ISCO`; ROME: grand domaine G
-    (hôtellerie-restauration) or D11 (commerce alimentaire et métiers de bouche)."""
-    if o.startswith("rome:"):
-        return o[5:].startswith(("G", "D11"))
-    return _isco(G, o) in FOOD_HOSPITALITY_ISCO
-
-
-def in_health(G: nx.MultiDiGraph, o: str) -> bool:
-    """ESCO: ISCO :data:`HEALTH_ISCO_PREFIXES`; ROME: grand domaine J (santé)."""
-    if o.startswith("rome:"):
-        return o[5:].startswith("J")
-    return _isco(G, o).startswith(HEALTH_ISCO_PREFIXES)
-
-
-def _labels(G: nx.MultiDiGraph, ids: list[str]) -> list[str]:
-    return [G.nodes[o]["node"].label("en") for o in ids]
-
 
 def test_a_cook_stays_in_food_and_hospitality(fixtures_graph: nx.MultiDiGraph) -> None:
-    cook = _by_label(fixtures_graph, "cook")
+    cook = by_label(fixtures_graph, "cook")
     top = [r.occupation for r in similar_occupations(fixtures_graph, cook, 5)]
-    assert all(in_food_hospitality(fixtures_graph, o) for o in top), _labels(fixtures_graph, top)
+    assert all(in_food_hospitality(fixtures_graph, o) for o in top), labels_of(fixtures_graph, top)
 
 
 def test_a_nurse_stays_in_health(fixtures_graph: nx.MultiDiGraph) -> None:
-    nurse = _by_label(fixtures_graph, "nurse responsible for general care")
+    nurse = by_label(fixtures_graph, "nurse responsible for general care")
     top = [r.occupation for r in similar_occupations(fixtures_graph, nurse, 5)]
-    assert all(in_health(fixtures_graph, o) for o in top), _labels(fixtures_graph, top)
+    assert all(in_health(fixtures_graph, o) for o in top), labels_of(fixtures_graph, top)
 
 
 def test_rome_kitchen_staff_stays_in_hospitality_and_food_trades(
     fixtures_graph: nx.MultiDiGraph,
 ) -> None:
     top = [r.occupation for r in similar_occupations(fixtures_graph, "rome:G1602", 5)]
-    assert all(in_food_hospitality(fixtures_graph, o) for o in top), _labels(fixtures_graph, top)
+    assert all(in_food_hospitality(fixtures_graph, o) for o in top), labels_of(fixtures_graph, top)
 
 
 def test_rome_health_fiches_stay_in_health(fixtures_graph: nx.MultiDiGraph) -> None:

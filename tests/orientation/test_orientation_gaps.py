@@ -7,7 +7,7 @@ import math
 
 import networkx as nx
 import pytest
-from helpers import essential, out, required
+from orientation_helpers import essential, out, required
 
 from cartonet.errors import InvalidArgument
 from cartonet.model import NodeType

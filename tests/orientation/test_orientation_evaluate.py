@@ -82,7 +82,7 @@ def test_truth_file_and_pipeline_by_hand(demo: nx.MultiDiGraph, tmp_path: Path) 
 
 
 def test_jaccard_baseline_is_plain_set_jaccard(demo: nx.MultiDiGraph) -> None:
-    from helpers import required
+    from orientation_helpers import required
 
     ix = index_of(demo)
     J = jaccard_matrix(ix)

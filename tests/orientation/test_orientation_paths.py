@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from helpers import occupations
+from orientation_helpers import occupations
 
 from cartonet.errors import InvalidArgument
 from cartonet.orientation.paths import STEP_COST, career_paths, transition_graph

@@ -6,8 +6,16 @@ import re
 
 import networkx as nx
 import pytest
-from helpers import above, essential, occupations, out, required
-from test_similarity import _by_label, in_food_hospitality, in_health
+from orientation_helpers import (
+    above,
+    by_label,
+    essential,
+    in_food_hospitality,
+    in_health,
+    occupations,
+    out,
+    required,
+)
 
 from cartonet.errors import InvalidArgument
 from cartonet.orientation.index import index_of
@@ -48,7 +56,7 @@ EN = re.compile(
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_explanations_agree_with_the_lists(fixtures_graph: nx.MultiDiGraph, lang: str) -> None:
-    cook = _by_label(fixtures_graph, "cook")
+    cook = by_label(fixtures_graph, "cook")
     profiles = [
         Profile(current_occupations=(cook,)),
         Profile(current_occupations=("rome:G1602",), interests={"R": 1.0}),
@@ -74,7 +82,7 @@ def test_explanations_agree_with_the_lists(fixtures_graph: nx.MultiDiGraph, lang
 
 
 def test_a_cooks_suggestions_stay_in_food_and_hospitality(fixtures_graph: nx.MultiDiGraph) -> None:
-    cook = _by_label(fixtures_graph, "cook")
+    cook = by_label(fixtures_graph, "cook")
     found = _check(fixtures_graph, Profile(current_occupations=(cook,)), 5)
     assert all(in_food_hospitality(fixtures_graph, s.occupation) for s in found)
     found = _check(fixtures_graph, Profile(current_occupations=("rome:G1602",)), 5)
@@ -82,7 +90,7 @@ def test_a_cooks_suggestions_stay_in_food_and_hospitality(fixtures_graph: nx.Mul
 
 
 def test_a_nurses_suggestions_stay_in_health(fixtures_graph: nx.MultiDiGraph) -> None:
-    nurse = _by_label(fixtures_graph, "nurse responsible for general care")
+    nurse = by_label(fixtures_graph, "nurse responsible for general care")
     found = _check(fixtures_graph, Profile(current_occupations=(nurse,)), 5)
     assert all(in_health(fixtures_graph, s.occupation) for s in found)
 
@@ -171,7 +179,7 @@ def test_deterministic(fixtures_graph: nx.MultiDiGraph) -> None:
 
 
 def test_stays_in_the_profiles_taxonomy(fixtures_graph: nx.MultiDiGraph) -> None:
-    cook = _by_label(fixtures_graph, "cook")
+    cook = by_label(fixtures_graph, "cook")
     found = suggest_transitions(fixtures_graph, Profile(current_occupations=(cook,)), 30)
     assert all(not s.occupation.startswith("rome:") for s in found)
 

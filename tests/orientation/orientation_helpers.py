@@ -7,7 +7,7 @@ import math
 
 import networkx as nx
 
-from cartonet.model import NodeType
+from cartonet.model import Dataset, NodeType
 
 
 def out(G: nx.MultiDiGraph, node: str, key: str) -> dict[str, dict]:
@@ -71,3 +71,66 @@ def above(G: nx.MultiDiGraph, node: str) -> set[str]:
         seen.update(nxt)
         frontier = nxt
     return seen
+
+
+def merged(datasets: list[Dataset]) -> Dataset:
+    """One dataset holding several (later ones win on the same id or relationship key)."""
+    nodes = {n.id: n for ds in datasets for n in ds.nodes}
+    rels = {r.key: r for ds in datasets for r in ds.relationships}
+    return Dataset(
+        source="+".join(ds.source for ds in datasets),
+        nodes=list(nodes.values()),
+        relationships=list(rels.values()),
+    )
+
+
+# --- known cases -------------------------------------------------------------------------
+
+FOOD_HOSPITALITY_ISCO = (
+    "1411",
+    "1412",
+    "3434",
+    "5120",
+    "5131",
+    "5132",
+    "5246",
+    "7512",
+    "9411",
+    "9412",
+)
+"""ISCO-08 unit groups of food preparation and hospitality: hotel and restaurant managers,
+chefs, cooks, waiters, bartenders, food service counter attendants, bakers, fast food
+preparers, kitchen helpers."""
+
+HEALTH_ISCO_PREFIXES = ("134", "22", "32", "53")
+"""ISCO-08: health services managers, health professionals, health associate professionals,
+personal care workers."""
+
+
+def by_label(G: nx.MultiDiGraph, label: str) -> str:
+    found = [o for o in occupations(G) if G.nodes[o]["node"].label("en") == label]
+    assert len(found) == 1, label
+    return found[0]
+
+
+def isco_of(G: nx.MultiDiGraph, o: str) -> str:
+    return str(G.nodes[o]["node"].props.get("iscoGroup") or "")
+
+
+def in_food_hospitality(G: nx.MultiDiGraph, o: str) -> bool:
+    """ESCO: an ISCO unit group of :data:`FOOD_HOSPITALITY_ISCO`; ROME: grand domaine G
+    (hôtellerie-restauration) or D11 (commerce alimentaire et métiers de bouche)."""
+    if o.startswith("rome:"):
+        return o[5:].startswith(("G", "D11"))
+    return isco_of(G, o) in FOOD_HOSPITALITY_ISCO
+
+
+def in_health(G: nx.MultiDiGraph, o: str) -> bool:
+    """ESCO: ISCO :data:`HEALTH_ISCO_PREFIXES`; ROME: grand domaine J (santé)."""
+    if o.startswith("rome:"):
+        return o[5:].startswith("J")
+    return isco_of(G, o).startswith(HEALTH_ISCO_PREFIXES)
+
+
+def labels_of(G: nx.MultiDiGraph, ids: list[str]) -> list[str]:
+    return [G.nodes[o]["node"].label("en") for o in ids]

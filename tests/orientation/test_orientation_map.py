@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
+from orientation_helpers import merged
 
 from cartonet.errors import InvalidArgument
 from cartonet.model import NodeType
 from cartonet.orientation.index import index_of
 from cartonet.orientation.projection import graph_from_dataset
 from cartonet.orientation.skillmap import skill_map
-from conftest import merged
 
 
 @pytest.mark.parametrize("kind", ["skills", "occupations"])
@@ -65,3 +65,18 @@ def test_unknown_kind(demo: nx.MultiDiGraph) -> None:
     with pytest.raises(InvalidArgument) as err:
         skill_map(demo, "trainings")
     assert err.value.argument == "kind"
+
+
+def test_central_skills_are_transferable(fixtures_graph: nx.MultiDiGraph) -> None:
+    """ESCO marks how transferable a skill is (reuse level): the most central ESCO skills of
+    the map are transversal or cross-sector far more often than ESCO skills on average."""
+    m = skill_map(fixtures_graph, "skills")
+    esco = [
+        p for p in sorted(m.points, key=lambda p: (-p.centrality, p.id)) if p.id.startswith("http")
+    ]
+
+    def share(points: list) -> float:
+        reuse = [fixtures_graph.nodes[p.id]["node"].props.get("reuse") for p in points]
+        return sum(r in ("transversal", "cross-sector") for r in reuse) / len(reuse)
+
+    assert share(esco[:20]) >= 1.5 * share(esco)

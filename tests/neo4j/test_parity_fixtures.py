@@ -1,0 +1,141 @@
+"""The Neo4j store answers like the embedded store on the bundled fixtures (real ESCO and
+ROME subsets, 8,500 nodes): load counts, lookups, lists, neighbourhoods and, above all,
+search, for hundreds of queries drawn from the data and for raw Lucene syntax."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from neo4j_backend import Neo4jService, wipe
+from neo4j_parity import (
+    SPECIAL_QUERIES,
+    compare_lists,
+    compare_neighbours,
+    compare_search,
+    queries_from,
+    report_counts,
+)
+
+from cartonet.ingest.fixtures import load_fixtures
+from cartonet.model import Dataset, LoadReport, Node, NodeType, RelType
+from cartonet.store.base import NodeFilter
+from cartonet.store.embedded import EmbeddedStore
+from cartonet.store.neo4j import Neo4jStore
+
+
+@dataclass
+class Pair:
+    datasets: list[Dataset]
+    embedded: EmbeddedStore
+    neo4j: Neo4jStore
+    reports: list[tuple[LoadReport, LoadReport]]
+
+    @property
+    def nodes(self) -> list[Node]:
+        return sorted((n for ds in self.datasets for n in ds.nodes), key=lambda n: n.id)
+
+
+@pytest.fixture(scope="module")
+async def pair(neo4j_service: Neo4jService) -> AsyncIterator[Pair]:
+    datasets = list(load_fixtures())
+    await wipe(neo4j_service)
+    neo4j = neo4j_service.store()
+    embedded = EmbeddedStore(":memory:")
+    await neo4j.open()
+    await embedded.open()
+    reports = [(await embedded.load(ds), await neo4j.load(ds)) for ds in datasets]
+    yield Pair(datasets, embedded, neo4j, reports)
+    await neo4j.close()
+    await embedded.close()
+
+
+def test_loads_report_the_same_counts(pair: Pair) -> None:
+    for expected, got in pair.reports:
+        assert report_counts(got) == report_counts(expected)
+        assert got.nodes_written == len(
+            {n.id for n in next(ds for ds in pair.datasets if ds.source == got.source).nodes}
+        )
+
+
+async def test_stats_and_export_match(pair: Pair) -> None:
+    a, b = await pair.embedded.stats(), await pair.neo4j.stats()
+    assert (a.occupations, a.skills, a.trainings, a.interests, a.groups, a.relations) == (
+        b.occupations,
+        b.skills,
+        b.trainings,
+        b.interests,
+        b.groups,
+        b.relations,
+    )
+    assert await pair.neo4j.export() == await pair.embedded.export()
+
+
+async def test_lookups_match(pair: Pair) -> None:
+    ids = [n.id for n in pair.nodes[::37]] + ["rome:Z9999", "http://data.europa.eu/esco/x"]
+    assert await pair.neo4j.get_nodes(ids) == await pair.embedded.get_nodes(ids)
+
+
+async def test_search_matches_on_queries_from_the_data(pair: Pair) -> None:
+    queries = queries_from(pair.nodes, 80)
+    assert await compare_search(pair.embedded, pair.neo4j, queries) == []
+
+
+async def test_search_matches_on_lucene_syntax_and_edge_cases(pair: Pair) -> None:
+    assert await compare_search(pair.embedded, pair.neo4j, SPECIAL_QUERIES) == []
+    long_query = " ".join(queries_from(pair.nodes, 40, seed=3))  # many tokens and clauses
+    assert await compare_search(pair.embedded, pair.neo4j, [long_query]) == []
+
+
+@pytest.mark.parametrize(
+    ("types", "lang", "first"),
+    [
+        ([NodeType.OCCUPATION], None, 5),
+        ([NodeType.SKILL, NodeType.SKILL_GROUP], "en", 20),
+        (None, "fr", 1),
+        ([NodeType.TRAINING, NodeType.INTEREST], None, 50),
+        (None, None, 500),
+    ],
+)
+async def test_search_matches_with_filters(
+    pair: Pair, types: list[NodeType] | None, lang: str | None, first: int
+) -> None:
+    queries = queries_from(pair.nodes, 25, seed=first)
+    differ = await compare_search(
+        pair.embedded, pair.neo4j, queries, types=types, lang=lang, first=first
+    )
+    assert differ == []
+
+
+async def test_lists_match(pair: Pair) -> None:
+    groups = [
+        n.id for n in pair.nodes if n.type in (NodeType.SKILL_GROUP, NodeType.OCCUPATION_GROUP)
+    ][::60]
+    for type_ in NodeType:
+        await compare_lists(pair.embedded, pair.neo4j, type_, NodeFilter(), 100, 3)
+        for text in ("infirm", "Développ", "données", "a"):
+            await compare_lists(pair.embedded, pair.neo4j, type_, NodeFilter(text=text), 50, 2)
+        for group in groups:
+            await compare_lists(pair.embedded, pair.neo4j, type_, NodeFilter(group=group), 50, 2)
+    for kind in ("HARD", "KNOWLEDGE", "SOFT"):
+        flt = NodeFilter(kind=kind, text="gest")
+        await compare_lists(pair.embedded, pair.neo4j, NodeType.SKILL, flt, 20, 2)
+
+
+async def test_neighbours_match(pair: Pair) -> None:
+    ids = [n.id for n in pair.nodes[::11]]
+    await compare_neighbours(pair.embedded, pair.neo4j, ids, list(RelType))
+    for props in ({"relevance": "ESSENTIAL"}, {"relevance": "OPTIONAL"}, {"relevance": None}):
+        a = await pair.embedded.neighbours(ids, RelType.REQUIRES, "OUT", props)
+        b = await pair.neo4j.neighbours(ids, RelType.REQUIRES, "OUT", props)
+        assert a == b, props
+
+
+async def test_reloading_writes_nothing_in_both(pair: Pair) -> None:
+    version = await pair.neo4j.version()
+    for ds in pair.datasets:
+        expected, got = await pair.embedded.load(ds), await pair.neo4j.load(ds)
+        assert report_counts(got) == report_counts(expected)
+        assert (got.nodes_written, got.relationships_written) == (0, 0)
+    assert await pair.neo4j.version() == version

@@ -1,0 +1,113 @@
+"""Nodes and relationships as Neo4j properties, both ways (no Neo4j needed)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from cartonet.ingest.fixtures import load_fixtures
+from cartonet.model import Dataset, Node, NodeType, Relationship, RelType
+from cartonet.store.neo4j_rows import (
+    fingerprint,
+    node_from_props,
+    node_props,
+    rel_from,
+    rel_props,
+    search_terms,
+)
+from cartonet.store.neo4j_search import candidate_queries, escape
+from cartonet.store.search import filter_text, label_entries, query_tokens
+
+
+@pytest.fixture(scope="module")
+def datasets() -> list[Dataset]:
+    return list(load_fixtures())
+
+
+def _canonical(node: Node) -> Node:
+    """The node as a store keeps it: empty labels and None properties dropped."""
+    return dataclasses.replace(
+        node,
+        labels={k: v for k, v in sorted(node.labels.items()) if v},
+        alt_labels={k: tuple(v) for k, v in sorted(node.alt_labels.items()) if v},
+        descriptions={k: v for k, v in sorted(node.descriptions.items()) if v},
+        props={k: v for k, v in sorted(node.props.items()) if v is not None},
+    )
+
+
+def test_every_fixture_node_reads_back_as_written(datasets: list[Dataset]) -> None:
+    for node in (n for ds in datasets for n in ds.nodes):
+        assert node_from_props(node_props(node)) == _canonical(node)
+
+
+def test_empty_values_are_not_stored() -> None:
+    node = Node("x:1", NodeType.SKILL, {"fr": "soudure", "en": ""}, "doc",
+                alt_labels={"en": ()}, props={"code": None, "kind": "HARD"})
+    props = node_props(node)
+    assert "label_en" not in props and "alt_en" not in props and "code" not in props
+    assert node_from_props(props) == _canonical(node)
+
+
+def test_fingerprint_follows_content_only() -> None:
+    node = Node("x:1", NodeType.SKILL, {"fr": "soudure"}, "doc", props={"kind": "HARD"})
+    same = node_props(node)["_fp"]
+    assert node_props(dataclasses.replace(node))["_fp"] == same
+    for changed in (
+        dataclasses.replace(node, labels={"fr": "soudage"}),
+        dataclasses.replace(node, source="other"),
+        dataclasses.replace(node, props={"kind": "SOFT"}),
+        dataclasses.replace(node, descriptions={"fr": "assembler"}),
+    ):
+        assert node_props(changed)["_fp"] != same
+    assert fingerprint({"a": 1}) != fingerprint({"a": 1.0})  # as the embedded store's JSON
+
+
+def test_relationship_props_and_source() -> None:
+    rel = Relationship(RelType.MOBILITY, "rome:A", "rome:B", {"kind": "CLOSE", "source": "rome"})
+    stored = rel_props(rel, "rome-v333")
+    assert stored["source"] == "rome" and stored["_source"] == "rome-v333"
+    assert rel_from("MOBILITY", "rome:A", "rome:B", stored) == rel
+    assert rel_props(rel, "other")["_fp"] != stored["_fp"]
+
+
+def test_search_terms_are_the_significant_tokens_of_every_label(datasets: list[Dataset]) -> None:
+    for node in (n for ds in datasets for n in ds.nodes):
+        expected = {t for e in label_entries(node) for t in query_tokens(e.label)}
+        assert set(search_terms(node).split()) == expected
+        assert set(search_terms(node, filter_text(node)).split()) == expected
+
+
+def test_search_terms_of_labels_without_ascii_form() -> None:
+    node = Node("x:1", NodeType.SKILL, {"el": "Ελληνικά", "fr": "grec"}, "doc")
+    expected = {t for e in label_entries(node) for t in query_tokens(e.label)}
+    assert set(search_terms(node).split()) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["C++", "C#", "AND", "OR NOT", '"quoted"', "a:b", "(x)", "50%", "\\", "*?~^"]
+)
+def test_queries_hold_no_lucene_syntax(text: str) -> None:
+    for query in candidate_queries(text, ["cplusplus", "csharp", "and", "quoted"]):
+        terms = query.split(" OR ")
+        assert all(t.rstrip("*").isalnum() for t in terms), query
+
+
+def test_escape_leaves_letters_and_digits_and_escapes_the_rest() -> None:
+    assert escape("developpeur42") == "developpeur42"
+    assert escape("c++") == "c\\+\\+"
+    assert escape('a "b" \\') == 'a\\ \\"b\\"\\ \\\\'
+
+
+def test_long_queries_are_split_under_lucenes_clause_limit() -> None:
+    # 600 index terms within two edits of the query token: one clause each.
+    word = "abcdefgh"
+    near = sorted(
+        {word[:i] + a + word[i + 1 : j] + b + word[j + 1 :]
+         for i in range(8) for j in range(i + 1, 8) for a in "mnopqrsxy" for b in "tuvwz0123"}
+    )[:600]
+    queries = candidate_queries(word, near)
+    assert len(queries) > 1
+    assert all(q.count(" OR ") < 1024 for q in queries)
+    terms = [t for q in queries for t in q.split(" OR ")]
+    assert sorted(terms) == sorted([word, f"{word}*", *near])
