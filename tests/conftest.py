@@ -7,18 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from cartonet_testing import need
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def need(condition: bool, reason: str) -> None:
-    """Skip with ``reason`` when ``condition`` is false; under CI=true, fail instead:
-    CI always has what the tests need, so a missing piece there is a defect."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: tests are never skipped in CI)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

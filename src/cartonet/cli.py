@@ -313,6 +313,13 @@ skip_option = click.option(
 )
 
 
+def file_load_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options of every command that loads files, in the order ``--help`` lists them."""
+    for option in (click.pass_context, quiet_option, skip_option, replace_option, store_option):
+        command = option(command)
+    return command
+
+
 async def _write(
     settings: Settings, datasets: Iterable[Dataset], replace: bool, progress: ProgressCallback
 ) -> list[tuple[Dataset, LoadReport]]:
@@ -354,11 +361,7 @@ def _load_and_report(
     help="ESCO v1.0 French label files, used where the release has none "
     "(default: DIRECTORY/../v1.0_fr_labels when present).",
 )
-@store_option
-@replace_option
-@skip_option
-@quiet_option
-@click.pass_context
+@file_load_options
 def load_esco_cmd(
     ctx: click.Context,
     directory: Path,
@@ -391,11 +394,7 @@ def load_esco_cmd(
     help="labonneboite 2021 label files (optional; default: DIRECTORY/../labonneboite_2021 "
     "when present).",
 )
-@store_option
-@replace_option
-@skip_option
-@quiet_option
-@click.pass_context
+@file_load_options
 def load_rome_cmd(
     ctx: click.Context,
     directory: Path,
@@ -421,11 +420,7 @@ def load_rome_cmd(
 
 @load.command("json")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@store_option
-@replace_option
-@skip_option
-@quiet_option
-@click.pass_context
+@file_load_options
 def load_json_cmd(
     ctx: click.Context,
     file: Path,

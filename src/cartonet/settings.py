@@ -2,8 +2,8 @@
 
 | variable | meaning | default |
 | --- | --- | --- |
-| ``CARTONET_STORE`` | embedded store file path, or a ``bolt://`` / ``neo4j://`` URL | default store |
-| ``CARTONET_NEO4J_USER`` / ``CARTONET_NEO4J_PASSWORD`` | Neo4j credentials (none: auth off) | unset |
+| ``CARTONET_STORE`` | embedded store file, or a ``bolt://`` / ``neo4j://`` URL | default store |
+| ``CARTONET_NEO4J_USER`` / ``CARTONET_NEO4J_PASSWORD`` | Neo4j login (none: auth off) | unset |
 | ``CARTONET_NEO4J_DATABASE`` | Neo4j database name | ``neo4j`` |
 | ``CARTONET_HOST`` / ``CARTONET_PORT`` | where ``cartonet serve`` listens | 127.0.0.1 / 8000 |
 | ``CARTONET_DATA_DIR`` | where the default embedded store lives | ``~/.local/share/cartonet`` |
@@ -30,7 +30,8 @@ class Settings:
     neo4j_database: str = "neo4j"
     host: str = "127.0.0.1"
     port: int = 8000
-    data_dir: Path = Path("~/.local/share/cartonet").expanduser()
+    # a Path is immutable, so one default instance shared by every Settings is safe
+    data_dir: Path = Path("~/.local/share/cartonet").expanduser()  # noqa: RUF009
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -10,16 +9,7 @@ import pytest
 from cartonet.ingest.esco import load_esco
 from cartonet.ingest.rome import load_rome
 from cartonet.model import Dataset
-
-
-def need(condition: bool, reason: str) -> None:
-    """The rule of ``tests/conftest.py``'s ``need`` (skip, but fail under CI=true). Copied:
-    a conftest cannot import the root one, both are imported as module ``conftest``."""
-    if condition:
-        return
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{reason} (CI=true: tests are never skipped in CI)")
-    pytest.skip(reason)
+from cartonet_testing import need
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ One server per test process: ``CARTONET_NEO4J_URI`` when set (with
 otherwise a Neo4j Community started by ``tools/neo4j_server.py`` on a free loopback port
 in a temporary home, stopped when the session ends. A server that cannot start skips the
 Neo4j tests with the reason locally and fails them under ``CI=true`` (the ``need`` rule of
-``tests/conftest.py``).
+``tests/cartonet_testing.py``).
 
 Every store the factory makes starts from an empty database: the factory deletes every
 node first, so only one Neo4j store per test may hold data at a time.
@@ -14,20 +14,19 @@ node first, so only one Neo4j store per test may hold data at a time.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
 from cartonet.store.base import Store
 from cartonet.store.neo4j import Neo4jStore
+from cartonet_testing import need
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_HEAP = "2g"
@@ -39,24 +38,6 @@ from neo4j_server import Neo4jRuntimeError, Neo4jServer  # noqa: E402
 __all__ = ["Neo4jRuntimeError", "Neo4jServer", "Neo4jService", "need", "wipe"]
 
 StoreFactory = Callable[[], Awaitable[Store]]
-
-
-def _root_conftest() -> ModuleType:
-    """``tests/conftest.py`` under a private name (pytest imports every conftest as
-    ``conftest``, so ``from conftest import need`` would find whichever came last)."""
-    name = "cartonet_tests_root_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "tests" / "conftest.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules[name] = module
-    return sys.modules[name]
-
-
-def need(condition: bool, reason: str) -> None:
-    """``tests/conftest.py``'s ``need``: skip locally, fail under ``CI=true``."""
-    _root_conftest().need(condition, reason)
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,11 @@ from cartonet.ingest.fixtures import load_fixtures
 from cartonet.model import Dataset
 from cartonet.orientation.demo import demo_graph
 from cartonet.orientation.projection import graph_from_dataset
+from cartonet_testing import need
 
 # the Neo4j backend fixtures (a real server shared with tests/neo4j)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "neo4j"))
-from neo4j_backend import need, neo4j_service, store_factory_neo4j  # noqa: F401
+from neo4j_backend import neo4j_service, store_factory_neo4j  # noqa: F401
 
 
 @pytest.fixture

@@ -56,8 +56,18 @@ async def _lookup(info: strawberry.Info, node_id: str, node_type: NodeType) -> o
 
 
 async def _list(
-    info: strawberry.Info, node_type: NodeType, flt: NodeFilter, first: int, after: str | None
+    info: strawberry.Info,
+    node_type: NodeType,
+    first: int,
+    after: str | None,
+    *,
+    text: str | None = None,
+    group: strawberry.ID | None = None,
+    kind: SkillKind | None = None,
 ) -> Connection[object]:
+    flt = NodeFilter(
+        text=_text(text), group=str(group) if group else None, kind=kind.value if kind else None
+    )
     check_first(first)
     decode_cursor(after)  # a malformed cursor is the caller's error, whatever the store says
     ctx = _ctx(info)
@@ -129,8 +139,7 @@ class CoreQuery:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[Occupation]:
-        flt = NodeFilter(text=_text(text), group=str(group) if group else None)
-        return await _list(info, NodeType.OCCUPATION, flt, first, after)  # type: ignore[return-value]
+        return await _list(info, NodeType.OCCUPATION, first, after, text=text, group=group)  # type: ignore[return-value]
 
     @strawberry.field(description="Skills in id order, filtered by `text`, `kind` and `group`.")
     async def skills(
@@ -142,10 +151,7 @@ class CoreQuery:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[Skill]:
-        flt = NodeFilter(
-            text=_text(text), group=str(group) if group else None, kind=kind.value if kind else None
-        )
-        return await _list(info, NodeType.SKILL, flt, first, after)  # type: ignore[return-value]
+        return await _list(info, NodeType.SKILL, first, after, text=text, group=group, kind=kind)  # type: ignore[return-value]
 
     @strawberry.field(description="Trainings in id order, filtered by `text`.")
     async def trainings(
@@ -155,14 +161,13 @@ class CoreQuery:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[Training]:
-        flt = NodeFilter(text=_text(text))
-        return await _list(info, NodeType.TRAINING, flt, first, after)  # type: ignore[return-value]
+        return await _list(info, NodeType.TRAINING, first, after, text=text)  # type: ignore[return-value]
 
     @strawberry.field(description="Interests in id order.")
     async def interests(
         self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[Interest]:
-        return await _list(info, NodeType.INTEREST, NodeFilter(), first, after)  # type: ignore[return-value]
+        return await _list(info, NodeType.INTEREST, first, after)  # type: ignore[return-value]
 
     @strawberry.field(description="Occupation groups in id order, filtered by `text`, `group`.")
     async def occupation_groups(
@@ -173,8 +178,7 @@ class CoreQuery:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[OccupationGroup]:
-        flt = NodeFilter(text=_text(text), group=str(group) if group else None)
-        return await _list(info, NodeType.OCCUPATION_GROUP, flt, first, after)  # type: ignore[return-value]
+        return await _list(info, NodeType.OCCUPATION_GROUP, first, after, text=text, group=group)  # type: ignore[return-value]
 
     @strawberry.field(description="Skill groups in id order, filtered by `text`, `group`.")
     async def skill_groups(
@@ -185,8 +189,7 @@ class CoreQuery:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[SkillGroup]:
-        flt = NodeFilter(text=_text(text), group=str(group) if group else None)
-        return await _list(info, NodeType.SKILL_GROUP, flt, first, after)  # type: ignore[return-value]
+        return await _list(info, NodeType.SKILL_GROUP, first, after, text=text, group=group)  # type: ignore[return-value]
 
     @strawberry.field(
         description="Nodes whose preferred or alternative labels match `text`, best first: "

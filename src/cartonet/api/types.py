@@ -75,6 +75,34 @@ def _of_type(edges: Iterable[StoreEdge], *types: NodeType) -> list[StoreEdge]:
     return [e for e in edges if e.node.type in types]
 
 
+async def _linked(
+    info: strawberry.Info,
+    node_id: str,
+    rel: RelType,
+    direction: Direction,
+    node_type: NodeType,
+    **props: Any,
+) -> list[Node]:
+    """Neighbours of ``node_id`` through ``rel`` that are of ``node_type``."""
+    edges = await _edges(info, node_id, rel, direction, **props)
+    return [e.node for e in _of_type(edges, node_type)]
+
+
+async def _linked_page(
+    info: strawberry.Info,
+    node_id: str,
+    rel: RelType,
+    direction: Direction,
+    node_type: NodeType,
+    first: int,
+    after: str | None,
+    **props: Any,
+) -> Connection[Any]:
+    """A page of ``_linked``; ``first`` is checked before anything is fetched."""
+    check_first(first)
+    return paginate(await _linked(info, node_id, rel, direction, node_type, **props), first, after)
+
+
 def wrap(node: Node | None) -> NodeInterface | None:
     """The GraphQL object for ``node`` (``None`` stays ``None``)."""
     if node is None:
@@ -256,13 +284,15 @@ class Occupation(NodeInterface):
 
     @strawberry.field(description="More general occupations this one specialises.")
     async def broader(self, info: strawberry.Info) -> list[Occupation]:
-        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.OUT)
-        return [Occupation(raw=e.node) for e in _of_type(edges, NodeType.OCCUPATION)]
+        nodes = await _linked(
+            info, self.raw.id, RelType.BROADER, Direction.OUT, NodeType.OCCUPATION
+        )
+        return [Occupation(raw=n) for n in nodes]
 
     @strawberry.field(description="More specialised occupations under this one.")
     async def narrower(self, info: strawberry.Info) -> list[Occupation]:
-        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.IN)
-        return [Occupation(raw=e.node) for e in _of_type(edges, NodeType.OCCUPATION)]
+        nodes = await _linked(info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.OCCUPATION)
+        return [Occupation(raw=n) for n in nodes]
 
     @strawberry.field(description="Interests (RIASEC) the occupation matches, strongest first.")
     async def interests(self, info: strawberry.Info) -> list[Interest]:
@@ -311,8 +341,10 @@ class Occupation(NodeInterface):
 
     @strawberry.field(description="Trainings that prepare for this occupation.")
     async def trainings(self, info: strawberry.Info) -> list[Training]:
-        edges = await _edges(info, self.raw.id, RelType.PREPARES_FOR, Direction.IN)
-        return [Training(raw=e.node) for e in _of_type(edges, NodeType.TRAINING)]
+        nodes = await _linked(
+            info, self.raw.id, RelType.PREPARES_FOR, Direction.IN, NodeType.TRAINING
+        )
+        return [Training(raw=n) for n in nodes]
 
     @strawberry.field(description="The same occupation in other taxonomies.")
     async def same_as(self, info: strawberry.Info) -> list[SameAs]:
@@ -338,8 +370,8 @@ class Skill(NodeInterface):
 
     @strawberry.field(description="Narrower skills nested under this one.")
     async def narrower(self, info: strawberry.Info) -> list[Skill]:
-        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.IN)
-        return [Skill(raw=e.node) for e in _of_type(edges, NodeType.SKILL)]
+        nodes = await _linked(info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.SKILL)
+        return [Skill(raw=n) for n in nodes]
 
     @strawberry.field(description="Skill groups above it, nearest first.")
     async def groups(self, info: strawberry.Info) -> list[SkillGroup]:
@@ -354,15 +386,22 @@ class Skill(NodeInterface):
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[Occupation]:
-        check_first(first)
         props = {"relevance": relevance.value} if relevance else {}
-        edges = await _edges(info, self.raw.id, RelType.REQUIRES, Direction.IN, **props)
-        return paginate([e.node for e in _of_type(edges, NodeType.OCCUPATION)], first, after)
+        return await _linked_page(
+            info,
+            self.raw.id,
+            RelType.REQUIRES,
+            Direction.IN,
+            NodeType.OCCUPATION,
+            first,
+            after,
+            **props,
+        )
 
     @strawberry.field(description="Trainings that teach this skill.")
     async def trainings(self, info: strawberry.Info) -> list[Training]:
-        edges = await _edges(info, self.raw.id, RelType.TEACHES, Direction.IN)
-        return [Training(raw=e.node) for e in _of_type(edges, NodeType.TRAINING)]
+        nodes = await _linked(info, self.raw.id, RelType.TEACHES, Direction.IN, NodeType.TRAINING)
+        return [Training(raw=n) for n in nodes]
 
     @strawberry.field(description="The same skill in other taxonomies.")
     async def same_as(self, info: strawberry.Info) -> list[SameAs]:
@@ -373,21 +412,25 @@ class Skill(NodeInterface):
 class SkillGroup(NodeInterface):
     @strawberry.field(description="Parent groups.")
     async def broader(self, info: strawberry.Info) -> list[SkillGroup]:
-        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.OUT)
-        return [SkillGroup(raw=e.node) for e in _of_type(edges, NodeType.SKILL_GROUP)]
+        nodes = await _linked(
+            info, self.raw.id, RelType.BROADER, Direction.OUT, NodeType.SKILL_GROUP
+        )
+        return [SkillGroup(raw=n) for n in nodes]
 
     @strawberry.field(description="Sub-groups.")
     async def narrower(self, info: strawberry.Info) -> list[SkillGroup]:
-        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.IN)
-        return [SkillGroup(raw=e.node) for e in _of_type(edges, NodeType.SKILL_GROUP)]
+        nodes = await _linked(
+            info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.SKILL_GROUP
+        )
+        return [SkillGroup(raw=n) for n in nodes]
 
     @strawberry.field(description="Skills directly in this group.")
     async def skills(
         self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[Skill]:
-        check_first(first)
-        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.IN)
-        return paginate([e.node for e in _of_type(edges, NodeType.SKILL)], first, after)
+        return await _linked_page(
+            info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.SKILL, first, after
+        )
 
 
 @strawberry.type(description="A group of occupations (ISCO group, ROME domaine).")
@@ -399,21 +442,25 @@ class OccupationGroup(NodeInterface):
 
     @strawberry.field(description="Parent groups.")
     async def broader(self, info: strawberry.Info) -> list[OccupationGroup]:
-        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.OUT)
-        return [OccupationGroup(raw=e.node) for e in _of_type(edges, NodeType.OCCUPATION_GROUP)]
+        nodes = await _linked(
+            info, self.raw.id, RelType.BROADER, Direction.OUT, NodeType.OCCUPATION_GROUP
+        )
+        return [OccupationGroup(raw=n) for n in nodes]
 
     @strawberry.field(description="Sub-groups.")
     async def narrower(self, info: strawberry.Info) -> list[OccupationGroup]:
-        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.IN)
-        return [OccupationGroup(raw=e.node) for e in _of_type(edges, NodeType.OCCUPATION_GROUP)]
+        nodes = await _linked(
+            info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.OCCUPATION_GROUP
+        )
+        return [OccupationGroup(raw=n) for n in nodes]
 
     @strawberry.field(description="Occupations directly in this group.")
     async def occupations(
         self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[Occupation]:
-        check_first(first)
-        edges = await _edges(info, self.raw.id, RelType.BROADER, Direction.IN)
-        return paginate([e.node for e in _of_type(edges, NodeType.OCCUPATION)], first, after)
+        return await _linked_page(
+            info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.OCCUPATION, first, after
+        )
 
 
 @strawberry.type(description="An interest dimension (RIASEC type).")
@@ -426,9 +473,15 @@ class Interest(NodeInterface):
     async def occupations(
         self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[Occupation]:
-        check_first(first)
-        edges = await _edges(info, self.raw.id, RelType.MATCHES_INTEREST, Direction.IN)
-        return paginate([e.node for e in _of_type(edges, NodeType.OCCUPATION)], first, after)
+        return await _linked_page(
+            info,
+            self.raw.id,
+            RelType.MATCHES_INTEREST,
+            Direction.IN,
+            NodeType.OCCUPATION,
+            first,
+            after,
+        )
 
 
 @strawberry.type(description="A course or certification. `illustrative` ones are not real offers.")
@@ -455,18 +508,20 @@ class Training(NodeInterface):
 
     @strawberry.field(description="Skills it teaches.")
     async def teaches(self, info: strawberry.Info) -> list[Skill]:
-        edges = await _edges(info, self.raw.id, RelType.TEACHES, Direction.OUT)
-        return [Skill(raw=e.node) for e in _of_type(edges, NodeType.SKILL)]
+        nodes = await _linked(info, self.raw.id, RelType.TEACHES, Direction.OUT, NodeType.SKILL)
+        return [Skill(raw=n) for n in nodes]
 
     @strawberry.field(description="Skills it expects on entry.")
     async def requires(self, info: strawberry.Info) -> list[Skill]:
-        edges = await _edges(info, self.raw.id, RelType.REQUIRES, Direction.OUT)
-        return [Skill(raw=e.node) for e in _of_type(edges, NodeType.SKILL)]
+        nodes = await _linked(info, self.raw.id, RelType.REQUIRES, Direction.OUT, NodeType.SKILL)
+        return [Skill(raw=n) for n in nodes]
 
     @strawberry.field(description="Occupations it prepares for.")
     async def prepares_for(self, info: strawberry.Info) -> list[Occupation]:
-        edges = await _edges(info, self.raw.id, RelType.PREPARES_FOR, Direction.OUT)
-        return [Occupation(raw=e.node) for e in _of_type(edges, NodeType.OCCUPATION)]
+        nodes = await _linked(
+            info, self.raw.id, RelType.PREPARES_FOR, Direction.OUT, NodeType.OCCUPATION
+        )
+        return [Occupation(raw=n) for n in nodes]
 
 
 @strawberry.type(description="One search hit.")

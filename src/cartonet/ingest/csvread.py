@@ -11,6 +11,7 @@ several lines, so this is not the record's index).
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -22,6 +23,23 @@ csv.field_size_limit(1 << 26)
 
 PROGRESS_EVERY = 5000
 """Records between two progress calls."""
+
+
+def companion_dir(dir: Path, given: Path | None, default_name: str, what: str) -> Path | None:
+    """The folder of extra files a loader reads beside ``dir``: ``given`` if it exists (a
+    missing one is a ``LoadError`` naming ``what``), else ``dir.parent / default_name`` when
+    that exists, else None (the extra files are optional)."""
+    if given is None:
+        candidate = dir.parent / default_name
+        return candidate if candidate.is_dir() else None
+    if not Path(given).is_dir():
+        raise LoadError(f"{given}: no such folder ({what})")
+    return given
+
+
+def rows_of(uses: Counter[str]) -> str:
+    """``uses`` (rows per file name) as "1 row of a.csv, 3 rows of b.csv", files sorted."""
+    return ", ".join(f"{n} row{'s' * (n != 1)} of {f}" for f, n in sorted(uses.items()))
 
 
 def count_lines(path: Path) -> int:

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from cartonet.errors import LoadError
 from cartonet.ingest.builder import RELEVANCE_WEIGHT, DatasetBuilder, Draft
-from cartonet.ingest.csvread import CsvRow, CsvTable
+from cartonet.ingest.csvread import CsvRow, CsvTable, companion_dir, rows_of
 from cartonet.ingest.labels import gender_forms, split_lines, split_pipes
 from cartonet.ingest.problems import Problems, ProgressCallback
 from cartonet.model import (
@@ -112,12 +112,8 @@ def load_esco(
     3007
     """
     dir = Path(dir)
-    if fr_fallback_dir is None:
-        candidate = dir.parent / "v1.0_fr_labels"
-        fr_fallback_dir = candidate if candidate.is_dir() else None
-    elif not Path(fr_fallback_dir).is_dir():
-        raise LoadError(f"{fr_fallback_dir}: no such folder (French fallback labels)")
-    return _EscoReader(dir, fr_fallback_dir, Problems(skip_bad_rows), progress).read()
+    fallback = companion_dir(dir, fr_fallback_dir, "v1.0_fr_labels", "French fallback labels")
+    return _EscoReader(dir, fallback, Problems(skip_bad_rows), progress).read()
 
 
 class _EscoReader:
@@ -447,7 +443,7 @@ class _EscoReader:
     def note_completed(self) -> None:
         for uri, uses in sorted(self.completed.items()):
             file, line = self.first_line[uri]
-            named = ", ".join(f"{n} row{'s' * (n != 1)} of {f}" for f, n in sorted(uses.items()))
+            named = rows_of(uses)
             self.problems.warn(
                 file,
                 line,

@@ -378,12 +378,19 @@ def _props(value: Any, owner: str, allowed: frozenset[str], errors: Errors) -> d
     return out
 
 
-def _node(item: Any, default_source: str, errors: Errors) -> Node | None:
+def _is_record(item: Any, allowed: frozenset[str], errors: Errors) -> bool:
+    """Whether ``item`` is an object; its keys outside ``allowed`` are errors, not fatal."""
     if not isinstance(item, dict):
         errors.append(("", f"a {_kind(item)} where an object is expected"))
+        return False
+    for key in sorted(set(item) - allowed):
+        errors.append((f".{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})"))
+    return True
+
+
+def _node(item: Any, default_source: str, errors: Errors) -> Node | None:
+    if not _is_record(item, NODE_KEYS, errors):
         return None
-    for key in sorted(set(item) - NODE_KEYS):
-        errors.append((f".{key}", f"unknown key (allowed: {', '.join(sorted(NODE_KEYS))})"))
     node_id = item.get("id")
     if not isinstance(node_id, str) or not node_id.strip():
         errors.append((".id", "a non-empty string is required"))
@@ -422,11 +429,8 @@ def _node(item: Any, default_source: str, errors: Errors) -> Node | None:
 
 
 def _relationship(item: Any, nodes: Mapping[str, Node], errors: Errors) -> Relationship | None:
-    if not isinstance(item, dict):
-        errors.append(("", f"a {_kind(item)} where an object is expected"))
+    if not _is_record(item, REL_KEYS, errors):
         return None
-    for key in sorted(set(item) - REL_KEYS):
-        errors.append((f".{key}", f"unknown key (allowed: {', '.join(sorted(REL_KEYS))})"))
     type_name = item.get("type")
     rel_type = _REL_TYPES.get(type_name) if isinstance(type_name, str) else None
     if rel_type is None:

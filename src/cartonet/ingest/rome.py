@@ -37,10 +37,11 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 from cartonet.errors import LoadError
 from cartonet.ingest.builder import RELEVANCE_WEIGHT, DatasetBuilder
-from cartonet.ingest.csvread import CsvRow, CsvTable
+from cartonet.ingest.csvread import CsvRow, CsvTable, companion_dir, rows_of
 from cartonet.ingest.labels import gender_forms
 from cartonet.ingest.problems import Problems, ProgressCallback
 from cartonet.model import Dataset, MobilityKind, NodeType, Relevance, RelType, SkillKind
@@ -160,11 +161,7 @@ def load_rome(
     'rome-v333'
     """
     dir = Path(dir)
-    if labels_dir is None:
-        candidate = dir.parent / "labonneboite_2021"
-        labels_dir = candidate if candidate.is_dir() else None
-    elif not Path(labels_dir).is_dir():
-        raise LoadError(f"{labels_dir}: no such folder (labonneboite labels)")
+    labels_dir = companion_dir(dir, labels_dir, "labonneboite_2021", "labonneboite labels")
     return _RomeReader(dir, labels_dir, Problems(skip_bad_rows), progress).read()
 
 
@@ -205,30 +202,25 @@ class _RomeReader:
 
     def table(self, name: str, required: list[str]) -> CsvTable:
         file = f"unix_{name}_{self.version}_utf8.csv"
-        return CsvTable(
-            self.dir / file,
-            required,
-            self.problems,
-            undouble_apostrophes=True,
-            progress=self.progress,
-            phase=f"rome {file}",
-            counts=self.read_counts,
-            key=file,
-        )
+        return self._open(self.dir / file, file, required, undouble_apostrophes=True)
 
     def labels_table(self, name: str, required: list[str], delimiter: str) -> CsvTable | None:
         if self.labels_dir is None or not (self.labels_dir / name).is_file():
             return None
         key = f"{self.labels_dir.name}/{name}"
+        return self._open(self.labels_dir / name, key, required, delimiter=delimiter)
+
+    def _open(self, path: Path, key: str, required: list[str], **options: Any) -> CsvTable:
+        """``path`` read with this load's problems and progress, its rows counted as ``key``."""
         return CsvTable(
-            self.labels_dir / name,
+            path,
             required,
             self.problems,
-            delimiter=delimiter,
             progress=self.progress,
             phase=f"rome {key}",
             counts=self.read_counts,
             key=key,
+            **options,
         )
 
     def bad(self, t: CsvTable, row: CsvRow, reason: str) -> None:
@@ -557,7 +549,7 @@ class _RomeReader:
     def note_completed(self) -> None:
         for node_id, uses in sorted(self.completed.items()):
             file, line = self.first_seen[node_id]
-            named = ", ".join(f"{n} row{'s' * (n != 1)} of {f}" for f, n in sorted(uses.items()))
+            named = rows_of(uses)
             self.problems.warn(
                 file,
                 line,

@@ -17,6 +17,39 @@ LANGS = ("fr", "en")
 MAX_NAMED = 3  # skills or trainings named in a sentence; the rest are counted
 
 
+# One sentence template per part of an explanation; ``more`` is formatted by ``_names``.
+_PHRASES: dict[str, dict[str, str]] = {
+    "fr": {
+        "head": "{title} : vous avez déjà {n_shared} des {n_total} compétences demandées",
+        "missing": ", il en manque {n_missing} dont {n_ess} essentielle(s).",
+        "complete": ", rien ne manque.",
+        "more": "et {n} autre(s)",
+        "learn": "À acquérir d'abord : {names}.",
+        "interests": "Correspond à vos intérêts : {names}.",
+        "close": "proche",
+        "progression": "d'évolution",
+        "mobility": "Mobilité {kind} repérée par le référentiel depuis {src}.",
+        "illustrative": " (exemples illustratifs)",
+        "training": "Formation(s) proposée(s){tag} : {trainings}, {hours:g} h au total.",
+        "uncovered": "{n} compétence(s) sans formation dans le catalogue.",
+    },
+    "en": {
+        "head": "{title}: you already have {n_shared} of the {n_total} skills it requires",
+        "missing": "; {n_missing} missing, {n_ess} of them essential.",
+        "complete": "; nothing is missing.",
+        "more": "and {n} more",
+        "learn": "To learn first: {names}.",
+        "interests": "Matches your interests: {names}.",
+        "close": "close",
+        "progression": "career-progression",
+        "mobility": "A curated {kind} move from {src}.",
+        "illustrative": " (illustrative examples)",
+        "training": "Suggested training{tag}: {trainings}, {hours:g} h in all.",
+        "uncovered": "{n} skill(s) with no training in the catalogue.",
+    },
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ExplanationFacts:
     target: str
@@ -64,63 +97,29 @@ def explain(G: nx.MultiDiGraph, facts: ExplanationFacts, lang: str = "fr") -> st
     n_total = n_shared + n_missing
     n_ess = len(facts.missing_essential)
     title = label(G, facts.target, lang)
-    out: list[str] = []
-    if lang == "fr":
-        out.append(
-            f"{title} : vous avez déjà {n_shared} des {n_total} compétences demandées"
-            + (
-                f", il en manque {n_missing} dont {n_ess} essentielle(s)."
-                if n_missing
-                else ", rien ne manque."
-            )
+    say = _PHRASES[lang]
+    out = [
+        say["head"].format(title=title, n_shared=n_shared, n_total=n_total)
+        + (
+            say["missing"].format(n_missing=n_missing, n_ess=n_ess)
+            if n_missing
+            else say["complete"]
         )
-        if facts.missing:
-            out.append(
-                "À acquérir d'abord : " + _names(G, facts.missing, lang, "et {n} autre(s)") + "."
-            )
-        if facts.matched_interests:
-            out.append(
-                "Correspond à vos intérêts : "
-                + _names(G, facts.matched_interests, lang, "et {n} autre(s)")
-                + "."
-            )
-        if facts.mobility_kind:
-            kind = "proche" if facts.mobility_kind == "CLOSE" else "d'évolution"
-            src = label(G, facts.mobility_from, lang) if facts.mobility_from else ""
-            out.append(f"Mobilité {kind} repérée par le référentiel depuis {src}.")
-        if facts.plan:
-            hours = sum(h for _, h in facts.plan)
-            trainings = _names(G, [t for t, _ in facts.plan], lang, "et {n} autre(s)")
-            tag = " (exemples illustratifs)" if facts.training_illustrative else ""
-            out.append(f"Formation(s) proposée(s){tag} : {trainings}, {hours:g} h au total.")
-        if facts.uncovered:
-            out.append(f"{len(facts.uncovered)} compétence(s) sans formation dans le catalogue.")
-    else:
-        out.append(
-            f"{title}: you already have {n_shared} of the {n_total} skills it requires"
-            + (
-                f"; {n_missing} missing, {n_ess} of them essential."
-                if n_missing
-                else "; nothing is missing."
-            )
-        )
-        if facts.missing:
-            out.append("To learn first: " + _names(G, facts.missing, lang, "and {n} more") + ".")
-        if facts.matched_interests:
-            out.append(
-                "Matches your interests: "
-                + _names(G, facts.matched_interests, lang, "and {n} more")
-                + "."
-            )
-        if facts.mobility_kind:
-            kind = "close" if facts.mobility_kind == "CLOSE" else "career-progression"
-            src = label(G, facts.mobility_from, lang) if facts.mobility_from else ""
-            out.append(f"A curated {kind} move from {src}.")
-        if facts.plan:
-            hours = sum(h for _, h in facts.plan)
-            trainings = _names(G, [t for t, _ in facts.plan], lang, "and {n} more")
-            tag = " (illustrative examples)" if facts.training_illustrative else ""
-            out.append(f"Suggested training{tag}: {trainings}, {hours:g} h in all.")
-        if facts.uncovered:
-            out.append(f"{len(facts.uncovered)} skill(s) with no training in the catalogue.")
+    ]
+    if facts.missing:
+        out.append(say["learn"].format(names=_names(G, facts.missing, lang, say["more"])))
+    if facts.matched_interests:
+        names = _names(G, facts.matched_interests, lang, say["more"])
+        out.append(say["interests"].format(names=names))
+    if facts.mobility_kind:
+        kind = say["close"] if facts.mobility_kind == "CLOSE" else say["progression"]
+        src = label(G, facts.mobility_from, lang) if facts.mobility_from else ""
+        out.append(say["mobility"].format(kind=kind, src=src))
+    if facts.plan:
+        hours = sum(h for _, h in facts.plan)
+        trainings = _names(G, [t for t, _ in facts.plan], lang, say["more"])
+        tag = say["illustrative"] if facts.training_illustrative else ""
+        out.append(say["training"].format(tag=tag, trainings=trainings, hours=hours))
+    if facts.uncovered:
+        out.append(say["uncovered"].format(n=len(facts.uncovered)))
     return " ".join(out)

@@ -80,6 +80,22 @@ MIN_SPREAD = 1e-9
 MAX_K = 500
 
 
+def check_weights(weights: Any, parts: Sequence[str]) -> None:
+    """Validate a frozen weights dataclass holding ``parts`` plus ``sibling_credit`` (η) and
+    ``direction`` (α); shared by the similarity and transition weights so both reject the same
+    inputs with the same messages."""
+    for f in fields(weights):
+        value = getattr(weights, f.name)
+        if not isinstance(value, int | float) or not np.isfinite(value) or value < 0:
+            raise InvalidArgument(f"weights.{f.name}", f"must be a number ≥ 0, got {value!r}")
+    if weights.sibling_credit > 1:
+        raise InvalidArgument("weights.sibling_credit", "must be between 0 and 1")
+    if not 0.5 <= weights.direction <= 1:
+        raise InvalidArgument("weights.direction", "must be between 0.5 and 1")
+    if not any(getattr(weights, p) > 0 for p in parts):
+        raise InvalidArgument("weights", "at least one part needs a positive weight")
+
+
 @dataclass(frozen=True, slots=True)
 class SimilarityWeights:
     """Weights of the similarity parts and the two structural parameters.
@@ -99,16 +115,7 @@ class SimilarityWeights:
     direction: float = 0.6
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if not isinstance(value, int | float) or not np.isfinite(value) or value < 0:
-                raise InvalidArgument(f"weights.{f.name}", f"must be a number ≥ 0, got {value!r}")
-        if self.sibling_credit > 1:
-            raise InvalidArgument("weights.sibling_credit", "must be between 0 and 1")
-        if not 0.5 <= self.direction <= 1:
-            raise InvalidArgument("weights.direction", "must be between 0.5 and 1")
-        if not any(getattr(self, p) > 0 for p in PARTS):
-            raise InvalidArgument("weights", "at least one part needs a positive weight")
+        check_weights(self, PARTS)
 
     def part_weights(self) -> dict[str, float]:
         return {p: float(getattr(self, p)) for p in PARTS}

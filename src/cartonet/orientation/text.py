@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -152,24 +152,7 @@ def tfidf_matrix(
     >>> float((m[0] @ m[1].T).toarray()[0, 0]) > float((m[0] @ m[2].T).toarray()[0, 0])
     True
     """
-    word_index: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    seen: dict[str, list[int]] = {}  # skill labels recur in many documents: tokenise once
-    for i, texts in enumerate(documents):
-        for text in texts:
-            if not text:
-                continue
-            ids = seen.get(text)
-            if ids is None:
-                ids = [word_index.setdefault(w, len(word_index)) for w in words(text)]
-                seen[text] = ids
-            rows.extend([i] * len(ids))
-            cols.extend(ids)
-    n_docs = len(documents)
-    doc_word = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(n_docs, len(word_index))
-    )
+    doc_word, word_index = _bag_of_words(documents, lambda w: w)
     gram_index: dict[str, int] = {}
     w_rows: list[int] = []
     w_cols: list[int] = []
@@ -181,14 +164,7 @@ def tfidf_matrix(
         (np.ones(len(w_rows), dtype=np.float64), (w_rows, w_cols)),
         shape=(len(word_index), len(gram_index)),
     )
-    counts = (doc_word @ word_gram).tocsr()
-    counts.sum_duplicates()
-    if counts.nnz == 0:
-        return counts
-    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
-    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
-    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
-    return l2_normalize_rows(counts)
+    return _damped_tfidf((doc_word @ word_gram).tocsr(), len(documents))
 
 
 def light_stem(word: str) -> str:
@@ -211,6 +187,15 @@ def word_tfidf_matrix(documents: Sequence[Iterable[str]]) -> sp.csr_matrix:
     >>> round(float((m[0] @ m[1].T).toarray()[0, 0]), 3)
     1.0
     """
+    counts, _ = _bag_of_words(documents, light_stem)
+    return _damped_tfidf(counts, len(documents))
+
+
+def _bag_of_words(
+    documents: Sequence[Iterable[str]], term: Callable[[str], str]
+) -> tuple[sp.csr_matrix, dict[str, int]]:
+    """Occurrences of each ``term(word)`` in each document (duplicates not yet summed), and
+    the column of each term."""
     vocab: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -221,18 +206,24 @@ def word_tfidf_matrix(documents: Sequence[Iterable[str]]) -> sp.csr_matrix:
                 continue
             ids = seen.get(text)
             if ids is None:
-                ids = [vocab.setdefault(light_stem(w), len(vocab)) for w in words(text)]
+                ids = [vocab.setdefault(term(w), len(vocab)) for w in words(text)]
                 seen[text] = ids
             rows.extend([i] * len(ids))
             cols.extend(ids)
     counts = sp.csr_matrix(
         (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(len(documents), len(vocab))
     )
+    return counts, vocab
+
+
+def _damped_tfidf(counts: sp.csr_matrix, n_docs: int) -> sp.csr_matrix:
+    """``counts`` (CSR, changed in place) weighted ``(1 + ln tf) · (ln((1 + N) / (1 + df)) + 1)``
+    and L2-normalised by row."""
     counts.sum_duplicates()
     if counts.nnz == 0:
         return counts
     df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
-    idf = np.log((1.0 + len(documents)) / (1.0 + df)) + 1.0
+    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
     counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
     return l2_normalize_rows(counts)
 

@@ -41,17 +41,16 @@ skipped. Ties are broken by lower gap cost, then id.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 import networkx as nx
 import numpy as np
 
-from cartonet.errors import InvalidArgument
 from cartonet.orientation.explain import ExplanationFacts, check_lang, explain
 from cartonet.orientation.gaps import SkillGap, gap_for
 from cartonet.orientation.index import OrientationIndex, index_of
 from cartonet.orientation.profile import Profile, ResolvedProfile, resolve
-from cartonet.orientation.similarity import check_k
+from cartonet.orientation.similarity import check_k, check_weights
 
 UNTAUGHT_SKILL_HOURS = 70.0
 """Effort assumed for a missing skill no training of the graph teaches (two weeks)."""
@@ -76,16 +75,7 @@ class TransitionWeights:
     direction: float = 0.6
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if not isinstance(value, int | float) or not np.isfinite(value) or value < 0:
-                raise InvalidArgument(f"weights.{f.name}", f"must be a number ≥ 0, got {value!r}")
-        if self.sibling_credit > 1:
-            raise InvalidArgument("weights.sibling_credit", "must be between 0 and 1")
-        if not 0.5 <= self.direction <= 1:
-            raise InvalidArgument("weights.direction", "must be between 0.5 and 1")
-        if not any(getattr(self, p) > 0 for p in PART_NAMES):
-            raise InvalidArgument("weights", "at least one part needs a positive weight")
+        check_weights(self, PART_NAMES)
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -120,6 +110,11 @@ class PartVectors:
     mobility: np.ndarray
     mobility_kind: dict[int, tuple[str, int]]  # target row → (kind, origin row)
     active: tuple[str, ...]
+
+
+def _skill_share(ix: OrientationIndex, skills: np.ndarray) -> np.ndarray:
+    """Share of ``skills`` (a non-empty mask over skills) each occupation requires."""
+    return np.asarray(ix.has_skill @ skills.astype(np.float64)).ravel() / skills.sum()
 
 
 def _credit(ix: OrientationIndex, held: np.ndarray, eta: float) -> np.ndarray:
@@ -158,19 +153,13 @@ def part_vectors(
     if rp.liked_occupations:
         positives.append(_text_affinity(ix, rp.liked_occupations))
     if rp.liked_skills.any():
-        positives.append(
-            np.asarray(ix.has_skill @ rp.liked_skills.astype(np.float64)).ravel()
-            / rp.liked_skills.sum()
-        )
+        positives.append(_skill_share(ix, rp.liked_skills))
     if rp.disliked_groups:
         negatives.append(_under(ix, rp.disliked_groups))
     if rp.disliked_occupations:
         negatives.append(_text_affinity(ix, rp.disliked_occupations))
     if rp.disliked_skills.any():
-        negatives.append(
-            np.asarray(ix.has_skill @ rp.disliked_skills.astype(np.float64)).ravel()
-            / rp.disliked_skills.sum()
-        )
+        negatives.append(_skill_share(ix, rp.disliked_skills))
     if positives or negatives:
         active.append("affinity_fit")
         base = np.mean(positives, axis=0) if positives else np.full(n, 0.5)

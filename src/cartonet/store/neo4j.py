@@ -120,8 +120,8 @@ class Neo4jStore:
     Parameters
     ----------
     uri : ``bolt://host:port`` or ``neo4j://host:port`` (``+s`` / ``+ssc`` for TLS).
-    user, password : credentials; none when the server runs with auth off. A password
-        without a user logs in as ``neo4j``.
+    user, password : credentials; no password when the server runs with auth off. A
+        password without a user logs in as ``neo4j``.
     database : the database to use (``neo4j`` by default).
     """
 
@@ -136,7 +136,7 @@ class Neo4jStore:
     ) -> None:
         self.uri = uri
         self.database = database or "neo4j"
-        self._auth = (user or "neo4j", password) if (user or password) else None
+        self._auth = (user or "neo4j", password) if password else None
         self._connection_timeout = connection_timeout
         self._driver: AsyncDriver | None = None
         self._schema_ready = False
@@ -250,6 +250,12 @@ class Neo4jStore:
             raise self._unavailable(exc) from exc
         except DriverError as exc:
             raise self._unavailable(exc) from exc
+        except Neo4jError as exc:
+            # Still failing after the retries: a database starting or stopping, a cluster
+            # without a leader... Unavailable, except a load too big to ever fit.
+            if exc.is_retryable() and exc.code != TX_MEMORY_ERROR:
+                raise self._unavailable(exc) from exc
+            raise
 
     async def _records(self, name: str, params: Mapping[str, Any] | None = None,
                        **render: Any) -> list[dict[str, Any]]:
