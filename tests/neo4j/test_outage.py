@@ -92,10 +92,10 @@ async def test_outage_is_reported_fast_and_recovers_by_itself(
 
     # Same port, same home: the data is still there; nobody reopens the store by hand.
     await asyncio.to_thread(own_server.restart)
-    deadline = asyncio.get_running_loop().time() + RECOVERY_WITHIN
-    while (await _get(client, "/readyz")).status_code != 200:
-        assert asyncio.get_running_loop().time() < deadline, "the service did not recover"
-        await asyncio.sleep(0.2)
+    # A bound on waiting, not a speed check: without it a broken recovery would hang the run.
+    async with asyncio.timeout(RECOVERY_WITHIN):
+        while (await _get(client, "/readyz")).status_code != 200:
+            await asyncio.sleep(0.2)
     # A cold server plans its queries afresh: recovery is not held to the 2 s bound.
     after = await _query(client, within=RECOVERY_WITHIN)
     assert after == before

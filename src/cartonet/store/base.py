@@ -87,6 +87,24 @@ def decode_cursor(cursor: str | None) -> str | None:
         raise InvalidArgument("after", "not a cursor returned by this API") from exc
 
 
+def check_node_type(value: Any, argument: str = "type") -> NodeType:
+    """``value`` as a :class:`NodeType`, or :class:`InvalidArgument` naming the choices."""
+    try:
+        return NodeType(value)
+    except ValueError as exc:
+        names = ", ".join(t.value for t in NodeType)
+        raise InvalidArgument(argument, f"must be one of {names}, got {value!r}") from exc
+
+
+def check_rel_type(value: Any, argument: str = "rel") -> RelType:
+    """``value`` as a :class:`RelType`, or :class:`InvalidArgument` naming the choices."""
+    try:
+        return RelType(value)
+    except ValueError as exc:
+        names = ", ".join(t.value for t in RelType)
+        raise InvalidArgument(argument, f"must be one of {names}, got {value!r}") from exc
+
+
 def check_first(first: int, argument: str = "first") -> int:
     if first < 0 or first > MAX_PAGE:
         raise InvalidArgument(argument, f"must be between 0 and {MAX_PAGE}, got {first}")

@@ -63,6 +63,8 @@ from cartonet.store.base import (
     ProgressCallback,
     SearchHit,
     check_first,
+    check_node_type,
+    check_rel_type,
     decode_cursor,
     encode_cursor,
 )
@@ -310,7 +312,7 @@ class Neo4jStore:
     ) -> Page:
         check_first(first)
         after_id = decode_cursor(after)
-        type_ = _node_type(type)
+        type_ = check_node_type(type)
         if flt.kind is not None and flt.kind not in {k.value for k in SkillKind}:
             raise InvalidArgument(
                 "kind", f"must be one of {', '.join(k.value for k in SkillKind)}, got {flt.kind!r}"
@@ -340,7 +342,7 @@ class Neo4jStore:
         direction: Direction,
         rel_props: Mapping[str, Any] | None = None,
     ) -> dict[str, list[Edge]]:
-        rel_type = _rel_type(rel)
+        rel_type = check_rel_type(rel)
         try:
             direction = Direction(direction)
         except ValueError as exc:
@@ -379,7 +381,7 @@ class Neo4jStore:
         check_first(first)
         if lang is not None and lang not in LANGS:
             raise InvalidArgument("lang", f"must be one of {', '.join(LANGS)}, got {lang!r}")
-        wanted = [_node_type(t, "types") for t in types] if types else None
+        wanted = [check_node_type(t, "types") for t in types] if types else None
         if first == 0 or not text.strip():
             return []
         vocabulary = await self._search_vocabulary()
@@ -462,21 +464,6 @@ class Neo4jStore:
             stats=stats,
         )
 
-
-def _node_type(value: Any, argument: str = "type") -> NodeType:
-    try:
-        return NodeType(value)
-    except ValueError as exc:
-        names = ", ".join(t.value for t in NodeType)
-        raise InvalidArgument(argument, f"must be one of {names}, got {value!r}") from exc
-
-
-def _rel_type(value: Any) -> RelType:
-    try:
-        return RelType(value)
-    except ValueError as exc:
-        names = ", ".join(t.value for t in RelType)
-        raise InvalidArgument("rel", f"must be one of {names}, got {value!r}") from exc
 
 
 def _label_entries(
