@@ -104,6 +104,20 @@ REL_PROPS: Mapping[RelType, frozenset[str]] = {
 }
 
 
+PROP_ENUMS: Mapping[tuple[str, str], type[StrEnum]] = {
+    (NodeType.SKILL.value, "kind"): SkillKind,
+    (NodeType.SKILL.value, "reuse"): Reuse,
+    (RelType.REQUIRES.value, "relevance"): Relevance,
+    (RelType.MOBILITY.value, "kind"): MobilityKind,
+}
+"""Properties whose value must be one of an enum's, keyed by (node or relationship type, name)."""
+
+NUMBER_PROPS: frozenset[str] = frozenset({"weight", "score", "rank", "durationHours"})
+"""Properties holding a finite number ≥ 0 (``rank`` a whole one)."""
+
+BOOLEAN_PROPS: frozenset[str] = frozenset({"illustrative", "incomplete"})
+
+
 def pick_lang(values: Mapping[str, Any], lang: str) -> Any:
     """The value for ``lang``, else the first other language that has one, else ``None``."""
     if values.get(lang):

@@ -31,18 +31,17 @@ from typing import Any
 from cartonet.errors import DataError, LoadError
 from cartonet.ingest.problems import Problems, ProgressCallback
 from cartonet.model import (
+    BOOLEAN_PROPS,
     NODE_PROPS,
+    NUMBER_PROPS,
+    PROP_ENUMS,
     REL_ENDPOINTS,
     REL_PROPS,
     Dataset,
-    MobilityKind,
     Node,
     NodeType,
     Relationship,
-    Relevance,
     RelType,
-    Reuse,
-    SkillKind,
 )
 
 FORMAT = "cartonet-graph"
@@ -59,15 +58,11 @@ _REL_TYPES = {t.value: t for t in RelType}
 
 # Allowed values of enumerated properties, by (node or relationship type, property).
 _ENUMS: dict[tuple[str, str], frozenset[str]] = {
-    ("Skill", "kind"): frozenset(k.value for k in SkillKind),
-    ("Skill", "reuse"): frozenset(r.value for r in Reuse),
-    ("REQUIRES", "relevance"): frozenset(r.value for r in Relevance),
-    ("MOBILITY", "kind"): frozenset(k.value for k in MobilityKind),
+    k: frozenset(e.value for e in enum) for k, enum in PROP_ENUMS.items()
 }
 _REQUIRED_PROPS: dict[str, frozenset[str]] = {"Skill": frozenset({"kind"})}
-_NUMBERS = frozenset({"durationHours", "weight", "score"})
 _INTEGERS = frozenset({"rank"})
-_BOOLEANS = frozenset({"illustrative", "incomplete"})
+_NUMBERS = NUMBER_PROPS - _INTEGERS
 PROGRESS_EVERY = 5000
 
 Errors = list[tuple[str, str]]
@@ -363,7 +358,7 @@ def _props(value: Any, owner: str, allowed: frozenset[str], errors: Errors) -> d
         elif (owner, key) in _ENUMS and v not in _ENUMS[(owner, key)]:
             values = ", ".join(sorted(_ENUMS[(owner, key)]))
             errors.append((f".{where}", f"{v!r} is not one of {values}"))
-        elif key in _BOOLEANS and not isinstance(v, bool):
+        elif key in BOOLEAN_PROPS and not isinstance(v, bool):
             errors.append((f".{where}", f"true or false is expected, got {v!r}"))
         elif key in _NUMBERS and (
             isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0

@@ -105,6 +105,14 @@ def check_rel_type(value: Any, argument: str = "rel") -> RelType:
         raise InvalidArgument(argument, f"must be one of {names}, got {value!r}") from exc
 
 
+def check_direction(value: Any, argument: str = "direction") -> Direction:
+    """``value`` as a :class:`Direction`, or :class:`InvalidArgument`."""
+    try:
+        return Direction(value)
+    except ValueError as exc:
+        raise InvalidArgument(argument, f"must be OUT or IN, got {value!r}") from exc
+
+
 def check_first(first: int, argument: str = "first") -> int:
     if first < 0 or first > MAX_PAGE:
         raise InvalidArgument(argument, f"must be between 0 and {MAX_PAGE}, got {first}")

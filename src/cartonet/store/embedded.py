@@ -67,6 +67,7 @@ from cartonet.store.base import (
     Page,
     ProgressCallback,
     SearchHit,
+    check_direction,
     check_first,
     check_node_type,
     check_rel_type,
@@ -450,10 +451,7 @@ class EmbeddedStore:
         rel_props: Mapping[str, Any] | None = None,
     ) -> dict[str, list[Edge]]:
         rel_type = check_rel_type(rel)
-        try:
-            direction = Direction(direction)
-        except ValueError as exc:
-            raise InvalidArgument("direction", f"must be OUT or IN, got {direction!r}") from exc
+        direction = check_direction(direction)
         state = await self._fresh()
         adjacency = (state.out if direction is Direction.OUT else state.inn)[rel_type]
         wanted = list((rel_props or {}).items())

@@ -62,6 +62,7 @@ from cartonet.store.base import (
     Page,
     ProgressCallback,
     SearchHit,
+    check_direction,
     check_first,
     check_node_type,
     check_rel_type,
@@ -343,10 +344,7 @@ class Neo4jStore:
         rel_props: Mapping[str, Any] | None = None,
     ) -> dict[str, list[Edge]]:
         rel_type = check_rel_type(rel)
-        try:
-            direction = Direction(direction)
-        except ValueError as exc:
-            raise InvalidArgument("direction", f"must be OUT or IN, got {direction!r}") from exc
+        direction = check_direction(direction)
         wanted = list(dict.fromkeys(ids))
         result: dict[str, list[Edge]] = {i: [] for i in ids}
         if not wanted:

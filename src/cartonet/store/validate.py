@@ -16,23 +16,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from enum import StrEnum
 from typing import Any
 
 from cartonet.errors import LoadError
 from cartonet.model import (
+    BOOLEAN_PROPS,
     NODE_PROPS,
+    NUMBER_PROPS,
+    PROP_ENUMS,
     REL_ENDPOINTS,
     REL_PROPS,
     Dataset,
-    MobilityKind,
     Node,
     NodeType,
     Relationship,
-    Relevance,
     RelType,
-    Reuse,
-    SkillKind,
 )
 from cartonet.store.base import ProgressCallback
 
@@ -44,17 +42,9 @@ _REL_TYPES: Mapping[str, RelType] = {t.value: t for t in RelType}
 _ENDPOINTS: Mapping[str, frozenset[tuple[str, str]]] = {
     t.value: frozenset((a.value, b.value) for a, b in pairs) for t, pairs in REL_ENDPOINTS.items()
 }
-_ENUMS: Mapping[tuple[str, str], type[StrEnum]] = {
-    ("Skill", "kind"): SkillKind,
-    ("Skill", "reuse"): Reuse,
-    ("REQUIRES", "relevance"): Relevance,
-    ("MOBILITY", "kind"): MobilityKind,
-}
 _ENUM_VALUES: Mapping[tuple[str, str], frozenset[str]] = {
-    k: frozenset(e.value for e in enum) for k, enum in _ENUMS.items()
+    k: frozenset(e.value for e in enum) for k, enum in PROP_ENUMS.items()
 }
-_NUMBER_PROPS = frozenset({"weight", "score", "rank", "durationHours"})
-_BOOL_PROPS = frozenset({"illustrative", "incomplete"})
 _SCALARS = (str, int, float, bool)
 
 
@@ -77,11 +67,11 @@ def _check_value(where: str, owner: str, key: str, value: Any) -> str | None:
         return (
             f"{where}: property '{key}' is {value!r}, expected one of {', '.join(sorted(allowed))}"
         )
-    if key in _NUMBER_PROPS and (
+    if key in NUMBER_PROPS and (
         isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
     ):
         return f"{where}: property '{key}' must be a finite number, got {value!r}"
-    if key in _BOOL_PROPS and not isinstance(value, bool):
+    if key in BOOLEAN_PROPS and not isinstance(value, bool):
         return f"{where}: property '{key}' must be true or false, got {value!r}"
     return None
 
