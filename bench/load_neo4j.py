@@ -69,8 +69,12 @@ def sample_of(dataset: Dataset, occupations: int) -> tuple[list[Node], list[Rela
 
 
 async def write_rows(
-    driver: Any, database: str, nodes: Sequence[Node], rels: Sequence[Relationship],
-    source: str, batch: int,
+    driver: Any,
+    database: str,
+    nodes: Sequence[Node],
+    rels: Sequence[Relationship],
+    source: str,
+    batch: int,
 ) -> float:
     """Seconds to write ``nodes`` then ``rels`` with the store's statements, ``batch`` rows
     per statement, in one transaction."""
@@ -80,8 +84,9 @@ async def write_rows(
         node_rows[node.type].append({"id": node.id, "props": node_props(node)})
     rel_rows: dict[RelType, list[dict[str, Any]]] = defaultdict(list)
     for rel in rels:
-        rel_rows[rel.type].append({"start": rel.start, "end": rel.end,
-                                   "props": rel_props(rel, source)})
+        rel_rows[rel.type].append(
+            {"start": rel.start, "end": rel.end, "props": rel_props(rel, source)}
+        )
 
     async def work(tx: AsyncManagedTransaction) -> None:
         for type_, rows in node_rows.items():
@@ -107,8 +112,9 @@ async def empty(driver: Any, database: str) -> None:
         await result.consume()
 
 
-async def run(uri: str, auth: tuple[str, str] | None, database: str, occupations: int
-              ) -> dict[str, Any]:
+async def run(
+    uri: str, auth: tuple[str, str] | None, database: str, occupations: int
+) -> dict[str, Any]:
     esco = shared_data() / "esco" / "v1.1.1"
     started = time.perf_counter()
     dataset = load_esco(esco)
@@ -156,10 +162,17 @@ async def run(uri: str, auth: tuple[str, str] | None, database: str, occupations
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--occupations", type=int, default=30,
-                        help="occupations in the baseline sample (default 30)")
-    parser.add_argument("--heap", default=os.environ.get("NEO4J_HEAP") or "2g",
-                        help="heap of the Neo4j this script starts (default 2g)")
+    parser.add_argument(
+        "--occupations",
+        type=int,
+        default=30,
+        help="occupations in the baseline sample (default 30)",
+    )
+    parser.add_argument(
+        "--heap",
+        default=os.environ.get("NEO4J_HEAP") or "2g",
+        help="heap of the Neo4j this script starts (default 2g)",
+    )
     args = parser.parse_args(argv)
     uri = os.environ.get("CARTONET_NEO4J_URI")
     database = os.environ.get("CARTONET_NEO4J_DATABASE") or "neo4j"

@@ -241,26 +241,44 @@ def _fetch_jars(root: Path, progress: bool) -> None:
     shutil.rmtree(partial, ignore_errors=True)
     (root / MARKER_NAME).unlink(missing_ok=True)
     log_path = root / "fetch.log"
-    _say(progress, f"fetching Neo4j {version} jars from Maven Central into {root} "
-                   "(one-time, ~125 MB)...")
+    _say(
+        progress,
+        f"fetching Neo4j {version} jars from Maven Central into {root} (one-time, ~125 MB)...",
+    )
     started = time.monotonic()
-    cmd = [mvn, "-B", "-q", "-Dstyle.color=never", "-f", str(POM_PATH),
-           f"-Dneo4j.lib.dir={partial}", "generate-resources"]
+    cmd = [
+        mvn,
+        "-B",
+        "-q",
+        "-Dstyle.color=never",
+        "-f",
+        str(POM_PATH),
+        f"-Dneo4j.lib.dir={partial}",
+        "generate-resources",
+    ]
     with open(log_path, "w") as log:
         log.write("$ " + shlex.join(cmd) + "\n")
         log.flush()
         # cwd=root: nothing Maven might write lands in the repository.
-        result = subprocess.run(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, check=False)
+        result = subprocess.run(
+            cmd,
+            cwd=root,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
     if result.returncode != 0:
         raise Neo4jRuntimeError(
             f"Maven failed to fetch Neo4j {version} (exit {result.returncode}); "
-            f"log: {log_path}\n{_tail(log_path)}")
+            f"log: {log_path}\n{_tail(log_path)}"
+        )
     required = [partial / f"neo4j-{version}.jar", partial / f"neo4j-bolt-{version}.jar"]
     missing = [p.name for p in required if not p.is_file()]
     if missing:
-        raise Neo4jRuntimeError(f"Maven finished but {missing} are missing in {partial}; "
-                                f"log: {log_path}")
+        raise Neo4jRuntimeError(
+            f"Maven finished but {missing} are missing in {partial}; log: {log_path}"
+        )
     shutil.rmtree(root / "lib", ignore_errors=True)
     partial.rename(root / "lib")
     # Jars changed: the launcher must be recompiled and CDS archives re-created.
@@ -278,12 +296,24 @@ def _compile_launcher(root: Path, progress: bool) -> None:
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     _say(progress, "compiling Launcher.java")
-    cmd = [javac, "--release", "17", "-nowarn", "-encoding", "UTF-8", "-d", str(partial),
-           "-cp", str(root / "lib" / "*"), str(LAUNCHER_PATH)]
+    cmd = [
+        javac,
+        "--release",
+        "17",
+        "-nowarn",
+        "-encoding",
+        "UTF-8",
+        "-d",
+        str(partial),
+        "-cp",
+        str(root / "lib" / "*"),
+        str(LAUNCHER_PATH),
+    ]
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise Neo4jRuntimeError(f"javac failed (exit {result.returncode}):\n"
-                                f"{result.stdout}{result.stderr}")
+        raise Neo4jRuntimeError(
+            f"javac failed (exit {result.returncode}):\n{result.stdout}{result.stderr}"
+        )
     jar_partial = root / "launcher.jar.partial"
     with zipfile.ZipFile(jar_partial, "w", zipfile.ZIP_DEFLATED) as jar:
         jar.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nMain-Class: Launcher\n\n")
@@ -491,8 +521,9 @@ class Neo4jServer:
         for attempt in range(3):
             if not _port_is_free(self._port):
                 if self._port_fixed:
-                    raise Neo4jStartError(f"port {HOST}:{self._port} is already in use "
-                                          "(another Neo4j still running?)")
+                    raise Neo4jStartError(
+                        f"port {HOST}:{self._port} is already in use (another Neo4j still running?)"
+                    )
                 self._port = _free_port()
             self._spawn(runtime)
             try:
@@ -563,7 +594,8 @@ class Neo4jServer:
         self._ready = False
         self._cds_pending = None
         if os.environ.get("NEO4J_CDS", "1") != "0" and not any(
-                "SharedArchiveFile" in f or "ArchiveClassesAtExit" in f for f in flags):
+            "SharedArchiveFile" in f or "ArchiveClassesAtExit" in f for f in flags
+        ):
             archive = _cds_archive(runtime, java)
             if archive.is_file():
                 flags.append(f"-XX:SharedArchiveFile={archive}")
@@ -573,7 +605,8 @@ class Neo4jServer:
                         if time.time() - orphan.stat().st_mtime > 3600:
                             orphan.unlink()
                 self._cds_pending = archive.with_name(
-                    f"{archive.name}.{os.getpid()}-{id(self):x}.tmp")
+                    f"{archive.name}.{os.getpid()}-{id(self):x}.tmp"
+                )
                 # -Xlog: the dump lists every class it skips as a warning.
                 flags += [f"-XX:ArchiveClassesAtExit={self._cds_pending}", "-Xlog:cds*=error"]
         cmd = [java, *flags, "-cp", classpath, "Launcher", str(self._home), str(self._port)]
@@ -591,14 +624,23 @@ class Neo4jServer:
             log.flush()
             self._log_offset = log.tell()
             self._proc = subprocess.Popen(
-                cmd, cwd=self._home, env=env, stdin=subprocess.PIPE, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True)  # own session: no stray Ctrl-C
+                cmd,
+                cwd=self._home,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # own session: no stray Ctrl-C
 
     def _failure_report(self) -> str:
         """Key lines (launcher failure, ``Caused by``) plus the tail of this run's launcher log."""
         segment = _tail(self.log_path, lines=100_000, start=self._log_offset).splitlines()
-        key = [line for line in segment
-               if line.startswith(("NEO4J_FAILED", "Caused by:", "Error", "Exception"))]
+        key = [
+            line
+            for line in segment
+            if line.startswith(("NEO4J_FAILED", "Caused by:", "Error", "Exception"))
+        ]
         tail = segment[-30:]
         parts = [f"Launcher log {self.log_path} (Neo4j's own: {self._home / 'logs' / 'debug.log'})"]
         if key:
@@ -617,11 +659,13 @@ class Neo4jServer:
             if code is not None:
                 raise Neo4jStartError(
                     f"Neo4j JVM exited with code {code} during start-up on {self.uri}.\n"
-                    f"{self._failure_report()}")
+                    f"{self._failure_report()}"
+                )
             if time.monotonic() > deadline:
                 raise Neo4jStartError(
                     f"Neo4j did not accept Bolt connections on {self.uri} in time.\n"
-                    f"{self._failure_report()}")
+                    f"{self._failure_report()}"
+                )
             time.sleep(0.1)
 
     def _terminate(self, grace: float) -> None:
@@ -674,17 +718,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)
     server = Neo4jServer(home=args.data, port=args.port)
     try:
-        print(f"[neo4j_server] starting Neo4j {neo4j_version()} (data: {server.home}, "
-              f"log: {server.log_path})", file=sys.stderr, flush=True)
+        print(
+            f"[neo4j_server] starting Neo4j {neo4j_version()} (data: {server.home}, "
+            f"log: {server.log_path})",
+            file=sys.stderr,
+            flush=True,
+        )
         started = time.monotonic()
         server.start(timeout=args.timeout)
-        print(f"[neo4j_server] ready in {time.monotonic() - started:.1f}s; auth "
-              f"{'on (user neo4j)' if server.auth else 'off'}; Ctrl-C stops it",
-              file=sys.stderr, flush=True)
+        print(
+            f"[neo4j_server] ready in {time.monotonic() - started:.1f}s; auth "
+            f"{'on (user neo4j)' if server.auth else 'off'}; Ctrl-C stops it",
+            file=sys.stderr,
+            flush=True,
+        )
         print(server.uri, flush=True)
         code = server.wait()
-        print(f"[neo4j_server] Neo4j exited unexpectedly (code {code}):\n"
-              f"{_tail(server.log_path)}", file=sys.stderr, flush=True)
+        print(
+            f"[neo4j_server] Neo4j exited unexpectedly (code {code}):\n{_tail(server.log_path)}",
+            file=sys.stderr,
+            flush=True,
+        )
         return 1
     except KeyboardInterrupt:
         print("[neo4j_server] stopping...", file=sys.stderr, flush=True)
@@ -702,26 +756,39 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="neo4j_server.py",
         description=f"Real Neo4j Community ({neo4j_version()}) for Carto.net tests and "
-                    "development, run from Maven Central jars (no Docker).")
+        "development, run from Maven Central jars (no Docker).",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     fetch = sub.add_parser(
-        "fetch", help="download the Neo4j jars once and compile the launcher",
+        "fetch",
+        help="download the Neo4j jars once and compile the launcher",
         description=f"Fetch the Neo4j jars with Maven into the cache ({cache_dir()}) and "
-                    "compile the launcher. Does nothing if already complete. Prints the path.")
+        "compile the launcher. Does nothing if already complete. Prints the path.",
+    )
     fetch.set_defaults(func=_cmd_fetch)
     run = sub.add_parser(
-        "run", help="run Neo4j in the foreground (Ctrl-C stops it)",
+        "run",
+        help="run Neo4j in the foreground (Ctrl-C stops it)",
         description="Run Neo4j in the foreground with Bolt on 127.0.0.1. Prints the bolt:// URI "
-                    "once it accepts connections; Ctrl-C (or SIGTERM) shuts it down cleanly. "
-                    "Auth is off unless NEO4J_PASSWORD is set (user neo4j).")
-    run.add_argument("--port", type=int,
-                     default=int(os.environ.get("NEO4J_PORT") or DEFAULT_BOLT_PORT),
-                     help="Bolt port (default: $NEO4J_PORT or 7687)")
-    run.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR,
-                     help="Neo4j home with data and logs, kept between runs "
-                          "(default: .neo4j-data/ in the repository root)")
-    run.add_argument("--timeout", type=float, default=180.0,
-                     help="seconds to wait for start-up (default: 180)")
+        "once it accepts connections; Ctrl-C (or SIGTERM) shuts it down cleanly. "
+        "Auth is off unless NEO4J_PASSWORD is set (user neo4j).",
+    )
+    run.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("NEO4J_PORT") or DEFAULT_BOLT_PORT),
+        help="Bolt port (default: $NEO4J_PORT or 7687)",
+    )
+    run.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        help="Neo4j home with data and logs, kept between runs "
+        "(default: .neo4j-data/ in the repository root)",
+    )
+    run.add_argument(
+        "--timeout", type=float, default=180.0, help="seconds to wait for start-up (default: 180)"
+    )
     run.set_defaults(func=_cmd_run)
     args = parser.parse_args(argv)
     try:

@@ -17,6 +17,8 @@ import networkx as nx
 
 from cartonet.cli import opened_store, run, settings_for, store_option
 from cartonet.errors import DataError, InvalidArgument
+from cartonet.orientation.diagnostics import Diagnostics
+from cartonet.orientation.diagnostics import diagnose as diagnose_misses
 from cartonet.orientation.evaluate import EvaluationReport, evaluate, read_pairs
 from cartonet.orientation.explain import label
 from cartonet.orientation.profile import Constraints, Profile
@@ -345,10 +347,19 @@ def _report_lines(report: EvaluationReport) -> list[str]:
     help="CSV with columns source,target (occupation ids as stored).",
 )
 @click.option("--k", "k", type=int, default=10, show_default=True, help="Cut-off of recall@k.")
+@click.option(
+    "--diagnose",
+    is_flag=True,
+    help="Also explain the misses: recall by how far source and target are in the group "
+    "tree, the destinations most often missed, and the ceiling a popularity prior read from "
+    "the truth would reach.",
+)
 @json_option
 @store_option
 @click.pass_context
-def evaluate_cmd(ctx: click.Context, truth: Path, k: int, as_json: bool, store: str | None) -> None:
+def evaluate_cmd(
+    ctx: click.Context, truth: Path, k: int, diagnose: bool, as_json: bool, store: str | None
+) -> None:
     """Rank all occupations from each source of TRUTH with the similarity and report
     recall@k (mean over sources), MRR and the number of sources, next to plain Jaccard,
     IDF-cosine and random baselines computed in the same run, overall and on two held-out
@@ -360,8 +371,39 @@ def evaluate_cmd(ctx: click.Context, truth: Path, k: int, as_json: bool, store: 
     report = evaluate(G, pairs, k)
     if report.n == 0:
         raise InvalidArgument("--truth", "no pair names two occupations of this store")
+    found = diagnose_misses(G, pairs, k) if diagnose else None
     if as_json:
-        _echo_json(report.to_json())
+        out = report.to_json()
+        if found is not None:
+            out["diagnostics"] = found.to_json()
+        _echo_json(out)
         return
     for line in _report_lines(report):
         click.echo(line)
+    if found is not None:
+        click.echo("")
+        for line in _diagnostic_lines(found):
+            click.echo(line)
+
+
+def _diagnostic_lines(d: Diagnostics) -> list[str]:
+    k = d.k
+    bins = list(d.by_distance[0].rank_bins) if d.by_distance else []
+    lines = table(
+        [(c.name, c.pairs, f"{c.recall_at_k:.4f}", *c.rank_bins.values()) for c in d.by_distance],
+        ("distance in the group tree", "pairs", f"share in top {k}", *(f"rank {b}" for b in bins)),
+    )
+    lines.append("")
+    lines += table(
+        [
+            (m.occupation, m.label[:50], m.sources, m.missed, f"{m.median_rank:g}")
+            for m in d.missed_destinations
+        ],
+        ("most missed destination", "label", "sources", f"beyond {k}", "median rank"),
+    )
+    lines += [
+        "",
+        f"popularity ceiling (reads the truth, not a method): recall@{k} "
+        f"{d.ceiling_recall_at_k:.4f} (weight {d.ceiling_weight:g}) against {d.recall_at_k:.4f}",
+    ]
+    return lines

@@ -79,7 +79,7 @@ async def test_first_out_of_range(loaded: Store, first: int) -> None:
     assert err.value.argument == "first"
 
 
-@pytest.mark.parametrize("cursor", ["abc", "%%%%x", "gA=="])
+@pytest.mark.parametrize("cursor", ["abc", "%%%%x", "gA==", "!!!!", "%%%%", "", "cm9t\nZTpB"])
 async def test_bad_cursor(loaded: Store, cursor: str) -> None:
     with pytest.raises(InvalidArgument) as err:
         await loaded.list_nodes(NodeType.SKILL, NodeFilter(), 5, cursor)

@@ -119,6 +119,7 @@ async def wipe(service: Neo4jService) -> None:
 @pytest.fixture
 def store_factory_neo4j(neo4j_service: Neo4jService) -> StoreFactory:
     """Fresh, empty, opened Neo4j stores (the contract suite's factory protocol)."""
+
     async def make() -> Store:
         await wipe(neo4j_service)
         store = neo4j_service.store()

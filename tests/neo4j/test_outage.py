@@ -88,7 +88,7 @@ async def test_outage_is_reported_fast_and_recovers_by_itself(
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "STORE_UNAVAILABLE"
     assert own_server.uri in error["message"]
-    assert "Traceback" not in str(body) and "File \"" not in str(body)
+    assert "Traceback" not in str(body) and 'File "' not in str(body)
 
     # Same port, same home: the data is still there; nobody reopens the store by hand.
     await asyncio.to_thread(own_server.restart)

@@ -42,8 +42,14 @@ def test_every_fixture_node_reads_back_as_written(datasets: list[Dataset]) -> No
 
 
 def test_empty_values_are_not_stored() -> None:
-    node = Node("x:1", NodeType.SKILL, {"fr": "soudure", "en": ""}, "doc",
-                alt_labels={"en": ()}, props={"code": None, "kind": "HARD"})
+    node = Node(
+        "x:1",
+        NodeType.SKILL,
+        {"fr": "soudure", "en": ""},
+        "doc",
+        alt_labels={"en": ()},
+        props={"code": None, "kind": "HARD"},
+    )
     props = node_props(node)
     assert "label_en" not in props and "alt_en" not in props and "code" not in props
     assert node_from_props(props) == _canonical(node)
@@ -103,8 +109,13 @@ def test_long_queries_are_split_under_lucenes_clause_limit() -> None:
     # 600 index terms within two edits of the query token: one clause each.
     word = "abcdefgh"
     near = sorted(
-        {word[:i] + a + word[i + 1 : j] + b + word[j + 1 :]
-         for i in range(8) for j in range(i + 1, 8) for a in "mnopqrsxy" for b in "tuvwz0123"}
+        {
+            word[:i] + a + word[i + 1 : j] + b + word[j + 1 :]
+            for i in range(8)
+            for j in range(i + 1, 8)
+            for a in "mnopqrsxy"
+            for b in "tuvwz0123"
+        }
     )[:600]
     queries = candidate_queries(word, near)
     assert len(queries) > 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,18 +13,20 @@ import pytest
 from orientation_helpers import required
 
 from cartonet.api.app import create_app
+from cartonet.api.limits import Limits
 from cartonet.model import Dataset
 from cartonet.orientation.profile import Profile
 from cartonet.orientation.similarity import similar_occupations
+from cartonet.orientation.skillmap import skill_map
 from cartonet.orientation.transitions import suggest_transitions
 from cartonet.settings import Settings
 from cartonet.store.embedded import EmbeddedStore
 
 
 @pytest.fixture(scope="module")
-async def client(
+async def store_path(
     tmp_path_factory: pytest.TempPathFactory, fixture_datasets: list[Dataset]
-) -> AsyncIterator[httpx.AsyncClient]:
+) -> Path:
     path = tmp_path_factory.mktemp("orientation-api") / "fixtures.sqlite"
     store = EmbeddedStore(path)
     await store.open()
@@ -31,7 +35,12 @@ async def client(
             await store.load(ds)
     finally:
         await store.close()
-    app = create_app(Settings(store=str(path)))
+    return path
+
+
+@pytest.fixture(scope="module")
+async def client(store_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(Settings(store=str(store_path)))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://cartonet.test") as c:
@@ -133,7 +142,9 @@ async def test_skill_gap_and_paths_and_map(client: httpx.AsyncClient) -> None:
         careerPaths(from: "rome:G1603", to: "rome:G1703", k: 2) {
           totalCost occupations { id } steps { from { id } to { id } cost coverage curated } }
         skillMap(kind: OCCUPATIONS) { kind modularity communities { id size central { id } }
-          points { node { id } x y community centrality } mostCentral { id } } }""",
+          points { totalCount pageInfo { hasNextPage }
+            edges { node { node { id } x y community centrality } } }
+          mostCentral { id } } }""",
     )
     assert "errors" not in body, body
     data = body["data"]
@@ -144,9 +155,10 @@ async def test_skill_gap_and_paths_and_map(client: httpx.AsyncClient) -> None:
         )
         assert p["totalCost"] == pytest.approx(sum(s["cost"] for s in p["steps"]))
     m = data["skillMap"]
-    assert m["kind"] == "OCCUPATIONS" and sum(c["size"] for c in m["communities"]) == len(
-        m["points"]
-    )
+    points = m["points"]
+    assert m["kind"] == "OCCUPATIONS" and not points["pageInfo"]["hasNextPage"]
+    assert sum(c["size"] for c in m["communities"]) == points["totalCount"]
+    assert points["totalCount"] == len(points["edges"])
 
 
 async def test_bad_input_names_the_argument(client: httpx.AsyncClient) -> None:
@@ -171,9 +183,137 @@ async def test_bad_input_names_the_argument(client: httpx.AsyncClient) -> None:
         ),
         ('{ careerPaths(from: "rome:G1602", to: "rome:G1602") { totalCost } }', "to"),
         ('{ skillGap(profile: {}, target: "nope") { target { id } } }', "target"),
+        ("{ skillMap(kind: OCCUPATIONS) { points(first: 501) { totalCount } } }", "first"),
+        ("{ skillMap(kind: OCCUPATIONS) { points(first: -1) { totalCount } } }", "first"),
+        ('{ skillMap(kind: OCCUPATIONS) { points(after: "nope") { totalCount } } }', "after"),
+        ('{ skillMap { points(first: "ten") { totalCount } } }', "first"),
     ]
     for query, argument in cases:
         body = await gql(client, query)
         error = body["errors"][0]
         assert error["extensions"]["code"] == "BAD_USER_INPUT", error
         assert error["extensions"]["argument"] == argument
+
+
+# --- the map, paged -------------------------------------------------------------------------
+
+POINTS = """
+query($kind: MapKind!, $first: Int!, $after: String, $community: Int) {
+  skillMap(kind: $kind) {
+    points(first: $first, after: $after, community: $community) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { node { id type } x y community centrality } }
+    }
+  }
+}"""
+
+
+async def _walk(
+    client: httpx.AsyncClient, kind: str, first: int, community: int | None = None
+) -> tuple[list[dict], set[int]]:
+    """Every point of the map, page after page; and the totalCounts seen."""
+    seen: list[dict] = []
+    totals: set[int] = set()
+    after = None
+    while True:
+        variables = {"kind": kind, "first": first, "after": after, "community": community}
+        body = await gql(client, POINTS, variables)
+        assert "errors" not in body, body
+        page = body["data"]["skillMap"]["points"]
+        totals.add(page["totalCount"])
+        assert len(page["edges"]) <= first
+        seen.extend(e["node"] for e in page["edges"])
+        if page["edges"]:
+            assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
+        if not page["pageInfo"]["hasNextPage"]:
+            return seen, totals
+        assert len(page["edges"]) == first
+        after = page["pageInfo"]["endCursor"]
+
+
+@pytest.mark.parametrize(("kind", "first"), [("OCCUPATIONS", 40), ("SKILLS", 500)])
+async def test_paging_the_map_gives_every_point_once(
+    client: httpx.AsyncClient, fixtures_graph: nx.MultiDiGraph, kind: str, first: int
+) -> None:
+    expected = skill_map(fixtures_graph, kind.lower()).points
+    assert len(expected) > first, "the fixtures must make the map span several pages"
+    seen, totals = await _walk(client, kind, first)
+    ids = [p["node"]["id"] for p in seen]
+    assert totals == {len(expected)}
+    assert ids == sorted(set(ids)), "ascending id order, each point once"
+    assert ids == [p.id for p in expected]
+    for got, want in zip(seen, expected, strict=True):
+        assert (got["x"], got["y"]) == pytest.approx((want.x, want.y))
+        assert got["community"] == want.community
+        assert got["centrality"] == pytest.approx(want.centrality)
+    assert {p["node"]["type"] for p in seen} == {kind[:-1]}
+
+
+async def test_community_filter_keeps_one_cluster(
+    client: httpx.AsyncClient, fixtures_graph: nx.MultiDiGraph
+) -> None:
+    body = await gql(client, "{ skillMap(kind: OCCUPATIONS) { communities { id size } } }")
+    communities = body["data"]["skillMap"]["communities"]
+    assert len(communities) > 1
+    expected = skill_map(fixtures_graph, "occupations").points
+    for c in communities:
+        seen, totals = await _walk(client, "OCCUPATIONS", 500, c["id"])
+        assert totals == {c["size"]} and len(seen) == c["size"]
+        assert {p["community"] for p in seen} == {c["id"]}
+        assert [p["node"]["id"] for p in seen] == [p.id for p in expected if p.community == c["id"]]
+    # cursors within a filtered list: small pages of the largest cluster
+    largest = max(communities, key=lambda c: c["size"])
+    seen, totals = await _walk(client, "OCCUPATIONS", 7, largest["id"])
+    assert totals == {largest["size"]}
+    assert len({p["node"]["id"] for p in seen}) == len(seen) == largest["size"]
+    # a cluster the map does not have: an empty page, like an unknown group filter
+    for unknown in (len(communities), -1):
+        page = (
+            await gql(client, POINTS, {"kind": "OCCUPATIONS", "first": 5, "community": unknown})
+        )["data"]["skillMap"]["points"]
+        assert page == {
+            "totalCount": 0,
+            "pageInfo": {"hasNextPage": False, "endCursor": None},
+            "edges": [],
+        }
+
+
+COSTLY = """
+query($n: Int!) {
+  skillMap(kind: OCCUPATIONS) {
+    points(first: $n) {
+      edges { node { node { ... on Skill { occupations(first: 500) { totalCount } } } } }
+    }
+  }
+}"""
+
+
+async def test_the_cost_limit_counts_the_points_page(client: httpx.AsyncClient) -> None:
+    """The same query is refused or run depending only on ``points(first:)``."""
+    body = await gql(client, COSTLY, {"n": 500})
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "costly" in body["errors"][0]["message"]
+    body = await gql(client, COSTLY, {"n": 2})
+    assert "errors" not in body, body
+    assert len(body["data"]["skillMap"]["points"]["edges"]) == 2
+
+
+async def test_the_cost_estimate_of_a_points_page(store_path: Path) -> None:
+    """With a budget of 0 every query is refused, and the message gives its estimate:
+    ``skillMap``, ``points``, then ``edges``, ``node`` and ``x`` once per point asked
+    (``first``, else its default of 500)."""
+    app = create_app(Settings(store=str(store_path)), limits=Limits(max_cost=0))
+    cases = [("first: 10", 2 + 3 * 10), ("first: 0", 2), ("", 2 + 3 * 500)]
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://cartonet.test") as c,
+    ):
+        for args, cost in cases:
+            page = f"points({args})" if args else "points"
+            query = f"{{ skillMap {{ {page} {{ edges {{ node {{ x }} }} }} }} }}"
+            body = await gql(c, query)
+            found = re.search(r"about ([\d,]+) fields", body["errors"][0]["message"])
+            assert found and int(found.group(1).replace(",", "")) == cost, (args, body)

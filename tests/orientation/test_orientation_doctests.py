@@ -16,6 +16,7 @@ MODULES = [
     "cartonet.orientation.paths",
     "cartonet.orientation.skillmap",
     "cartonet.orientation.evaluate",
+    "cartonet.orientation.diagnostics",
     "cartonet.orientation.explain",
 ]
 

@@ -78,8 +78,15 @@ def read_esco(
     fr_occ = _french(v111 / "fr" / "occupations_fr.csv")
     for row in _rows(v111 / "en" / "occupations_en.csv"):
         uri = row["conceptUri"]
-        add(uri, NodeType.OCCUPATION, row, fr_occ.get(uri), code=row["code"],
-            iscoGroup=row["iscoGroup"], status=row["status"])
+        add(
+            uri,
+            NodeType.OCCUPATION,
+            row,
+            fr_occ.get(uri),
+            code=row["code"],
+            iscoGroup=row["iscoGroup"],
+            status=row["status"],
+        )
     if skills:
         fr_skill = _french(root / "v1.0_fr_labels" / "skills_fr.csv")
         soft = {r["conceptUri"] for r in _rows(v111 / "en" / "transversalSkillsCollection_en.csv")}
@@ -91,17 +98,34 @@ def read_esco(
                 kind = SkillKind.KNOWLEDGE
             else:
                 kind = SkillKind.HARD
-            add(uri, NodeType.SKILL, row, fr_skill.get(uri), kind=kind.value,
-                reuse=row["reuseLevel"], status=row["status"])
+            add(
+                uri,
+                NodeType.SKILL,
+                row,
+                fr_skill.get(uri),
+                kind=kind.value,
+                reuse=row["reuseLevel"],
+                status=row["status"],
+            )
     if groups:
         fr_isco = _french(v111 / "fr" / "ISCOGroups_fr.csv")
         for row in _rows(v111 / "en" / "ISCOGroups_en.csv"):
-            add(row["conceptUri"], NodeType.OCCUPATION_GROUP, row, fr_isco.get(row["conceptUri"]),
-                code=row["code"])
+            add(
+                row["conceptUri"],
+                NodeType.OCCUPATION_GROUP,
+                row,
+                fr_isco.get(row["conceptUri"]),
+                code=row["code"],
+            )
         fr_sg = _french(v111 / "fr" / "skillGroups_fr.csv")
         for row in _rows(v111 / "en" / "skillGroups_en.csv"):
-            add(row["conceptUri"], NodeType.SKILL_GROUP, row, fr_sg.get(row["conceptUri"]),
-                code=row["code"])
+            add(
+                row["conceptUri"],
+                NodeType.SKILL_GROUP,
+                row,
+                fr_sg.get(row["conceptUri"]),
+                code=row["code"],
+            )
 
     rels: dict[tuple[str, str, str], Relationship] = {}
     if relations:
@@ -110,8 +134,12 @@ def read_esco(
             for row in _rows(rel_dir / "occupationSkillRelations.csv"):
                 start, end = row["occupationUri"], row["skillUri"]
                 if start in nodes and end in nodes:
-                    rel = Relationship(RelType.REQUIRES, start, end,
-                                       {"relevance": Relevance(row["relationType"].upper()).value})
+                    rel = Relationship(
+                        RelType.REQUIRES,
+                        start,
+                        end,
+                        {"relevance": Relevance(row["relationType"].upper()).value},
+                    )
                     rels[rel.key] = rel
         if groups:
             pillars = ["broaderRelationsOccPillar.csv"]

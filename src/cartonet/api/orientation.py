@@ -12,7 +12,8 @@ worker thread.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import bisect
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from typing import Annotated, Any
@@ -27,11 +28,13 @@ from cartonet.orientation.gaps import SkillGap, skill_gap
 from cartonet.orientation.paths import CareerPath, career_paths
 from cartonet.orientation.profile import Constraints, Profile
 from cartonet.orientation.similarity import similar_occupations
-from cartonet.orientation.skillmap import skill_map
+from cartonet.orientation.skillmap import MapPoint as PlacedItem
+from cartonet.orientation.skillmap import SkillMap, skill_map
 from cartonet.orientation.transitions import TransitionWeights, suggest_transitions
+from cartonet.store.base import MAX_PAGE, check_first, decode_cursor, encode_cursor
 
 from .context import Context
-from .types import Interest, Lang, NodeInterface, Occupation, Skill, Training, wrap
+from .types import Connection, Interest, Lang, NodeInterface, Occupation, Skill, Training, wrap
 
 # --- inputs --------------------------------------------------------------------------------
 
@@ -246,8 +249,19 @@ class SkillMapResult:
     kind: MapKind
     modularity: float
     communities: list[MapCommunity]
-    points: list[MapPoint]
     most_central: list[NodeInterface]
+    graph: strawberry.Private[nx.MultiDiGraph]
+    computed: strawberry.Private[SkillMap]
+
+    @strawberry.field(
+        description="The placed items in ascending id order, paged like every list "
+        f"(`first` 0..{MAX_PAGE}, default {MAX_PAGE}; `after` an `endCursor`). `community` "
+        "keeps one cluster's members (an unknown id gives an empty page)."
+    )
+    def points(
+        self, first: int = MAX_PAGE, after: str | None = None, community: int | None = None
+    ) -> Connection[MapPoint]:
+        return map_points_page(self.graph, self.computed.points, first, after, community)
 
 
 # --- conversion ----------------------------------------------------------------------------
@@ -297,6 +311,44 @@ def _path(G: nx.MultiDiGraph, path: CareerPath) -> CareerPathResult:
             for s in path.steps
         ],
         total_cost=path.total_cost,
+    )
+
+
+def _point_id(point: PlacedItem) -> str:
+    return point.id
+
+
+def map_points_page(
+    G: nx.MultiDiGraph,
+    points: Sequence[PlacedItem],
+    first: int,
+    after: str | None,
+    community: int | None = None,
+) -> Connection[MapPoint]:
+    """A page of a map's points, sliced from the map computed once per graph version.
+
+    ``points`` are in ascending id order (as :func:`skill_map` returns them), so the
+    cursors are the same keyset cursors as every other list of the API
+    (:func:`cartonet.api.types.paginate`): ``after`` points after an id, a page starts at
+    the first point above it (binary search, no re-sorting), and a cursor of one page of a
+    filtered list stays meaningful on the next. ``community`` keeps one cluster's members;
+    an id that is no cluster of the map gives an empty page, as the lists' filters do.
+    """
+    check_first(first)
+    after_id = decode_cursor(after)
+    if community is not None:
+        # one pass over the cached list; the map itself is not recomputed
+        points = [p for p in points if p.community == community]
+    start = 0 if after_id is None else bisect.bisect_right(points, after_id, key=_point_id)
+    chunk = points[start : start + first]
+    return Connection.build(
+        chunk,  # type: ignore[arg-type]  # build only reads ``.id`` for the cursor
+        total_count=len(points),
+        end_cursor=encode_cursor(chunk[-1].id) if chunk else None,
+        has_next_page=start + len(chunk) < len(points),
+        make=lambda p: MapPoint(
+            node=_node(G, p.id), x=p.x, y=p.y, community=p.community, centrality=p.centrality
+        ),
     )
 
 
@@ -432,7 +484,7 @@ class OrientationQuery:
 
     @strawberry.field(
         description="Clusters (Louvain), most central items (PageRank) and 2-D coordinates of "
-        "the skills or the occupations; computed once per graph version."
+        "the skills or the occupations (`points`, paged); computed once per graph version."
     )
     async def skill_map(
         self, info: strawberry.Info, kind: MapKind = MapKind.SKILLS
@@ -446,17 +498,9 @@ class OrientationQuery:
                 MapCommunity(id=c.id, size=c.size, central=_nodes(G, c.central))
                 for c in m.communities
             ],
-            points=[
-                MapPoint(
-                    node=_node(G, p.id),
-                    x=p.x,
-                    y=p.y,
-                    community=p.community,
-                    centrality=p.centrality,
-                )
-                for p in m.points
-            ],
             most_central=_nodes(G, m.most_central),
+            graph=G,
+            computed=m,
         )
 
 

@@ -63,7 +63,7 @@ class Community:
 @dataclass(frozen=True, slots=True)
 class SkillMap:
     kind: str
-    points: list[MapPoint]
+    points: list[MapPoint]  # sorted by id: the API pages through them with id cursors
     communities: list[Community]
     most_central: list[str]  # the 20 most central items
     modularity: float
@@ -213,7 +213,7 @@ def skill_map(G: nx.MultiDiGraph, kind: str = "skills") -> SkillMap:
 
     Returns
     -------
-    :class:`SkillMap`: one point per item (coordinates in [-1, 1], cluster, PageRank),
+    :class:`SkillMap`: one point per item, sorted by id (coordinates in [-1, 1], cluster, PageRank),
     the clusters (largest first, ids 0, 1, ... in that order) with their most central
     members, the 20 most central items and the partition's modularity. Deterministic.
 

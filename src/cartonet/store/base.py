@@ -82,9 +82,14 @@ def decode_cursor(cursor: str | None) -> str | None:
     if cursor is None:
         return None
     try:
-        return base64.urlsafe_b64decode(cursor.encode()).decode()
+        node_id = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise InvalidArgument("after", "not a cursor returned by this API") from exc
+    # the decoder skips characters outside its alphabet ("!!!!" decodes to ""): only a text
+    # this API could have produced is a cursor
+    if not node_id or encode_cursor(node_id) != cursor:
+        raise InvalidArgument("after", "not a cursor returned by this API")
+    return node_id
 
 
 def check_node_type(value: Any, argument: str = "type") -> NodeType:

@@ -677,4 +677,3 @@ def _stats(state: _State) -> Stats:
         relations=state.relation_count,
         version=state.version,
     )
-

@@ -260,8 +260,9 @@ class Neo4jStore:
                 raise self._unavailable(exc) from exc
             raise
 
-    async def _records(self, name: str, params: Mapping[str, Any] | None = None,
-                       **render: Any) -> list[dict[str, Any]]:
+    async def _records(
+        self, name: str, params: Mapping[str, Any] | None = None, **render: Any
+    ) -> list[dict[str, Any]]:
         """All records of one read statement, as dicts."""
         query = self._cypher.render(name, **render) if render else self._cypher[name]
 
@@ -271,8 +272,9 @@ class Neo4jStore:
 
         return await self._run(work)
 
-    async def _record(self, name: str, params: Mapping[str, Any] | None = None,
-                      **render: Any) -> dict[str, Any]:
+    async def _record(
+        self, name: str, params: Mapping[str, Any] | None = None, **render: Any
+    ) -> dict[str, Any]:
         """The one record of a read statement that aggregates its rows."""
         rows = await self._records(name, params, **render)
         if len(rows) != 1:
@@ -395,8 +397,12 @@ class Neo4jStore:
         # Ranking needs only labels; the hits get their full nodes in one more round trip.
         full = await self.get_nodes([hit.node.id for hit in hits])
         return [
-            SearchHit(node=node, score=hit.score, matched_label=hit.matched_label,
-                      matched_lang=hit.matched_lang)
+            SearchHit(
+                node=node,
+                score=hit.score,
+                matched_label=hit.matched_label,
+                matched_lang=hit.matched_lang,
+            )
             for hit, node in zip(hits, full, strict=True)
             if node is not None  # removed between the two round trips
         ]
@@ -463,18 +469,15 @@ class Neo4jStore:
         )
 
 
-
-def _label_entries(
-    node_id: str, type_: str, stored: Sequence[tuple[str, Any]]
-) -> list[LabelEntry]:
+def _label_entries(node_id: str, type_: str, stored: Sequence[tuple[str, Any]]) -> list[LabelEntry]:
     """Label entries of one search candidate, on a light node (id, type and labels only)."""
     labels: dict[str, str] = {}
     alts: dict[str, tuple[str, ...]] = {}
     for key, value in sorted(stored):
         if key.startswith("label_"):
-            labels[key[len("label_"):]] = value
+            labels[key[len("label_") :]] = value
         else:
-            alts[key[len("alt_"):]] = tuple(value)
+            alts[key[len("alt_") :]] = tuple(value)
     node = Node(node_id, NodeType(type_), labels, "", alt_labels=alts)
     out = [LabelEntry(node, text, lang, True) for lang, text in labels.items() if text]
     for lang, texts in alts.items():

@@ -68,8 +68,11 @@ def param_value(value: Any) -> Any:
 
 def node_props(node: Node) -> dict[str, Any]:
     """Every property the Neo4j node for ``node`` holds (see the module docstring)."""
-    props: dict[str, Any] = {"id": node.id, "type": NodeType(node.type).value,
-                             "source": node.source}
+    props: dict[str, Any] = {
+        "id": node.id,
+        "type": NodeType(node.type).value,
+        "source": node.source,
+    }
     for lang, text in node.labels.items():
         if text:
             props[f"{_LABEL}{lang}"] = text
@@ -126,11 +129,11 @@ def node_from_props(props: Mapping[str, Any]) -> Node:
         if key in _IDENTITY or key.startswith("_"):
             continue
         if key.startswith(_LABEL):
-            labels[key[len(_LABEL):]] = value
+            labels[key[len(_LABEL) :]] = value
         elif key.startswith(_ALT):
-            alts[key[len(_ALT):]] = tuple(value)
+            alts[key[len(_ALT) :]] = tuple(value)
         elif key.startswith(_DESC):
-            descs[key[len(_DESC):]] = value
+            descs[key[len(_DESC) :]] = value
         else:
             scalars[key] = value
     return Node(

@@ -82,6 +82,4 @@ def candidate_queries(text: str, vocabulary: Sequence[str]) -> list[str]:
         if t not in covered and not any(len(q) >= PREFIX_MIN and t.startswith(q) for q in qs)
     )
     clauses.extend(escape(t) for t in fuzzy)
-    return [
-        " OR ".join(clauses[i : i + MAX_CLAUSES]) for i in range(0, len(clauses), MAX_CLAUSES)
-    ]
+    return [" OR ".join(clauses[i : i + MAX_CLAUSES]) for i in range(0, len(clauses), MAX_CLAUSES)]
