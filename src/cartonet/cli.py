@@ -267,17 +267,28 @@ def main(ctx: click.Context) -> None:
     default="info",
     show_default=True,
 )
+@click.option(
+    "--warm-up/--no-warm-up",
+    default=None,
+    help="Build the search index, orientation projection and maps right after start-up, "
+    "in the background (default: $CARTONET_WARM_UP, else on).",
+)
 @store_option
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str | None, port: int | None, log_level: str, store: str | None
+    ctx: click.Context,
+    host: str | None,
+    port: int | None,
+    log_level: str,
+    warm_up: bool | None,
+    store: str | None,
 ) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql, explorer at /)."""
     import uvicorn
 
     from cartonet.api.app import create_app
 
-    settings = settings_for(ctx, host=host, port=port, store=store)
+    settings = settings_for(ctx, host=host, port=port, store=store, warm_up=warm_up)
     # The service's own messages (store unavailable, fixtures loaded, internal errors with
     # their traceback) go to stderr like uvicorn's, at the same level.
     handler = logging.StreamHandler()
@@ -286,7 +297,7 @@ def serve(
     service_log.addHandler(handler)
     service_log.setLevel(log_level.upper())
     service_log.propagate = False
-    app = create_app(settings)
+    app = create_app(settings, warm_up=settings.warm_up)
     base = f"http://{settings.host}:{settings.port}"
     click.echo(
         f"Carto.net: GraphiQL at {base}/graphql, explorer at {base}/ "

@@ -7,9 +7,13 @@
 | ``CARTONET_NEO4J_DATABASE`` | Neo4j database name | ``neo4j`` |
 | ``CARTONET_HOST`` / ``CARTONET_PORT`` | where ``cartonet serve`` listens | 127.0.0.1 / 8000 |
 | ``CARTONET_DATA_DIR`` | where the default embedded store lives | ``~/.local/share/cartonet`` |
+| ``CARTONET_WARM_UP`` | ``serve`` warms its caches at start-up; ``0``/``off``: no | on |
 
 With no ``CARTONET_STORE``, the service uses the *default store*: an embedded store in the
 data dir, filled with the bundled fixtures the first time it is opened.
+
+A variable holding a value that cannot be read (``CARTONET_PORT=eighty``) raises
+:class:`~cartonet.errors.InvalidArgument` naming the variable.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from cartonet.errors import InvalidArgument
 
 NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 
@@ -32,6 +38,7 @@ class Settings:
     port: int = 8000
     # a Path is immutable, so one default instance shared by every Settings is safe
     data_dir: Path = Path("~/.local/share/cartonet").expanduser()  # noqa: RUF009
+    warm_up: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -44,8 +51,9 @@ class Settings:
             neo4j_password=env.get("CARTONET_NEO4J_PASSWORD") or None,
             neo4j_database=env.get("CARTONET_NEO4J_DATABASE") or "neo4j",
             host=env.get("CARTONET_HOST") or "127.0.0.1",
-            port=int(env.get("CARTONET_PORT") or 8000),
+            port=_port(env, "CARTONET_PORT", 8000),
             data_dir=Path(env.get("CARTONET_DATA_DIR") or default_dir).expanduser(),
+            warm_up=_flag(env, "CARTONET_WARM_UP", True),
         )
 
     def with_overrides(self, **overrides: object) -> Settings:
@@ -66,3 +74,32 @@ class Settings:
         if self.is_neo4j:
             raise ValueError("the store is a Neo4j URL, not a file")
         return Path(self.store).expanduser() if self.store else self.data_dir / "default.sqlite"
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name) or ""
+    if not text:
+        return default
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise InvalidArgument(name, f"must be a port number (0 to 65535), got {text!r}")
+    return port
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    text = (env.get(name) or "").strip().lower()
+    if not text:
+        return default
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    words = "/".join(TRUE_WORDS + FALSE_WORDS)
+    raise InvalidArgument(name, f"must be one of {words}, got {env[name]!r}")

@@ -27,7 +27,7 @@ async def test_probes_and_pages(client) -> None:  # type: ignore[no-untyped-def]
     assert response.status_code == 200
     response = await client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready"}
+    assert response.json() == {"status": "ready", "warm": "off"}
     response = await client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
@@ -122,6 +122,10 @@ class Outage:
     async def export(self) -> Dataset:
         await self._gate()
         return await self.store.export()
+
+    async def warm(self) -> None:
+        await self._gate()
+        await self.store.warm()
 
 
 async def test_outage_at_start_then_recovery_then_outage(store_path: Path) -> None:

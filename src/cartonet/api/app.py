@@ -5,7 +5,8 @@ Routes:
 * ``/graphql`` — GraphQL over POST (and GET for queries); GraphiQL for browsers;
 * ``/healthz`` — 200 while the process is alive;
 * ``/readyz`` — 200 when the store answers a ping, 503 with a JSON reason otherwise,
-  always within :data:`READY_TIMEOUT` seconds;
+  always within :data:`READY_TIMEOUT` seconds; both bodies also say how far the start-up
+  warm-up is (``"warm"``, see :mod:`cartonet.api.warmup`);
 * ``/`` — a small explorer page (search, then browse occupations and skills).
 
 Nothing lives at module level: :func:`create_app` builds everything from the settings it is
@@ -17,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib import resources
 
 from starlette.applications import Starlette
@@ -36,6 +37,7 @@ from .context import AppState, Context
 from .limits import Limits
 from .loaders import Loaders
 from .schema import QUERY_PARTS, build_schema
+from .warmup import warm_up as run_warm_up
 
 log = logging.getLogger("cartonet.api")
 
@@ -69,6 +71,7 @@ def create_app(
     query_parts: Sequence[type] = QUERY_PARTS,
     limits: Limits | None = None,
     read_timeout: float = 10.0,
+    warm_up: bool = False,
 ) -> Starlette:
     """The Carto.net ASGI app.
 
@@ -81,6 +84,8 @@ def create_app(
         :func:`cartonet.api.schema.build_schema`).
     read_timeout : seconds a store read may take before the request fails with
         ``STORE_UNAVAILABLE``.
+    warm_up : after start-up, build in the background what first requests would build
+        lazily (:func:`cartonet.api.warmup.warm_up`); the server listens meanwhile.
     """
     state = AppState(
         settings=settings, store=store or make_store(settings), read_timeout=read_timeout
@@ -106,8 +111,10 @@ def create_app(
             log.exception("readiness check failed")
             reason = "internal error while checking the store"
         else:
-            return JSONResponse({"status": "ready"})
-        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+            return JSONResponse({"status": "ready", "warm": state.warm})
+        return JSONResponse(
+            {"status": "unavailable", "reason": reason, "warm": state.warm}, status_code=503
+        )
 
     async def explorer(request: Request) -> Response:
         return HTMLResponse(page)
@@ -115,9 +122,17 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await state.start()
+        warming = None
+        if warm_up:
+            state.warm = "warming"  # from now on, not from the task's first step
+            warming = asyncio.create_task(run_warm_up(state))
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()  # nothing to do when it is over; warm_up never raises
+                with suppress(asyncio.CancelledError):
+                    await warming
             await state.stop()
 
     app = Starlette(

@@ -57,6 +57,7 @@ class AppState:
     read_timeout: float = 10.0
     cache: dict[str, Any] = field(default_factory=dict)
     opened: bool = False
+    warm: str = "off"  # start-up warm-up: off, warming, warm or failed (cartonet.api.warmup)
     _opening: asyncio.Task[None] | None = None
 
     async def start(self) -> None:

@@ -171,3 +171,9 @@ class Store(Protocol):
 
     async def export(self) -> Dataset:
         """Every node and relationship (for the orientation projection and dumps)."""
+
+    async def warm(self) -> None:
+        """Build what the first reads would otherwise build lazily (a search index, a cache
+        on the server), so the first request after a start does not pay for it. Safe to
+        call any time, idempotent; raises :class:`StoreUnavailable` like a read when the
+        store cannot be reached."""

@@ -478,6 +478,17 @@ class EmbeddedStore:
         index = state._search or await asyncio.to_thread(state.search_index)
         return index.search(text, first, types=wanted, lang=lang)
 
+    async def warm(self) -> None:
+        state = await self._fresh()
+
+        def build() -> None:
+            state.search_index()
+            for type_ in state.ids_by_type:
+                state.texts(type_)
+
+        # seconds on a full taxonomy: off the event loop, like a first search
+        await asyncio.to_thread(build)
+
     async def export(self) -> Dataset:
         state = await self._fresh()
         rels = [

@@ -407,6 +407,15 @@ class Neo4jStore:
             if node is not None  # removed between the two round trips
         ]
 
+    async def warm(self) -> None:
+        # Our one lazy piece is the search vocabulary (every index term, fetched on the
+        # first search). One full-text query on a real term then has the server open the
+        # index and read its pages, which a first search would otherwise wait for.
+        vocabulary = await self._search_vocabulary()
+        queries = candidate_queries(vocabulary[0], vocabulary) if vocabulary else []
+        if queries:
+            await self._record("search_candidates", {"queries": queries[:1], "types": None})
+
     async def _search_vocabulary(self) -> list[str]:
         """Every term of the search index, cached until the graph version moves."""
         version = await self.version()
