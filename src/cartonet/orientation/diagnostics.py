@@ -184,26 +184,32 @@ def diagnose(
         raise InvalidArgument("pairs", "no pair names two occupations of this graph")
     sources = sorted(truth)
     scores = scorer(clean) if scorer else similarity_matrix(clean, weights or SimilarityWeights())
-    ranks = ranks_of(scores, sources)
+    ranked = _Ranked(clean, ix, truth, sources, ranks_of(scores, sources), k)
     return Diagnostics(
         k=k,
         n=len(sources),
         recall_at_k=metrics(scores, truth, k, sources).recall_at_k,
-        by_distance=_by_distance(clean, ix, truth, sources, ranks, k),
-        missed_destinations=_missed(clean, ix, truth, sources, ranks, k, top),
+        by_distance=_by_distance(ranked),
+        missed_destinations=_missed(ranked, top),
         **_ceiling(scores, truth, sources, k),
     )
 
 
-def _by_distance(
-    G: nx.MultiDiGraph,
-    ix: OrientationIndex,
-    truth: Mapping[int, set[int]],
-    sources: list[int],
-    ranks: np.ndarray,
-    k: int,
-) -> list[DistanceClass]:
-    rows_needed = {s for s in sources} | {t for s in sources for t in truth[s]}
+@dataclass(frozen=True, slots=True)
+class _Ranked:
+    """The truth and where the scores put each target: what the explanations read."""
+
+    G: nx.MultiDiGraph
+    ix: OrientationIndex
+    truth: Mapping[int, set[int]]
+    sources: list[int]
+    ranks: np.ndarray  # row i: ranks of every candidate for sources[i]
+    k: int
+
+
+def _by_distance(r: _Ranked) -> list[DistanceClass]:
+    G, ix, truth, sources, ranks, k = r.G, r.ix, r.truth, r.sources, r.ranks, r.k
+    rows_needed = set(sources) | {t for s in sources for t in truth[s]}
     parents: list[set[str]] = [set() for _ in ix.occupations]
     anc: list[set[str]] = [set() for _ in ix.occupations]
     for r in rows_needed:
@@ -230,15 +236,8 @@ def _by_distance(
     ]
 
 
-def _missed(
-    G: nx.MultiDiGraph,
-    ix: OrientationIndex,
-    truth: Mapping[int, set[int]],
-    sources: list[int],
-    ranks: np.ndarray,
-    k: int,
-    top: int,
-) -> list[MissedDestination]:
+def _missed(r: _Ranked, top: int) -> list[MissedDestination]:
+    G, ix, truth, sources, ranks, k = r.G, r.ix, r.truth, r.sources, r.ranks, r.k
     by_target: dict[int, list[int]] = {}
     for i, s in enumerate(sources):
         for t in truth[s]:
