@@ -47,7 +47,7 @@ from cartonet.store.neo4j_rows import node_props, rel_props
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
-from neo4j_server import Neo4jServer  # noqa: E402
+from neo4j_server import neo4j_target  # noqa: E402
 
 
 def shared_data() -> Path:
@@ -174,25 +174,11 @@ def main(argv: list[str] | None = None) -> int:
         help="heap of the Neo4j this script starts (default 2g)",
     )
     args = parser.parse_args(argv)
-    uri = os.environ.get("CARTONET_NEO4J_URI")
-    database = os.environ.get("CARTONET_NEO4J_DATABASE") or "neo4j"
-    server = None
     figures: dict[str, Any] = {}
-    if uri:
-        password = os.environ.get("CARTONET_NEO4J_PASSWORD")
-        user = os.environ.get("CARTONET_NEO4J_USER") or "neo4j"
-        auth = (user, password) if password else None
-    else:
-        server = Neo4jServer(heap=args.heap, progress=not args.json)
-        started = time.perf_counter()
-        uri = server.start()
-        figures["neo4j_startup_s"] = round(time.perf_counter() - started, 2)
-        auth = server.auth
-    try:
-        figures.update(asyncio.run(run(uri, auth, database, args.occupations)))
-    finally:
-        if server is not None:
-            server.close()
+    with neo4j_target(args.heap, progress=not args.json) as target:
+        if target.startup_s is not None:
+            figures["neo4j_startup_s"] = target.startup_s
+        figures.update(asyncio.run(run(target.uri, target.auth, target.database, args.occupations)))
     if args.json:
         print(json.dumps(figures, indent=1))
     else:

@@ -50,9 +50,10 @@ CREATE INDEX node_source IF NOT EXISTS FOR (n:Node) ON (n.source)
 // name: index_skill_kind
 CREATE INDEX skill_kind IF NOT EXISTS FOR (n:Skill) ON (n.kind)
 
-// The service's search index: the distinct normalised tokens of all labels of a node
-// (cartonet.store.search.index_text), split on spaces only, so the query built from the
-// same normalisation finds exactly the shared candidate rule's terms.
+// The index of the full-text search path (Neo4jStore(label_index=False); by default the
+// store ranks from an in-memory label index): the distinct normalised tokens of all
+// labels of a node (cartonet.store.search.index_text), split on spaces only, so the query
+// built from the same normalisation finds exactly the shared candidate rule's terms.
 // name: fulltext_node_search
 CREATE FULLTEXT INDEX node_search IF NOT EXISTS FOR (n:Node) ON EACH [n._index_text]
 OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}

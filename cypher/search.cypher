@@ -1,5 +1,31 @@
-// Search: candidates from the full-text index, ranked in Python by the rule both stores
-// share (cartonet.store.search.rank). The queries hold only normalised tokens.
+// Search: ranked in Python by the rule both stores share (cartonet.store.search). By
+// default the store keeps an in-memory index of every label, read once per graph version
+// (search_labels), and each search is one round trip (search_nodes). With
+// Neo4jStore(label_index=False) it asks the full-text index for candidates instead
+// (search_vocabulary, search_candidates). See cartonet.store.neo4j_search.
+
+// Every node's labels, for the in-memory label index: [id, type, [[key, value], ...]] with
+// the label_<lang> and alt_<lang> properties, one page of $limit nodes in id order after
+// $after ("" for the first). One list per page: the driver spends far more time per record
+// than per value. The store reads the version just before, in the same transaction.
+// name: search_labels
+MATCH (n:Node)
+WHERE n.id > $after
+WITH n ORDER BY n.id LIMIT $limit
+RETURN collect([n.id, n.type,
+                [k IN keys(n) WHERE k STARTS WITH 'label_' OR k STARTS WITH 'alt_' | [k, n[k]]]])
+       AS labels
+
+// The graph version and the hits' nodes, in one round trip: a version other than the
+// label index's means a load committed since, and the store ranks again on fresh labels.
+// name: search_nodes
+OPTIONAL MATCH (m:CartonetMeta {key: 'graph'})
+CALL () {
+  UNWIND $ids AS id
+  MATCH (n:Node {id: id})
+  RETURN collect(properties(n)) AS nodes
+}
+RETURN m.version AS version, nodes
 
 // The index text of every node (its terms, space separated), to find the fuzzy matches
 // of a query's tokens exactly rather than through Lucene's capped fuzzy expansion. One

@@ -67,9 +67,11 @@ __all__ = [
     "Neo4jRuntimeError",
     "Neo4jServer",
     "Neo4jStartError",
+    "Target",
     "cache_dir",
     "ensure_runtime",
     "jvm_flags",
+    "neo4j_target",
     "neo4j_version",
 ]
 
@@ -749,6 +751,37 @@ def _cmd_run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not abort the stop
         server.stop()
+
+
+class Target:
+    """Where a benchmark talks to Neo4j: the server ``CARTONET_NEO4J_URI`` names, or one
+    started for the run (``startup_s`` then says how long it took to start)."""
+
+    def __init__(
+        self, uri: str, auth: tuple[str, str] | None, database: str, startup_s: float | None
+    ) -> None:
+        self.uri, self.auth, self.database, self.startup_s = uri, auth, database, startup_s
+
+
+@contextmanager
+def neo4j_target(heap: str = "2g", progress: bool = True) -> Iterator[Target]:
+    """The Neo4j a benchmark should use: ``CARTONET_NEO4J_URI`` (with
+    ``CARTONET_NEO4J_USER`` / ``_PASSWORD`` / ``_DATABASE``) when set, otherwise a fresh
+    :class:`Neo4jServer` with ``heap``, stopped when the block ends."""
+    database = os.environ.get("CARTONET_NEO4J_DATABASE") or "neo4j"
+    uri = os.environ.get("CARTONET_NEO4J_URI")
+    if uri:
+        password = os.environ.get("CARTONET_NEO4J_PASSWORD")
+        user = os.environ.get("CARTONET_NEO4J_USER") or "neo4j"
+        yield Target(uri, (user, password) if password else None, database, None)
+        return
+    server = Neo4jServer(heap=heap, progress=progress)
+    try:
+        started = time.perf_counter()
+        uri = server.start()
+        yield Target(uri, server.auth, database, round(time.perf_counter() - started, 2))
+    finally:
+        server.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,8 +51,11 @@ class Neo4jService:
     server: Neo4jServer | None
     startup_seconds: float | None
 
-    def store(self) -> Neo4jStore:
-        return Neo4jStore(self.uri, self.user, self.password, self.database)
+    def store(self, *, label_index: bool = True) -> Neo4jStore:
+        """A new store on the test database; ``label_index=False``: the full-text path."""
+        return Neo4jStore(
+            self.uri, self.user, self.password, self.database, label_index=label_index
+        )
 
     def driver(self) -> AsyncDriver:
         """A driver of the test's own (for set-up and checks, not for the store)."""

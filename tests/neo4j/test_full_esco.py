@@ -28,12 +28,16 @@ from cartonet.store.neo4j import Neo4jStore
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data, pytest.mark.neo4j]
 
+BROAD_PREFIXES = ["pro", "man", "con", "ges", "tec"]
+"""Type-ahead's first letters: thousands of candidates each (the slowest searches)."""
+
 
 @dataclass
 class Loaded:
     dataset: Dataset
     embedded: EmbeddedStore
     neo4j: Neo4jStore
+    neo4j_fulltext: Neo4jStore  # the same database, searched through the full-text index
     first: tuple[LoadReport, LoadReport]
     second: tuple[LoadReport, LoadReport]
 
@@ -43,14 +47,15 @@ async def loaded(shared_data_dir: Path, neo4j_service: Neo4jService) -> AsyncIte
     dataset = load_esco(shared_data_dir / "esco" / "v1.1.1")
     await wipe(neo4j_service)
     neo4j = neo4j_service.store()
+    fulltext = neo4j_service.store(label_index=False)
     embedded = EmbeddedStore(":memory:")
-    await neo4j.open()
-    await embedded.open()
+    for store in (neo4j, fulltext, embedded):
+        await store.open()
     first = (await embedded.load(dataset), await neo4j.load(dataset))
     second = (await embedded.load(dataset), await neo4j.load(dataset))
-    yield Loaded(dataset, embedded, neo4j, first, second)
-    await neo4j.close()
-    await embedded.close()
+    yield Loaded(dataset, embedded, neo4j, fulltext, first, second)
+    for store in (neo4j, fulltext, embedded):
+        await store.close()
 
 
 def test_full_esco_loads_with_the_same_counts(loaded: Loaded) -> None:
@@ -68,14 +73,26 @@ def test_reloading_full_esco_writes_nothing(loaded: Loaded) -> None:
     assert got.version == loaded.first[1].version
 
 
-async def test_full_esco_search_matches(loaded: Loaded) -> None:
+@pytest.mark.parametrize("path", ["label_index", "fulltext"])
+async def test_full_esco_search_matches(loaded: Loaded, path: str) -> None:
+    searcher = loaded.neo4j if path == "label_index" else loaded.neo4j_fulltext
     nodes = loaded.dataset.nodes
-    queries = [*queries_from(nodes, 40, seed=11), *SPECIAL_QUERIES]
-    assert await compare_search(loaded.embedded, loaded.neo4j, queries) == []
+    queries = [*queries_from(nodes, 40, seed=11), *SPECIAL_QUERIES, *BROAD_PREFIXES]
+    assert await compare_search(loaded.embedded, searcher, queries) == []
     skills = [NodeType.SKILL]
+    typed = queries_from(nodes, 15, seed=5)
+    assert await compare_search(loaded.embedded, searcher, typed, types=skills, first=50) == []
+
+
+async def test_full_esco_label_index_matches_on_many_queries(loaded: Loaded) -> None:
+    # The default path answers in milliseconds: it can afford many more queries.
+    nodes = loaded.dataset.nodes
+    queries = queries_from(nodes, 300, seed=23)
+    assert await compare_search(loaded.embedded, loaded.neo4j, queries) == []
+    occupations = [NodeType.OCCUPATION]
     assert (
         await compare_search(
-            loaded.embedded, loaded.neo4j, queries_from(nodes, 15, seed=5), types=skills, first=50
+            loaded.embedded, loaded.neo4j, queries[:60], types=occupations, lang="en", first=20
         )
         == []
     )

@@ -1,6 +1,8 @@
 """The Neo4j store answers like the embedded store on the bundled fixtures (real ESCO and
 ROME subsets, 8,500 nodes): load counts, lookups, lists, neighbourhoods and, above all,
-search, for hundreds of queries drawn from the data and for raw Lucene syntax."""
+search, for hundreds of queries drawn from the data and for raw Lucene syntax, on both
+search paths of the Neo4j store (the in-memory label index, and the full-text candidates
+of ``label_index=False``)."""
 
 from __future__ import annotations
 
@@ -30,7 +32,11 @@ class Pair:
     datasets: list[Dataset]
     embedded: EmbeddedStore
     neo4j: Neo4jStore
+    neo4j_fulltext: Neo4jStore  # the same database, searched through the full-text index
     reports: list[tuple[LoadReport, LoadReport]]
+
+    def searcher(self, path: str) -> Neo4jStore:
+        return self.neo4j if path == "label_index" else self.neo4j_fulltext
 
     @property
     def nodes(self) -> list[Node]:
@@ -42,13 +48,17 @@ async def pair(neo4j_service: Neo4jService) -> AsyncIterator[Pair]:
     datasets = list(load_fixtures())
     await wipe(neo4j_service)
     neo4j = neo4j_service.store()
+    fulltext = neo4j_service.store(label_index=False)
     embedded = EmbeddedStore(":memory:")
-    await neo4j.open()
-    await embedded.open()
+    for store in (neo4j, fulltext, embedded):
+        await store.open()
     reports = [(await embedded.load(ds), await neo4j.load(ds)) for ds in datasets]
-    yield Pair(datasets, embedded, neo4j, reports)
-    await neo4j.close()
-    await embedded.close()
+    yield Pair(datasets, embedded, neo4j, fulltext, reports)
+    for store in (neo4j, fulltext, embedded):
+        await store.close()
+
+
+SEARCH_PATHS = pytest.mark.parametrize("path", ["label_index", "fulltext"])
 
 
 def test_loads_report_the_same_counts(pair: Pair) -> None:
@@ -77,15 +87,17 @@ async def test_lookups_match(pair: Pair) -> None:
     assert await pair.neo4j.get_nodes(ids) == await pair.embedded.get_nodes(ids)
 
 
-async def test_search_matches_on_queries_from_the_data(pair: Pair) -> None:
+@SEARCH_PATHS
+async def test_search_matches_on_queries_from_the_data(pair: Pair, path: str) -> None:
     queries = queries_from(pair.nodes, 80)
-    assert await compare_search(pair.embedded, pair.neo4j, queries) == []
+    assert await compare_search(pair.embedded, pair.searcher(path), queries) == []
 
 
-async def test_search_matches_on_lucene_syntax_and_edge_cases(pair: Pair) -> None:
-    assert await compare_search(pair.embedded, pair.neo4j, SPECIAL_QUERIES) == []
+@SEARCH_PATHS
+async def test_search_matches_on_lucene_syntax_and_edge_cases(pair: Pair, path: str) -> None:
+    assert await compare_search(pair.embedded, pair.searcher(path), SPECIAL_QUERIES) == []
     long_query = " ".join(queries_from(pair.nodes, 40, seed=3))  # many tokens and clauses
-    assert await compare_search(pair.embedded, pair.neo4j, [long_query]) == []
+    assert await compare_search(pair.embedded, pair.searcher(path), [long_query]) == []
 
 
 @pytest.mark.parametrize(
@@ -98,12 +110,13 @@ async def test_search_matches_on_lucene_syntax_and_edge_cases(pair: Pair) -> Non
         (None, None, 500),
     ],
 )
+@SEARCH_PATHS
 async def test_search_matches_with_filters(
-    pair: Pair, types: list[NodeType] | None, lang: str | None, first: int
+    pair: Pair, path: str, types: list[NodeType] | None, lang: str | None, first: int
 ) -> None:
     queries = queries_from(pair.nodes, 25, seed=first)
     differ = await compare_search(
-        pair.embedded, pair.neo4j, queries, types=types, lang=lang, first=first
+        pair.embedded, pair.searcher(path), queries, types=types, lang=lang, first=first
     )
     assert differ == []
 

@@ -16,7 +16,7 @@ from cartonet.store.neo4j_rows import (
     rel_props,
     search_terms,
 )
-from cartonet.store.neo4j_search import candidate_queries, escape
+from cartonet.store.neo4j_search import candidate_queries, escape, label_entries_of
 from cartonet.store.search import filter_text, label_entries, query_tokens
 
 
@@ -82,6 +82,19 @@ def test_search_terms_are_the_significant_tokens_of_every_label(datasets: list[D
         expected = {t for e in label_entries(node) for t in query_tokens(e.label)}
         assert set(search_terms(node).split()) == expected
         assert set(search_terms(node, filter_text(node)).split()) == expected
+
+
+def test_stored_labels_give_the_entries_ranking_takes(datasets: list[Dataset]) -> None:
+    # The label index and the full-text path rank entries rebuilt from stored properties:
+    # they must be the node's own entries, on a light node of the same id and type.
+    for node in (n for ds in datasets for n in ds.nodes):
+        props = node_props(node)
+        got = list(label_entries_of(node.id, props["type"], props.items()))
+        expected = label_entries(node)
+        assert sorted((e.label, e.lang, e.preferred) for e in got) == sorted(
+            (e.label, e.lang, e.preferred) for e in expected
+        )
+        assert {(e.node.id, e.node.type) for e in got} <= {(node.id, node.type)}
 
 
 def test_search_terms_of_labels_without_ascii_form() -> None:

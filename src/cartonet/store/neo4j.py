@@ -5,7 +5,8 @@ Design
 * **Same answers as the embedded store.** Nodes are stored in the embedded store's
   canonical form (:mod:`cartonet.store.neo4j_rows`), lists are keyset-paginated by id,
   neighbours are sorted by the other node's id, search ranks with the shared
-  :func:`cartonet.store.search.rank`, datasets are checked by the shared
+  :mod:`cartonet.store.search` (over an in-memory index of every label, read once per
+  graph version: :mod:`cartonet.store.neo4j_search`), datasets are checked by the shared
   :mod:`cartonet.store.validate`, and a load counts as written exactly the nodes and
   relationships the embedded store would. The contract suite (``tests/contract``) runs the
   same cases on both stores and compares the answers.
@@ -80,7 +81,7 @@ from cartonet.store.neo4j_rows import (
     unique_nodes,
     unique_relationships,
 )
-from cartonet.store.neo4j_search import candidate_queries
+from cartonet.store.neo4j_search import LabelIndex, candidate_queries, label_entries_of
 from cartonet.store.search import LabelEntry, normalize, rank
 from cartonet.store.validate import ids_to_look_up, validate_dataset
 
@@ -101,6 +102,9 @@ attempt takes far longer, so a load is retried once (a deadlock, a restarted ser
 not again and again (a load too big for the server's transaction memory fails the same
 way each time)."""
 TX_MEMORY_ERROR = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+LABEL_PAGE = 5_000
+"""Nodes per round trip when the label index reads every label: pages keep the driver's
+buffers and the event loop's decoding stints small (full ESCO: 4 pages)."""
 INDEX_WAIT = 300
 """Seconds ``open`` waits for the schema's indexes to come online."""
 
@@ -126,6 +130,12 @@ class Neo4jStore:
     user, password : credentials; no password when the server runs with auth off. A
         password without a user logs in as ``neo4j``.
     database : the database to use (``neo4j`` by default).
+    label_index : search with an in-memory index of every label (the default), read from
+        the server once per graph version: a search is then one round trip, a few
+        milliseconds to a few dozen whatever the query. ``False`` asks the full-text index
+        for each query's candidates and ranks them as they come: about 70 MB less memory
+        on full ESCO, but a broad prefix (``pro``) takes a second. Both answer the same;
+        the benchmark (``bench/search_neo4j.py``) measures one against the other.
     """
 
     def __init__(
@@ -136,6 +146,7 @@ class Neo4jStore:
         database: str = "neo4j",
         *,
         connection_timeout: float = CONNECTION_TIMEOUT,
+        label_index: bool = True,
     ) -> None:
         self.uri = uri
         self.database = database or "neo4j"
@@ -144,6 +155,9 @@ class Neo4jStore:
         self._driver: AsyncDriver | None = None
         self._schema_ready = False
         self._cypher: Statements = statements()
+        self.label_index = label_index
+        self._labels: LabelIndex | None = None
+        self._labels_lock: asyncio.Lock | None = None
         self._vocabulary: tuple[str, list[str]] | None = None  # (version, terms)
 
     def __repr__(self) -> str:
@@ -220,6 +234,7 @@ class Neo4jStore:
     async def close(self) -> None:
         driver, self._driver = self._driver, None
         self._schema_ready = False
+        self._labels = self._labels_lock = None
         self._vocabulary = None
         if driver is not None:
             await driver.close()
@@ -384,33 +399,88 @@ class Neo4jStore:
         wanted = [check_node_type(t, "types") for t in types] if types else None
         if first == 0 or not text.strip():
             return []
+        if self.label_index:
+            return await self._search_label_index(text, wanted, lang, first)
+        return await self._search_fulltext(text, wanted, lang, first)
+
+    async def _search_label_index(
+        self, text: str, types: list[NodeType] | None, lang: str | None, first: int
+    ) -> list[SearchHit]:
+        """Rank on the cached label index, then check its version while fetching the hits'
+        nodes (one round trip). When the graph moved, rank again on fresh labels; if it
+        moved again meanwhile (loads back to back), answer from the fresh labels."""
+        labels = await self._label_index()
+        hits = labels.index.search(text, first, types=types, lang=lang)
+        found = await self._record("search_nodes", {"ids": [h.node.id for h in hits]})
+        if (found["version"] or INITIAL_VERSION) != labels.version:
+            stale = labels.version
+            del labels  # let the old index go before the new one is built
+            labels = await self._label_index(stale)
+            hits = labels.index.search(text, first, types=types, lang=lang)
+            found = await self._record("search_nodes", {"ids": [h.node.id for h in hits]})
+        return _with_nodes(hits, {p["id"]: node_from_props(p) for p in found["nodes"]})
+
+    async def _label_index(self, stale: str | None = None) -> LabelIndex:
+        """The label index: the cached one, unless there is none yet or it is of version
+        ``stale``. Concurrent searches wait for one build."""
+        if self._labels is not None and self._labels.version != stale:
+            return self._labels
+        if self._labels_lock is None:
+            self._labels_lock = asyncio.Lock()
+        async with self._labels_lock:
+            cached = self._labels
+            if cached is not None and cached.version != stale:
+                return cached  # built by another search while this one waited
+            self._labels = None
+            del cached
+            cypher = self._cypher
+
+            async def work(tx: AsyncManagedTransaction) -> tuple[str, list[LabelEntry]]:
+                # The version first: labels newer than their tag only cause a rebuild.
+                version = (await (await tx.run(cypher["version"])).single(strict=True))[0]
+                entries: list[LabelEntry] = []
+                after = ""
+                while True:
+                    result = await tx.run(cypher["search_labels"], after=after, limit=LABEL_PAGE)
+                    page = (await result.single(strict=True))[0]
+                    entries.extend(e for row in page for e in label_entries_of(*row))
+                    if len(page) < LABEL_PAGE:
+                        return version or INITIAL_VERSION, entries
+                    after = page[-1][0]
+
+            version, entries = await self._run(work)
+            built = await asyncio.to_thread(LabelIndex.build, version, entries)
+            self._labels = built
+            return built
+
+    async def _search_fulltext(
+        self, text: str, types: list[NodeType] | None, lang: str | None, first: int
+    ) -> list[SearchHit]:
+        """Rank the full-text index's candidates for this query (``label_index=False``)."""
         vocabulary = await self._search_vocabulary()
         queries = candidate_queries(text, vocabulary)
         if not queries:
             return []
         found = await self._record(
             "search_candidates",
-            {"queries": queries, "types": [t.value for t in wanted] if wanted else None},
+            {"queries": queries, "types": [t.value for t in types] if types else None},
         )
-        entries = [entry for row in found["candidates"] for entry in _label_entries(*row)]
-        hits = rank(text, entries, first, types=wanted, lang=lang)
+        entries = (entry for row in found["candidates"] for entry in label_entries_of(*row))
+        hits = rank(text, entries, first, types=types, lang=lang)
         # Ranking needs only labels; the hits get their full nodes in one more round trip.
         full = await self.get_nodes([hit.node.id for hit in hits])
-        return [
-            SearchHit(
-                node=node,
-                score=hit.score,
-                matched_label=hit.matched_label,
-                matched_lang=hit.matched_lang,
-            )
-            for hit, node in zip(hits, full, strict=True)
-            if node is not None  # removed between the two round trips
-        ]
+        return _with_nodes(hits, {node.id: node for node in full if node is not None})
 
     async def warm(self) -> None:
-        # Our one lazy piece is the search vocabulary (every index term, fetched on the
-        # first search). One full-text query on a real term then has the server open the
-        # index and read its pages, which a first search would otherwise wait for.
+        if self.label_index:
+            # Our one lazy piece is the label index (seconds on a full taxonomy); one
+            # search_nodes has the server plan the statement every search runs.
+            await self._label_index()
+            await self._record("search_nodes", {"ids": []})
+            return
+        # Without the label index: the search vocabulary (every index term, fetched on the
+        # first search), then one full-text query on a real term, so the server opens the
+        # index and reads its pages, which a first search would otherwise wait for.
         vocabulary = await self._search_vocabulary()
         queries = candidate_queries(vocabulary[0], vocabulary) if vocabulary else []
         if queries:
@@ -464,6 +534,10 @@ class Neo4jStore:
                     [exc.message or str(exc)],
                 ) from exc
             raise
+        if any(counts.values()):
+            # The graph moved: free the cached labels now rather than at the next search.
+            self._labels = None
+            self._vocabulary = None
         stats = await self.stats()
         return LoadReport(
             source=dataset.source,
@@ -478,20 +552,19 @@ class Neo4jStore:
         )
 
 
-def _label_entries(node_id: str, type_: str, stored: Sequence[tuple[str, Any]]) -> list[LabelEntry]:
-    """Label entries of one search candidate, on a light node (id, type and labels only)."""
-    labels: dict[str, str] = {}
-    alts: dict[str, tuple[str, ...]] = {}
-    for key, value in sorted(stored):
-        if key.startswith("label_"):
-            labels[key[len("label_") :]] = value
-        else:
-            alts[key[len("alt_") :]] = tuple(value)
-    node = Node(node_id, NodeType(type_), labels, "", alt_labels=alts)
-    out = [LabelEntry(node, text, lang, True) for lang, text in labels.items() if text]
-    for lang, texts in alts.items():
-        out.extend(LabelEntry(node, text, lang, False) for text in texts if text)
-    return out
+def _with_nodes(hits: Sequence[SearchHit], found: Mapping[str, Node]) -> list[SearchHit]:
+    """``hits`` (ranked on light nodes) with their full nodes; a hit whose node is gone
+    (removed since the ranking) is left out."""
+    return [
+        SearchHit(
+            node=found[hit.node.id],
+            score=hit.score,
+            matched_label=hit.matched_label,
+            matched_lang=hit.matched_lang,
+        )
+        for hit in hits
+        if hit.node.id in found
+    ]
 
 
 class _LoadPlan:

@@ -1,10 +1,22 @@
-"""Lucene queries that find, in Neo4j's full-text index, every candidate of a search.
+"""Search on the Neo4j store: the in-memory label index, and the full-text candidate queries.
 
-The Neo4j store indexes each node's :func:`~cartonet.store.search.index_text` (its
-normalised label tokens) in a full-text index analysed by whitespace, then ranks what the
-index returns with the shared :func:`~cartonet.store.search.rank`. For the ranking to equal
-the embedded store's, the index must return **every** node the shared candidate rule
-accepts. :func:`candidate_queries` builds queries that do:
+The Neo4j store ranks with the shared :mod:`cartonet.store.search`, so its hits equal the
+embedded store's. It has two ways of feeding that ranking:
+
+**The label index** (the default). :class:`LabelIndex` is the embedded store's
+:class:`~cartonet.store.search.SearchIndex` built over every label of the graph, fetched
+from Neo4j once per graph version (:func:`label_entries_of` turns the fetched rows into
+label entries). A search is then an in-memory ranking plus one round trip that checks the
+version and fetches the hits' nodes. Ranking reads only a node's id and type, so the
+entries carry light nodes (no labels, descriptions or properties): the hits get their
+full nodes from the server.
+
+**Full-text candidates** (``Neo4jStore(label_index=False)``: less memory, slower on broad
+queries). The store indexes each node's :func:`~cartonet.store.search.index_text` (its
+normalised label tokens) in a full-text index analysed by whitespace, and ranks what the
+index returns. For the ranking to equal the embedded store's, the index must return
+**every** node the shared candidate rule accepts. :func:`candidate_queries` builds queries
+that do:
 
 * a query token ``q`` itself (exact matches) and ``q*`` when ``len(q) >= PREFIX_MIN``
   (prefix matches; a Lucene prefix query has no expansion limit);
@@ -25,11 +37,21 @@ never turn a token into query syntax.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
-from cartonet.store.search import PREFIX_MIN, matching_terms, max_edits, query_tokens
+from cartonet.model import Node, NodeType
+from cartonet.store.search import (
+    PREFIX_MIN,
+    LabelEntry,
+    SearchIndex,
+    matching_terms,
+    max_edits,
+    query_tokens,
+)
 
-__all__ = ["MAX_CLAUSES", "candidate_queries", "escape"]
+__all__ = ["MAX_CLAUSES", "LabelIndex", "candidate_queries", "escape", "label_entries_of"]
 
 MAX_CLAUSES = 500
 """Clauses per Lucene query; Lucene refuses more than 1024 in one boolean query, so a long
@@ -83,3 +105,51 @@ def candidate_queries(text: str, vocabulary: Sequence[str]) -> list[str]:
     )
     clauses.extend(escape(t) for t in fuzzy)
     return [" OR ".join(clauses[i : i + MAX_CLAUSES]) for i in range(0, len(clauses), MAX_CLAUSES)]
+
+
+_NOTHING: MappingProxyType[str, Any] = MappingProxyType({})
+_LABEL, _ALT = "label_", "alt_"
+
+
+def label_entries_of(
+    node_id: str, type_: str, stored: Iterable[Sequence[Any]]
+) -> Iterator[LabelEntry]:
+    """The label entries of one node as :func:`~cartonet.store.search.rank` takes them,
+    from its stored ``label_<lang>`` / ``alt_<lang>`` properties (``stored``: ``(key,
+    value)`` pairs; other keys are ignored).
+
+    The entries share one light node holding only the id and the type: ranking reads
+    nothing else, and a light node costs a few dozen bytes instead of a copy of its labels.
+
+    >>> stored = [("label_fr", "soins"), ("alt_en", ["care", "nursing"])]
+    >>> [(e.label, e.lang, e.preferred) for e in label_entries_of("x:1", "Skill", stored)]
+    [('soins', 'fr', True), ('care', 'en', False), ('nursing', 'en', False)]
+    """
+    node = Node(node_id, NodeType(type_), _NOTHING, "", _NOTHING, _NOTHING, _NOTHING)
+    for key, value in stored:
+        if key.startswith(_LABEL):
+            if value:
+                yield LabelEntry(node, value, key[len(_LABEL) :], True)
+        elif key.startswith(_ALT):
+            lang = key[len(_ALT) :]
+            for text in value:
+                if text:
+                    yield LabelEntry(node, text, lang, False)
+
+
+class LabelIndex(NamedTuple):
+    """Every label of the graph at one version, indexed for the shared ranking.
+
+    ``version`` is the graph version read *before* the labels: a load committed while
+    they were read leaves the index tagged with the older version, so the store's next
+    version check rebuilds it rather than trusting it.
+    """
+
+    version: str
+    index: SearchIndex
+
+    @classmethod
+    def build(cls, version: str, entries: Iterable[LabelEntry]) -> LabelIndex:
+        """The index of every label entry of the graph at ``version``. Seconds on a full
+        taxonomy: run it off the event loop."""
+        return cls(version, SearchIndex(entries))
