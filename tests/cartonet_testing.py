@@ -8,8 +8,13 @@ the root one by name.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
+
+from cartonet.model import Dataset
+from cartonet.store.embedded import EmbeddedStore
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -22,3 +27,16 @@ def need(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: tests are never skipped in CI)")
     pytest.skip(reason)
+
+
+async def embedded_store_file(path: Path, datasets: Iterable[Dataset]) -> Path:
+    """Write ``datasets`` into a new embedded store at ``path`` (closed again); returns
+    ``path``, for fixtures that serve the same data from several apps."""
+    store = EmbeddedStore(path)
+    await store.open()
+    try:
+        for ds in datasets:
+            await store.load(ds)
+    finally:
+        await store.close()
+    return path

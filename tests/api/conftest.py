@@ -15,7 +15,7 @@ from cartonet.api.app import create_app
 from cartonet.ingest.fixtures import load_fixtures
 from cartonet.model import Dataset
 from cartonet.settings import Settings
-from cartonet.store.embedded import EmbeddedStore
+from cartonet_testing import embedded_store_file
 
 
 @pytest.fixture(scope="session")
@@ -33,15 +33,9 @@ async def store_path(
     tmp_path_factory: pytest.TempPathFactory, fixture_datasets: list[Dataset]
 ) -> Path:
     """An embedded store file holding the fixtures (written once per session)."""
-    path = tmp_path_factory.mktemp("api-store") / "fixtures.sqlite"
-    store = EmbeddedStore(path)
-    await store.open()
-    try:
-        for ds in fixture_datasets:
-            await store.load(ds)
-    finally:
-        await store.close()
-    return path
+    return await embedded_store_file(
+        tmp_path_factory.mktemp("api-store") / "fixtures.sqlite", fixture_datasets
+    )
 
 
 @pytest.fixture(scope="session")

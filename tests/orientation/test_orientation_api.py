@@ -20,22 +20,16 @@ from cartonet.orientation.similarity import similar_occupations
 from cartonet.orientation.skillmap import skill_map
 from cartonet.orientation.transitions import suggest_transitions
 from cartonet.settings import Settings
-from cartonet.store.embedded import EmbeddedStore
+from cartonet_testing import embedded_store_file
 
 
 @pytest.fixture(scope="module")
 async def store_path(
     tmp_path_factory: pytest.TempPathFactory, fixture_datasets: list[Dataset]
 ) -> Path:
-    path = tmp_path_factory.mktemp("orientation-api") / "fixtures.sqlite"
-    store = EmbeddedStore(path)
-    await store.open()
-    try:
-        for ds in fixture_datasets:
-            await store.load(ds)
-    finally:
-        await store.close()
-    return path
+    return await embedded_store_file(
+        tmp_path_factory.mktemp("orientation-api") / "fixtures.sqlite", fixture_datasets
+    )
 
 
 @pytest.fixture(scope="module")
