@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from cartonet.ingest.fixtures import fixture_paths
 from cartonet.orientation.profile import Profile
 from cartonet.orientation.similarity import similar_occupations
 from cartonet.orientation.transitions import suggest_transitions
+from cartonet_testing import load_script
 
 
 @pytest.fixture(scope="module")
@@ -137,15 +137,6 @@ def test_evaluate(rome_store: Path, rome_fixture_graph: nx.MultiDiGraph, tmp_pat
     assert "recall@10" in table and "jaccard" in table and "half a" in table
 
 
-def _script() -> object:
-    path = Path(__file__).resolve().parents[2] / "scripts" / "rome_mobility_pairs.py"
-    spec = importlib.util.spec_from_file_location("rome_mobility_pairs", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 HEADER = (
     '"code_rome","code_rome_cible","code_appellation_source","code_appellation_cible",'
     '"code_type_mobilite","libelle_type_mobilite"\n'
@@ -163,7 +154,7 @@ def test_pairs_script(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = tmp_path / "PAIRS.csv"
-    script = _script()
+    script = load_script("rome_mobility_pairs")
     assert script.main([str(tmp_path), "-o", str(out)]) == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert rows == [
@@ -180,5 +171,5 @@ def test_pairs_script_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         HEADER + '"A1101","A1416","","","1","Proche"\n"A11","A1416","","","1","Proche"\n',
         encoding="utf-8",
     )
-    assert _script().main([str(src), "-o", str(tmp_path / "o.csv")]) == 1
+    assert load_script("rome_mobility_pairs").main([str(src), "-o", str(tmp_path / "o.csv")]) == 1
     assert f"{src}:3: not a ROME code" in capsys.readouterr().err

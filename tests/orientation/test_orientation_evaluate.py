@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from cartonet.orientation.evaluate import (
     without_mobility,
 )
 from cartonet.orientation.index import index_of
+from cartonet_testing import load_script
 
 NAN = float("nan")
 
@@ -117,21 +117,12 @@ def test_truth_file_errors(tmp_path: Path) -> None:
         read_pairs(tmp_path / "missing.csv")
 
 
-def _pairs_script() -> object:
-    path = Path(__file__).resolve().parents[2] / "scripts" / "rome_mobility_pairs.py"
-    spec = importlib.util.spec_from_file_location("rome_mobility_pairs", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.slow
 @pytest.mark.shared_data
 def test_rome_mobility_evaluation_beats_the_baselines(
     rome_graph: nx.MultiDiGraph, shared_data_dir: Path, tmp_path: Path
 ) -> None:
-    script = _pairs_script()
+    script = load_script("rome_mobility_pairs")
     out = tmp_path / "PAIRS.csv"
     assert script.main([str(shared_data_dir / "rome" / "v333"), "-o", str(out)]) == 0
     pairs = read_pairs(out)

@@ -19,7 +19,7 @@ import binascii
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from cartonet.errors import InvalidArgument
 from cartonet.model import Dataset, LoadReport, Node, NodeType, Relationship, RelType, Stats
@@ -92,22 +92,27 @@ def decode_cursor(cursor: str | None) -> str | None:
     return node_id
 
 
+E = TypeVar("E", bound=StrEnum)
+
+
+def _member(choices: type[E], value: Any, argument: str) -> E:
+    """``value`` as a member of the enum ``choices``, or :class:`InvalidArgument` naming
+    them."""
+    try:
+        return choices(value)
+    except ValueError as exc:
+        names = ", ".join(c.value for c in choices)
+        raise InvalidArgument(argument, f"must be one of {names}, got {value!r}") from exc
+
+
 def check_node_type(value: Any, argument: str = "type") -> NodeType:
     """``value`` as a :class:`NodeType`, or :class:`InvalidArgument` naming the choices."""
-    try:
-        return NodeType(value)
-    except ValueError as exc:
-        names = ", ".join(t.value for t in NodeType)
-        raise InvalidArgument(argument, f"must be one of {names}, got {value!r}") from exc
+    return _member(NodeType, value, argument)
 
 
 def check_rel_type(value: Any, argument: str = "rel") -> RelType:
     """``value`` as a :class:`RelType`, or :class:`InvalidArgument` naming the choices."""
-    try:
-        return RelType(value)
-    except ValueError as exc:
-        names = ", ".join(t.value for t in RelType)
-        raise InvalidArgument(argument, f"must be one of {names}, got {value!r}") from exc
+    return _member(RelType, value, argument)
 
 
 def check_direction(value: Any, argument: str = "direction") -> Direction:
