@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from cartonet.cli import opened_store, run, settings_for, store_option
 from cartonet.errors import DataError, InvalidArgument
 from cartonet.orientation.diagnostics import Diagnostics
 from cartonet.orientation.diagnostics import diagnose as diagnose_misses
-from cartonet.orientation.evaluate import EvaluationReport, evaluate, read_pairs
+from cartonet.orientation.evaluate import EvaluationReport, evaluate, read_pairs, without_mobility
 from cartonet.orientation.explain import label
 from cartonet.orientation.profile import Constraints, Profile
 from cartonet.orientation.projection import project
@@ -366,12 +367,13 @@ def evaluate_cmd(
     halves. MOBILITY edges are removed from the graph before scoring (no leakage).
     """
     pairs = read_pairs(truth)
-    # the full projection: evaluate() removes the MOBILITY edges itself and reports how many
-    G = _graph(ctx, store)
-    report = evaluate(G, pairs, k)
+    # the full projection, then one copy without MOBILITY edges that both the evaluation
+    # and the diagnosis score (the similarity matrix is computed once, cached on it)
+    clean, removed = without_mobility(_graph(ctx, store))
+    report = replace(evaluate(clean, pairs, k), mobility_edges_removed=removed)
     if report.n == 0:
         raise InvalidArgument("--truth", "no pair names two occupations of this store")
-    found = diagnose_misses(G, pairs, k) if diagnose else None
+    found = diagnose_misses(clean, pairs, k) if diagnose else None
     if as_json:
         out = report.to_json()
         if found is not None:

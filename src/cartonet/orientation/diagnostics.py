@@ -35,7 +35,7 @@ import numpy as np
 from cartonet.errors import InvalidArgument
 from cartonet.orientation.evaluate import metrics, truth_sets, without_mobility
 from cartonet.orientation.index import OrientationIndex, ancestors, index_of
-from cartonet.orientation.similarity import SimilarityWeights, similarity_matrix
+from cartonet.orientation.similarity import SimilarityWeights, cached_similarity_matrix
 
 DISTANCES: tuple[str, ...] = ("same parent group", "same wider group", "no shared group")
 PRIOR_WEIGHTS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
@@ -183,7 +183,9 @@ def diagnose(
     if not truth:
         raise InvalidArgument("pairs", "no pair names two occupations of this graph")
     sources = sorted(truth)
-    scores = scorer(clean) if scorer else similarity_matrix(clean, weights or SimilarityWeights())
+    scores = (
+        scorer(clean) if scorer else cached_similarity_matrix(clean, weights or SimilarityWeights())
+    )
     ranked = _Ranked(clean, ix, truth, sources, ranks_of(scores, sources), k)
     return Diagnostics(
         k=k,
