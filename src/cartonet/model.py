@@ -184,6 +184,8 @@ class Dataset:
     ``source`` names the release (``esco-v1.1.1``, ``rome-v333``...); ``read_counts``
     says how many rows each input file had, so a load can be checked against the files.
     ``warnings`` lists what was repaired or left out, each as ``file:line: reason``.
+    ``origins`` says where an item was read, by node id or relationship key (``"t.json:
+    nodes[3]"``), for the loaders that know: a store that refuses the item names it there.
     """
 
     source: str
@@ -191,6 +193,7 @@ class Dataset:
     relationships: list[Relationship] = field(default_factory=list)
     read_counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    origins: dict[str | tuple[str, str, str], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

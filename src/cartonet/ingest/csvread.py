@@ -5,7 +5,9 @@ treatment: a missing file or missing columns stop the load at once with one erro
 the file; a malformed record (bad quoting, wrong number of fields) goes to the
 :class:`~cartonet.ingest.problems.Problems` collector as ``file:line: reason``, where
 ``line`` is the physical line on which the record *starts* (a quoted field may span
-several lines, so this is not the record's index).
+several lines, so this is not the record's index). Every field of every record must pass
+:func:`~cartonet.ingest.textcheck.text_problem` (no control character, at most
+:data:`~cartonet.ingest.textcheck.MAX_FIELD_CHARS` characters), else the record is bad.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from cartonet.errors import DataError, LoadError
 from cartonet.ingest.problems import Problems, ProgressCallback
+from cartonet.ingest.textcheck import MAX_FIELD_CHARS, text_problem
 
 # ESCO's conceptSchemes file has a field of 600 kB; the csv default limit is 128 kB.
 csv.field_size_limit(1 << 26)
@@ -172,6 +175,10 @@ class CsvTable:
                             " (a stray quote or separator?)",
                         )
                         continue
+                problem = self._field_problem(fields)
+                if problem is not None:
+                    self.problems.bad(self.name, start, problem)
+                    continue
                 if self.undouble_apostrophes:
                     fields = [v.replace("''", "'") for v in fields]
                 values = {k: v.strip() for k, v in zip(self.header, fields, strict=True)}
@@ -180,6 +187,18 @@ class CsvTable:
                 self.progress(self.phase, total, total)
         if self.counts is not None:
             self.counts[self.key] = self.rows_read
+
+    def _field_problem(self, fields: list[str]) -> str | None:
+        """The first field breaking the text rules, named by its column; one joined check
+        first, so a clean record (nearly all of them) costs one regex pass."""
+        joined = "".join(fields)
+        if len(joined) <= MAX_FIELD_CHARS and text_problem(joined, "") is None:
+            return None
+        for column, value in zip(self.header, fields, strict=True):
+            problem = text_problem(value, f"column {column}")
+            if problem is not None:
+                return problem
+        return None
 
     def _not_utf8(self) -> LoadError:
         """Locate the first invalid byte (text mode decodes ahead, so the reader's line
@@ -191,6 +210,9 @@ class CsvTable:
         except UnicodeDecodeError as exc:
             where = raw[: exc.start].count(b"\n") + 1
             reason = f"not UTF-8 text (byte 0x{raw[exc.start]:02x})"
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            where = 1
+            reason = "UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8"
         return LoadError(
             f"{self.name}: cannot read the file", [DataError(self.name, where, reason)]
         )

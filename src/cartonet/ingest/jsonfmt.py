@@ -12,7 +12,9 @@ fixtures. A file (``.json``, or ``.json.gz`` gzip-compressed) holds one object::
 
 The full specification, with an example, is in ``docs/data-loading.md``. Reading checks
 every item and names the faulty one by its JSON path (``trainings.json: nodes[12].type:
-unknown node type 'Foo'``). Relationships may point at nodes of other datasets already in
+unknown node type 'Foo'``); every string it keeps (ids, labels, descriptions, properties)
+follows :mod:`cartonet.ingest.textcheck` (no control character, at most 100,000 characters).
+Relationships may point at nodes of other datasets already in
 the store (a catalogue's TEACHES edges point at ESCO skills); the store checks those.
 
 Writing is deterministic (nodes sorted by id, relationships by type, start, end, keys
@@ -24,12 +26,16 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import re
+import sys
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from cartonet.errors import DataError, LoadError
 from cartonet.ingest.problems import Problems, ProgressCallback
+from cartonet.ingest.textcheck import text_problem
 from cartonet.model import (
     BOOLEAN_PROPS,
     NODE_PROPS,
@@ -64,6 +70,8 @@ _REQUIRED_PROPS: dict[str, frozenset[str]] = {"Skill": frozenset({"kind"})}
 _INTEGERS = frozenset({"rank"})
 _NUMBERS = NUMBER_PROPS - _INTEGERS
 PROGRESS_EVERY = 5000
+MAX_DEPTH = 100
+"""Nesting the reader accepts; a ``cartonet-graph`` file needs 5 levels."""
 
 Errors = list[tuple[str, str]]
 """Problems of one item: (JSON path below the item, e.g. ``.props.kind``, reason)."""
@@ -91,7 +99,8 @@ def read_json(
     -------
     Dataset
         ``source`` from the file; ``read_counts`` has ``<file>:nodes`` and
-        ``<file>:relationships``.
+        ``<file>:relationships``; ``origins`` the JSON path of each item, so a store that
+        refuses one (a relationship to a node it does not hold) names it.
 
     Raises
     ------
@@ -125,9 +134,12 @@ def read_json(
     source = doc.get("source")
     if not isinstance(source, str) or not source.strip():
         raise top_error("source: a non-empty string is required")
-    for key in ("attribution", "license"):
+    for key in ("source", "attribution", "license"):
         if key in doc and not isinstance(doc[key], str):
             raise top_error(f"{key}: a string is expected")
+        problem = text_problem(doc.get(key) or "", key, one_line=key == "source")
+        if problem is not None:
+            raise top_error(problem)
     raw_nodes, raw_rels = doc.get("nodes", []), doc.get("relationships", [])
     for key, value in (("nodes", raw_nodes), ("relationships", raw_rels)):
         if not isinstance(value, list):
@@ -135,6 +147,7 @@ def read_json(
 
     total = len(raw_nodes) + len(raw_rels)
     nodes: dict[str, Node] = {}
+    origins: dict[str | tuple[str, str, str], str] = {}
     bad_ids: set[str] = set()
     for i, item in enumerate(raw_nodes):
         where = f"nodes[{i}]"
@@ -149,6 +162,7 @@ def read_json(
                 bad_ids.add(item["id"])
         elif node is not None:
             nodes[node.id] = node
+            origins[node.id] = f"{name}: {where}"
         if progress and (i + 1) % PROGRESS_EVERY == 0:
             progress(f"json {path.name}", i + 1, total)
 
@@ -165,6 +179,7 @@ def read_json(
             problems.bad(name, None, f"{where}{suffix}: {reason}")
         if rel is not None and not errors:
             rels[rel.key] = rel
+            origins[rel.key] = f"{name}: {where}"
         if progress and (len(raw_nodes) + i + 1) % PROGRESS_EVERY == 0:
             progress(f"json {path.name}", len(raw_nodes) + i + 1, total)
     if progress:
@@ -180,6 +195,7 @@ def read_json(
             f"{path.name}:relationships": len(raw_rels),
         },
         warnings=problems.warnings,
+        origins=origins,
     )
 
 
@@ -278,13 +294,19 @@ def _load(path: Path) -> Any:
     if raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise LoadError(f"{name}: damaged gzip data ({exc})") from exc
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        reason = "UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8"
+        raise LoadError(f"{name}: cannot read", [DataError(name, 1, reason)])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise LoadError(f"{name}: cannot read", [DataError(name, line, "not UTF-8 text")]) from exc
+        reason = f"not UTF-8 text (byte 0x{raw[exc.start]:02x})"
+        raise LoadError(f"{name}: cannot read", [DataError(name, line, reason)]) from exc
+    if not text.strip():
+        raise LoadError(f"{name}: invalid JSON", [DataError(name, 1, "empty file")])
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -292,6 +314,35 @@ def _load(path: Path) -> Any:
             f"{name}: invalid JSON",
             [DataError(name, exc.lineno, f"{exc.msg} (column {exc.colno})")],
         ) from exc
+    except RecursionError as exc:
+        line = _too_deep(text)
+        reason = f"nested more than {MAX_DEPTH} levels deep (a {FORMAT} file needs 5)"
+        raise LoadError(f"{name}: invalid JSON", [DataError(name, line, reason)]) from exc
+    except ValueError as exc:  # an integer too long to convert (Python's digit limit)
+        limit = sys.get_int_max_str_digits()
+        found = re.search(rf"\d{{{limit + 1},}}", text)
+        line = text.count("\n", 0, found.start()) + 1 if found else None
+        digits = f"{len(found.group()):,} digits" if found else "too many digits"
+        reason = f"a number with {digits} (at most {limit:,})"
+        raise LoadError(f"{name}: invalid JSON", [DataError(name, line, reason)]) from exc
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where ``text`` first nests more than :data:`MAX_DEPTH` arrays or objects
+    (strings skipped). Only run after the parser gave up, so its cost does not matter."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        char = token.group()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return text.count("\n", 0, token.start()) + 1
+        elif char in "]}":
+            depth -= 1
+    return None
 
 
 def _kind(value: Any) -> str:
@@ -310,11 +361,22 @@ def _text_map(value: Any, key: str, errors: Errors) -> dict[str, str]:
         return {}
     out = {}
     for lang, text in value.items():
+        if not _lang_ok(lang, key, errors):
+            continue
         if not isinstance(text, str):
             errors.append((f".{key}.{lang}", f"a string is expected, got a {_kind(text)}"))
+        elif (problem := text_problem(text, "the text")) is not None:
+            errors.append((f".{key}.{lang}", problem))
         elif text.strip():
             out[lang] = text.strip()
     return out
+
+
+def _lang_ok(lang: str, key: str, errors: Errors) -> bool:
+    problem = text_problem(lang, "the language code", one_line=True)
+    if problem is not None:
+        errors.append((f".{key}", problem))
+    return problem is None
 
 
 def _alt_map(value: Any, errors: Errors) -> dict[str, tuple[str, ...]]:
@@ -330,8 +392,14 @@ def _alt_map(value: Any, errors: Errors) -> dict[str, tuple[str, ...]]:
         return {}
     out = {}
     for lang, labels in value.items():
+        if not _lang_ok(lang, "altLabels", errors):
+            continue
         if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
             errors.append((f".altLabels.{lang}", "a list of strings is expected"))
+            continue
+        problems = [(i, p) for i, x in enumerate(labels) if (p := text_problem(x, "the label"))]
+        if problems:
+            errors += [(f".altLabels.{lang}[{i}]", p) for i, p in problems]
             continue
         kept = tuple(x.strip() for x in labels if x.strip())
         if kept:
@@ -355,6 +423,8 @@ def _props(value: Any, owner: str, allowed: frozenset[str], errors: Errors) -> d
             continue
         elif isinstance(v, (dict, list)):
             errors.append((f".{where}", f"a scalar is expected, got a {_kind(v)}"))
+        elif isinstance(v, str) and (problem := text_problem(v, "the value")) is not None:
+            errors.append((f".{where}", problem))
         elif (owner, key) in _ENUMS and v not in _ENUMS[(owner, key)]:
             values = ", ".join(sorted(_ENUMS[(owner, key)]))
             errors.append((f".{where}", f"{v!r} is not one of {values}"))
@@ -390,6 +460,8 @@ def _node(item: Any, default_source: str, errors: Errors) -> Node | None:
     if not isinstance(node_id, str) or not node_id.strip():
         errors.append((".id", "a non-empty string is required"))
         node_id = ""
+    elif (problem := text_problem(node_id, "the id", one_line=True)) is not None:
+        errors.append((".id", problem))
     type_name = item.get("type")
     node_type = _NODE_TYPES.get(type_name) if isinstance(type_name, str) else None
     if node_type is None:
@@ -405,6 +477,8 @@ def _node(item: Any, default_source: str, errors: Errors) -> Node | None:
     source = item.get("source", default_source)
     if not isinstance(source, str) or not source.strip():
         errors.append((".source", "a non-empty string is expected"))
+    elif (problem := text_problem(source, "the source", one_line=True)) is not None:
+        errors.append((".source", problem))
     props = (
         _props(item.get("props"), node_type.value, NODE_PROPS[node_type], errors)
         if node_type is not None
@@ -438,6 +512,9 @@ def _relationship(item: Any, nodes: Mapping[str, Node], errors: Errors) -> Relat
         value = item.get(key)
         if not isinstance(value, str) or not value.strip():
             errors.append((f".{key}", "a node id (non-empty string) is required"))
+            value = ""
+        elif (problem := text_problem(value, "the node id", one_line=True)) is not None:
+            errors.append((f".{key}", problem))
             value = ""
         ends.append(value.strip())
     start, end = ends

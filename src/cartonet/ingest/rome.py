@@ -46,7 +46,8 @@ from cartonet.ingest.labels import gender_forms
 from cartonet.ingest.problems import Problems, ProgressCallback
 from cartonet.model import Dataset, MobilityKind, NodeType, Relevance, RelType, SkillKind
 
-CODE_ROME = re.compile(r"^[A-N]\d{4}$")
+CODE_ROME = re.compile(r"^[A-N][0-9]{4}$")
+CODE_ROME_RULE = "a letter A to N then 4 digits, e.g. M1805"
 
 RUBRIQUE_RELEVANCE: dict[str, Relevance] = {
     "6": Relevance.ESSENTIAL,  # activités de base (savoir-faire)
@@ -235,7 +236,7 @@ class _RomeReader:
                 self.completed[node_id][t.path.name] += 1
             return node_id
         if not CODE_ROME.match(code):
-            self.bad(t, row, f"{column} '{code}' is not a ROME code (letter and 4 digits)")
+            self.bad(t, row, f"{column} '{code}' is not a ROME code ({CODE_ROME_RULE})")
             return None
         label, label_from = self.other_labels.get(code), self.other_labels_file
         if label is None and code[:3] in self.orphan_labels:
@@ -362,7 +363,7 @@ class _RomeReader:
             code, label = row["code_rome"], row["libelle_rome"]
             node_id = fiche_id(code)
             if not CODE_ROME.match(code):
-                self.bad(t, row, f"code_rome '{code}' is not a ROME code (letter and 4 digits)")
+                self.bad(t, row, f"code_rome '{code}' is not a ROME code ({CODE_ROME_RULE})")
             elif not label:
                 self.bad(t, row, f"empty libelle_rome for {code}")
             elif node_id in self.first_seen:
@@ -411,7 +412,7 @@ class _RomeReader:
             node_id = self.fiche(row["code_rome"], t, row)
             if node_id is None or row["code_type_texte"] != "1":
                 continue  # 1 = definition; access to the job and conditions are not kept
-            if not row["position_libelle_txt"].isdigit():
+            if not row["position_libelle_txt"].isdecimal():  # what int() reads
                 self.bad(t, row, f"position_libelle_txt '{row['position_libelle_txt']}'")
                 continue
             parts[node_id].append((int(row["position_libelle_txt"]), row["libelle_texte"]))

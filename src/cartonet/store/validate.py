@@ -146,6 +146,14 @@ def _check_rel(rel: Relationship, where: str, types: Mapping[str, str]) -> list[
     return problems
 
 
+def _origin(dataset: Dataset, key: Any, source: str) -> str:
+    """Where the loader read the item (``file: nodes[3]``), else the source's name."""
+    try:
+        return dataset.origins.get(key, source)
+    except TypeError:  # an id that is not even hashable: the check itself reports it
+        return source
+
+
 def check_dataset(
     dataset: Dataset,
     stored: Mapping[str, NodeType],
@@ -180,7 +188,7 @@ def check_dataset(
     seen: dict[str, Node] = {}
     step = 10_000
     for i, node in enumerate(dataset.nodes, 1):
-        where = f"{source}: node {node.id!r}"
+        where = f"{_origin(dataset, node.id, source)}: node {node.id!r}"
         node_problems = _check_node(node, where)
         problems.extend(node_problems)
         if not node_problems:
@@ -199,7 +207,8 @@ def check_dataset(
     rels: dict[tuple[str, str, str], Relationship] = {}
     no_props: Mapping[str, Any] = {}
     for j, rel in enumerate(dataset.relationships, len(dataset.nodes) + 1):
-        where = f"{source}: relationship {rel.type} {rel.start!r} -> {rel.end!r}"
+        origin = _origin(dataset, (str(rel.type), rel.start, rel.end), source)
+        where = f"{origin}: relationship {rel.type} {rel.start!r} -> {rel.end!r}"
         rel_problems = _check_rel(rel, where, types)
         problems.extend(rel_problems)
         if not rel_problems:
