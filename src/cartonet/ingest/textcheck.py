@@ -4,10 +4,11 @@ Two rules, checked by :class:`~cartonet.ingest.csvread.CsvTable` on every field 
 record and by :func:`~cartonet.ingest.jsonfmt.read_json` on every string it keeps (ids,
 labels, descriptions, string properties, relationship ends):
 
-* **No control character** (nor a lone UTF-16 surrogate) but tab, line feed and carriage return: a NUL byte or an
-  escape sequence in an id or a label is a corrupted or hostile file, not data. The C1
-  range (U+0080–U+009F) is left alone on purpose: ESCO v1.1.1 has a few such characters
-  in its English files (a right quote decoded twice), and they are harmless.
+* **No control character** but tab, line feed and carriage return, and no lone UTF-16
+  surrogate (JSON ``"\\ud800"``): a NUL byte or an escape sequence in an id or a label
+  is a corrupted or hostile file, not data. The C1 range (U+0080–U+009F) is left alone on
+  purpose: ESCO v1.1.1 has a few such characters in its English files (a right quote
+  decoded twice), and they are harmless.
 * **At most** :data:`MAX_FIELD_CHARS` **characters per field.** The longest field any
   loader reads in the real releases is about 3,000 characters (an ESCO skill group's
   description); a field a hundred times longer is a broken file (a quote never closed), and
