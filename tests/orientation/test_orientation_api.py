@@ -175,6 +175,10 @@ async def test_bad_input_names_the_argument(client: httpx.AsyncClient) -> None:
             '{ suggestTransitions(profile: {skills: [{id: "rome:G1602"}]}) { score } }',
             "profile.skills",
         ),
+        (
+            '{ suggestTransitions(profile: {interests: [{id: "S", weight: 1e400}]}) { score } }',
+            "profile.interests.S",
+        ),
         ('{ careerPaths(from: "rome:G1602", to: "rome:G1602") { totalCost } }', "to"),
         ('{ skillGap(profile: {}, target: "nope") { target { id } } }', "target"),
         ("{ skillMap(kind: OCCUPATIONS) { points(first: 501) { totalCount } } }", "first"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import networkx as nx
@@ -192,7 +193,13 @@ def test_profile_errors_name_the_field(fixtures_graph: nx.MultiDiGraph) -> None:
         (Profile(interests={"Z": 1.0}), "profile.interests"),
         (Profile(liked_groups=("nope",)), "profile.liked_groups"),
         (Profile(constraints=Constraints(max_training_hours=-1)), "constraints.max_training_hours"),
-    ]
+        (Profile(constraints=Constraints(max_training_hours=math.nan)),
+         "constraints.max_training_hours"),
+        # not finite: would empty the interest vector and silently suggest nothing
+        (Profile(interests={"S": math.inf}), "profile.interests.S"),
+        (Profile(interests={"S": math.nan}), "profile.interests.S"),
+        (Profile(interests={"S": 1e308, "riasec:S": 1e308}), "profile.interests.riasec:S"),
+    ]  # fmt: skip
     for profile, argument in cases:
         with pytest.raises(InvalidArgument) as err:
             suggest_transitions(fixtures_graph, profile, 5)

@@ -230,8 +230,8 @@ def resolve(G: nx.MultiDiGraph, profile: Profile) -> ResolvedProfile:
         if not 0 < level <= 1:
             raise InvalidArgument(f"profile.skills.{s}", f"level must be in (0, 1], got {level}")
     hours = profile.constraints.max_training_hours
-    if hours is not None and hours < 0:
-        raise InvalidArgument("constraints.max_training_hours", "must be ≥ 0")
+    if hours is not None and (np.isnan(hours) or hours < 0):
+        raise InvalidArgument("constraints.max_training_hours", f"must be ≥ 0, got {hours}")
 
     current = tuple(ix.occ_pos[o] for o in profile.current_occupations)
     past = tuple(ix.occ_pos[o] for o in profile.past_occupations)
@@ -240,13 +240,21 @@ def resolve(G: nx.MultiDiGraph, profile: Profile) -> ResolvedProfile:
     )
     weights: dict[int, float] = {}
     for key, w in profile.interests.items():
-        if w < 0:
-            raise InvalidArgument(f"profile.interests.{key}", f"weight must be ≥ 0, got {w}")
+        # an infinite weight (1e400 in a JSON body) or NaN would empty the interest vector
+        # and quietly give no suggestion: refused like a negative one
+        if not np.isfinite(w) or w < 0:
+            raise InvalidArgument(
+                f"profile.interests.{key}", f"weight must be a finite number ≥ 0, got {w}"
+            )
         pos = resolve_interest(G, ix, key)
         weights[pos] = weights.get(pos, 0.0) + w
+        if not np.isfinite(weights[pos]):
+            raise InvalidArgument(f"profile.interests.{key}", "the weights add up to infinity")
     vec = np.zeros(len(ix.interests))
     for pos, w in weights.items():
         vec[pos] = w
+    if vec.max(initial=0.0) > 0:
+        vec = vec / vec.max()  # only ratios matter; keeps huge finite weights from overflowing
     norm = np.linalg.norm(vec)
     if norm > 0:
         vec = vec / norm
