@@ -125,13 +125,33 @@ def describe_store(settings: Settings) -> str:
     return str(settings.embedded_path)
 
 
+def require_store(settings: Settings) -> None:
+    """Refuse a named embedded store file that does not exist: a read command would
+    otherwise create an empty store there and answer from it (a typo in ``--store`` would
+    look like an empty graph). The default store is created (and seeded) on first use."""
+    if settings.is_neo4j or settings.uses_default_store:
+        return
+    path = settings.embedded_path
+    if not path.exists():
+        raise CliError(
+            f"{path}: no such store file (check --store / CARTONET_STORE, or create it with "
+            f"'cartonet load fixtures --store {path}' or another load command)"
+        )
+
+
 @asynccontextmanager
-async def opened_store(settings: Settings, seed: bool = True) -> AsyncIterator[Store]:
+async def opened_store(
+    settings: Settings, seed: bool = True, create: bool = False
+) -> AsyncIterator[Store]:
     """The store ``settings`` names, opened (and closed after). With ``seed``, a default
-    store found empty first receives the bundled fixtures, as ``cartonet serve`` does."""
+    store found empty first receives the bundled fixtures, as ``cartonet serve`` does.
+    Without ``create`` (read commands), a named store file must exist (:func:`require_store`);
+    load commands pass ``create=True``."""
     from cartonet.api.context import seed_default_store
     from cartonet.store import make_store
 
+    if not create:
+        require_store(settings)
     store = make_store(settings)
     await store.open()
     try:
@@ -245,7 +265,12 @@ def format_stats(stats: Stats) -> str:
 # --- commands ----------------------------------------------------------------------------
 
 
-@click.group(cls=CartonetGroup, lazy=EXTRA_COMMANDS)
+# -h as well as --help, on every command (sub-commands inherit the root's context settings)
+@click.group(
+    cls=CartonetGroup,
+    lazy=EXTRA_COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(package_name="cartonet")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -289,6 +314,7 @@ def serve(
     from cartonet.api.app import create_app
 
     settings = settings_for(ctx, host=host, port=port, store=store, warm_up=warm_up)
+    require_store(settings)
     # The service's own messages (store unavailable, fixtures loaded, internal errors with
     # their traceback) go to stderr like uvicorn's, at the same level.
     handler = logging.StreamHandler()
@@ -305,6 +331,18 @@ def serve(
         err=True,
     )
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level)
+
+
+@main.command()
+def schema() -> None:
+    """Print the GraphQL schema (SDL) of the API, descriptions included.
+
+    The repository publishes it as schema.graphql; after changing the API, regenerate it
+    with: cartonet schema > schema.graphql
+    """
+    from cartonet.api.schema import build_schema
+
+    click.echo(build_schema().as_str())
 
 
 @main.group()
@@ -335,7 +373,7 @@ async def _write(
     settings: Settings, datasets: Iterable[Dataset], replace: bool, progress: ProgressCallback
 ) -> list[tuple[Dataset, LoadReport]]:
     done = []
-    async with opened_store(settings, seed=False) as store:
+    async with opened_store(settings, seed=False, create=True) as store:
         for dataset in datasets:
             done.append((dataset, await store.load(dataset, replace=replace, progress=progress)))
     return done
@@ -548,7 +586,8 @@ def search(
                         "label": h.node.label(lang or "fr"),
                         "score": round(h.score, 2),
                         "matchedLabel": h.matched_label,
-                        "matchedLang": h.matched_lang,
+                        # the API's Lang enum: FR / EN
+                        "matchedLang": h.matched_lang.upper() if h.matched_lang else None,
                     }
                     for h in hits
                 ],

@@ -20,12 +20,18 @@ from cartonet.cli import opened_store, run, settings_for, store_option
 from cartonet.errors import DataError, InvalidArgument
 from cartonet.orientation.diagnostics import Diagnostics
 from cartonet.orientation.diagnostics import diagnose as diagnose_misses
-from cartonet.orientation.evaluate import EvaluationReport, evaluate, read_pairs, without_mobility
+from cartonet.orientation.evaluate import (
+    EvaluationReport,
+    camel_case,
+    evaluate,
+    read_pairs,
+    without_mobility,
+)
 from cartonet.orientation.explain import label
 from cartonet.orientation.profile import Constraints, Profile
 from cartonet.orientation.projection import project
 from cartonet.orientation.similarity import similar_occupations
-from cartonet.orientation.transitions import suggest_transitions
+from cartonet.orientation.transitions import TransitionPart, suggest_transitions
 
 lang_option = click.option(
     "--lang",
@@ -256,8 +262,8 @@ def suggest(
                     "id": s.occupation,
                     "label": label(G, s.occupation, lang),
                     "score": round(s.score, 4),
-                    "parts": {p: round(v, 4) for p, v in s.parts.items()},
-                    "activeParts": list(s.active_parts),
+                    "parts": {camel_case(p): round(v, 4) for p, v in s.parts.items()},
+                    "activeParts": [TransitionPart(p).name for p in s.active_parts],
                     "curatedMobility": s.curated_mobility,
                     "sharedSkills": s.shared_skills,
                     "missingSkills": s.missing_skills,
@@ -275,7 +281,7 @@ def suggest(
                             for p in s.gap.plan
                         ],
                         "totalHours": s.gap.total_hours,
-                        "uncovered": s.gap.uncovered,
+                        "uncoveredSkills": s.gap.uncovered,
                     },
                     "explanation": s.explanation,
                 }

@@ -22,6 +22,7 @@ from cartonet.orientation.cache import CACHE_KEY, projection_cache
 from cartonet.orientation.index import index_of
 from cartonet.settings import Settings
 from cartonet.store.embedded import EmbeddedStore
+from cartonet_testing import embedded_store_file
 
 WAIT = 60.0  # a bound against a hung test, not a speed requirement
 
@@ -229,9 +230,10 @@ def test_serve_passes_the_warm_up_choice_to_the_app(
 
     monkeypatch.setattr(cartonet.api.app, "create_app", recording_create_app)
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: None)  # no real server here
+    store = asyncio.run(embedded_store_file(tmp_path / "s.sqlite", []))  # serve needs one
     result = CliRunner().invoke(
         main,
-        ["serve", "--store", str(tmp_path / "s.sqlite"), *flags],
+        ["serve", "--store", str(store), *flags],
         env={"CARTONET_WARM_UP": "", **env},
     )
     assert result.exit_code == 0, result.output

@@ -93,6 +93,7 @@ def test_load_json_then_stats_and_search(
     hits = json.loads(result.stdout)
     assert hits[0]["id"] == occupation.id
     assert all(h["type"] == "OCCUPATION" for h in hits)
+    assert hits[0]["matchedLang"] == "EN", "the API's Lang enum, not 'en'"
 
     result = invoke("search", occupation.label("fr"), "--store", store)
     assert result.exit_code == 0
@@ -137,8 +138,7 @@ def test_invalid_items_are_named_and_nothing_is_loaded(tmp_path: Path, small_jso
     assert result.exit_code == 1
     assert "nodes[1].type" in result.stderr
     assert "Traceback" not in result.output
-    stats = json.loads(invoke("stats", "--store", store, "--json").stdout)
-    assert stats["occupations"] == stats["skills"] == 0
+    assert not Path(store).exists(), "a refused load creates no store"
 
     result = invoke("load", "json", str(bad), "--store", store, "--skip-bad-rows")
     assert result.exit_code == 0, result.output
@@ -157,6 +157,47 @@ def test_invalid_arguments_exit_2(tmp_path: Path) -> None:
     result = invoke("load", "json", str(tmp_path / "missing.json"), "--store", store)
     assert result.exit_code == 2  # click checks the path exists
     assert "Traceback" not in result.output
+
+
+def test_h_is_help_on_every_command() -> None:
+    for path in _command_paths(main):
+        short, long = invoke(*path, "-h"), invoke(*path, "--help")
+        assert short.exit_code == 0, (path, short.output)
+        assert short.output == long.output, path
+
+
+READ_COMMANDS = [
+    ["stats"],
+    ["search", "developer"],
+    ["similar", "rome:G1602"],
+    ["suggest", "--interest", "S"],
+    ["serve", "--port", "1"],
+]
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=[c[0] for c in READ_COMMANDS])
+def test_read_commands_refuse_a_store_file_that_does_not_exist(
+    tmp_path: Path, command: list[str]
+) -> None:
+    missing = tmp_path / "typo.sqlite"
+    result = invoke(*command, "--store", str(missing))
+    assert result.exit_code == 1, result.output
+    assert f"{missing}: no such store file" in result.stderr
+    assert "Traceback" not in result.output
+    assert not missing.exists(), "no empty store is created"
+
+
+def test_the_default_store_is_still_created_and_filled_on_first_use(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    result = CliRunner().invoke(
+        main,
+        ["stats", "--json"],
+        env={"CARTONET_STORE": "", "CARTONET_DATA_DIR": str(data_dir)},
+        obj=None,
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["occupations"] > 0
+    assert (data_dir / "default.sqlite").is_file()
 
 
 def test_unreadable_store_is_a_clean_error(tmp_path: Path) -> None:

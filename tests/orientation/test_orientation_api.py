@@ -103,6 +103,7 @@ async def test_suggest_transitions_with_a_profile(
             m["skill"]["id"] for m in f["missingSkills"] if m["essential"]
         ] == e.missing_essential
         assert f["curatedMobility"] == e.curated_mobility
+        assert f["activeParts"] == [p.upper() for p in e.active_parts]
         assert f["trainingPlan"]["totalHours"] == e.gap.total_hours
     # weights move the ranking: with only affinity, the top is the best interest match
     only_affinity = query.replace("occupation { id }", "occupation { id interests { code } }")

@@ -92,6 +92,11 @@ def test_suggest(rome_store: Path, rome_fixture_graph: nx.MultiDiGraph, tmp_path
     )
     assert [d["id"] for d in data] == [e.occupation for e in expected]
     assert [d["explanation"] for d in data] == [e.explanation for e in expected]
+    # the names and cases of the API: camelCase keys, enum member names
+    for d, e in zip(data, expected, strict=True):
+        assert d["activeParts"] == [p.upper() for p in e.active_parts]
+        assert set(d["parts"]) == {"skillFit", "affinityFit", "gapCost", "mobility"}
+        assert set(d["trainingPlan"]) == {"steps", "totalHours", "uncoveredSkills"}
     profile = tmp_path / "p.json"
     profile.write_text(json.dumps({"currentOccupations": ["rome:G1602"]}), encoding="utf-8")
     table = run(
@@ -124,14 +129,14 @@ def test_evaluate(rome_store: Path, rome_fixture_graph: nx.MultiDiGraph, tmp_pat
     data = json.loads(
         run("evaluate", "--truth", str(truth), "--k", "10", "--json", "--store", str(rome_store))
     )
-    assert {"n", "k", "recall_at_k", "mrr", "baselines"} <= set(data)
+    assert {"n", "k", "recallAtK", "mrr", "baselines"} <= set(data)
     assert data["k"] == 10 and data["n"] > 50
     assert {"jaccard", "random"} <= set(data["baselines"])
-    assert data["mobility_edges_removed"] == data["pairs"]["read"]
+    assert data["mobilityEdgesRemoved"] == data["pairs"]["read"]
     assert (
-        data["recall_at_k"]
-        > data["baselines"]["jaccard"]["recall_at_k"]
-        > data["baselines"]["random"]["recall_at_k"]
+        data["recallAtK"]
+        > data["baselines"]["jaccard"]["recallAtK"]
+        > data["baselines"]["random"]["recallAtK"]
     )
     table = run("evaluate", "--truth", str(truth), "--store", str(rome_store))
     assert "recall@10" in table and "jaccard" in table and "half a" in table

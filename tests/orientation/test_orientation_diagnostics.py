@@ -138,11 +138,11 @@ def test_cli_diagnose(tmp_path: Path) -> None:
     result = runner.invoke(main, [*args, "--diagnose", "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
-    assert {"n", "k", "recall_at_k", "mrr", "baselines"} <= set(out)
+    assert {"n", "k", "recallAtK", "mrr", "baselines"} <= set(out)
     diag = out["diagnostics"]
-    assert diag["recall_at_k"] == out["recall_at_k"]
-    assert [c["distance"] for c in diag["by_distance"]] == list(DISTANCES)
-    assert diag["popularity_ceiling"]["recall_at_k"] >= diag["recall_at_k"]
+    assert diag["recallAtK"] == out["recallAtK"]
+    assert [c["distance"] for c in diag["byDistance"]] == list(DISTANCES)
+    assert diag["popularityCeiling"]["recallAtK"] >= diag["recallAtK"]
     table = runner.invoke(main, [*args, "--diagnose"])
     assert table.exit_code == 0 and "popularity ceiling" in table.output
     plain = runner.invoke(main, [*args, "--json"])

@@ -72,9 +72,9 @@ def test_truth_file_and_pipeline_by_hand(demo: nx.MultiDiGraph, tmp_path: Path) 
         > 0
     )
     data = report.to_json()
-    assert set(data) >= {"n", "k", "recall_at_k", "mrr", "baselines"}
+    assert set(data) >= {"n", "k", "recallAtK", "mrr", "baselines"}
     assert set(data["baselines"]) >= {"jaccard", "random"}
-    assert set(data["baselines"]["jaccard"]) == {"n", "recall_at_k", "mrr"}
+    assert set(data["baselines"]["jaccard"]) == {"n", "recallAtK", "mrr"}
     halves = report.halves
     assert halves["a"]["method"].n + halves["b"]["method"].n == report.n
     assert {half_of(occ[0]), half_of(occ[1])} == {h for h in "ab" if halves[h]["method"].n}

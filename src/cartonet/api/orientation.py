@@ -30,25 +30,48 @@ from cartonet.orientation.profile import Constraints, Profile
 from cartonet.orientation.similarity import similar_occupations
 from cartonet.orientation.skillmap import MapPoint as PlacedItem
 from cartonet.orientation.skillmap import SkillMap, skill_map
-from cartonet.orientation.transitions import TransitionWeights, suggest_transitions
+from cartonet.orientation.transitions import (
+    TransitionPart,
+    TransitionWeights,
+    suggest_transitions,
+)
 from cartonet.store.base import MAX_PAGE, check_first, decode_cursor, encode_cursor
 
 from .context import Context
-from .types import Connection, Interest, Lang, NodeInterface, Occupation, Skill, Training, wrap
+from .types import (
+    AfterArg,
+    Connection,
+    Interest,
+    Lang,
+    NodeInterface,
+    Occupation,
+    Skill,
+    Training,
+    described_enum,
+    wrap,
+)
 
 # --- inputs --------------------------------------------------------------------------------
 
 
 @strawberry.input(description="A skill the seeker holds, with a level in (0, 1] (default 1).")
 class HeldSkillInput:
-    id: strawberry.ID
-    level: float = 1.0
+    id: strawberry.ID = strawberry.field(description="The skill's id.")
+    level: float = strawberry.field(
+        default=1.0, description="How well the seeker masters it, in (0, 1]; 1: fully."
+    )
 
 
 @strawberry.input(description="An interest (id, RIASEC code or label) and its weight ≥ 0.")
 class InterestWeightInput:
-    id: str
-    weight: float = 1.0
+    id: str = strawberry.field(
+        description="The interest: its id (riasec:S), its RIASEC letter (S) or its label (Social)."
+    )
+    weight: float = strawberry.field(
+        default=1.0,
+        description="How much it counts, a finite number ≥ 0 (only ratios matter; the "
+        "weights of one interest named twice add up).",
+    )
 
 
 @strawberry.input(description="Hard limits on suggestions.")
@@ -63,17 +86,42 @@ class ConstraintsInput:
 
 @strawberry.input(description="A job seeker's profile. Used for this request only, never stored.")
 class ProfileInput:
-    current_occupations: list[strawberry.ID] = strawberry.field(default_factory=list)
-    past_occupations: list[strawberry.ID] = strawberry.field(default_factory=list)
-    skills: list[HeldSkillInput] = strawberry.field(default_factory=list)
-    interests: list[InterestWeightInput] = strawberry.field(default_factory=list)
-    liked_skills: list[strawberry.ID] = strawberry.field(default_factory=list)
-    disliked_skills: list[strawberry.ID] = strawberry.field(default_factory=list)
-    liked_occupations: list[strawberry.ID] = strawberry.field(default_factory=list)
-    disliked_occupations: list[strawberry.ID] = strawberry.field(default_factory=list)
-    liked_groups: list[strawberry.ID] = strawberry.field(default_factory=list)
-    disliked_groups: list[strawberry.ID] = strawberry.field(default_factory=list)
-    constraints: ConstraintsInput | None = None
+    current_occupations: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="Occupations held now: their skills count as held (level 1), and they "
+        "are never suggested.",
+    )
+    past_occupations: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="Occupations held before: their skills count as held at level 0.8.",
+    )
+    skills: list[HeldSkillInput] = strawberry.field(
+        default_factory=list, description="Skills held, each with a level."
+    )
+    interests: list[InterestWeightInput] = strawberry.field(
+        default_factory=list, description="Interests (RIASEC), each with a weight."
+    )
+    liked_skills: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Skills the seeker would like to use."
+    )
+    disliked_skills: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Skills the seeker would rather not use."
+    )
+    liked_occupations: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Occupations the seeker likes the look of."
+    )
+    disliked_occupations: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Occupations the seeker rules out (never suggested)."
+    )
+    liked_groups: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Occupation groups the seeker is drawn to."
+    )
+    disliked_groups: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Occupation groups the seeker would rather avoid."
+    )
+    constraints: ConstraintsInput | None = strawberry.field(
+        default=None, description="Hard limits: what is never suggested."
+    )
 
     def to_profile(self) -> Profile:
         skills: dict[str, float] = {}
@@ -106,10 +154,18 @@ _TW = TransitionWeights()
 
 @strawberry.input(description="Weights of the suggestion score (only their ratios matter).")
 class TransitionWeightsInput:
-    skill_fit: float = _TW.skill_fit
-    affinity_fit: float = _TW.affinity_fit
-    gap_cost: float = _TW.gap_cost
-    mobility: float = _TW.mobility
+    skill_fit: float = strawberry.field(
+        default=_TW.skill_fit, description="Weight of how well held skills fit the target."
+    )
+    affinity_fit: float = strawberry.field(
+        default=_TW.affinity_fit, description="Weight of interests, likes and dislikes."
+    )
+    gap_cost: float = strawberry.field(
+        default=_TW.gap_cost, description="Weight of the training effort (less is better)."
+    )
+    mobility: float = strawberry.field(
+        default=_TW.mobility, description="Weight of a curated move from a held occupation."
+    )
     sibling_credit: float = strawberry.field(
         default=_TW.sibling_credit, description="Credit for a skill held through a sibling."
     )
@@ -128,10 +184,26 @@ class TransitionWeightsInput:
         )
 
 
+described_enum(
+    TransitionPart,
+    "A part of a suggestion score.",
+    {
+        "SKILL_FIT": "How well held skills fit the target.",
+        "AFFINITY_FIT": "Interests, likes and dislikes.",
+        "GAP_COST": "Training effort (counts as 1 − gapCost).",
+        "MOBILITY": "A curated move from a profile occupation.",
+    },
+)
+
+
 @strawberry.enum(description="What the map shows.")
 class MapKind(Enum):
-    SKILLS = "skills"
-    OCCUPATIONS = "occupations"
+    SKILLS = strawberry.enum_value(
+        "skills", description="Skills, linked when the same occupations require them."
+    )
+    OCCUPATIONS = strawberry.enum_value(
+        "occupations", description="Occupations, linked to their most similar ones."
+    )
 
 
 # --- outputs -------------------------------------------------------------------------------
@@ -148,34 +220,36 @@ class SimilarityParts:
 
 @strawberry.type(description="An occupation similar to the one asked, with why.")
 class SimilarOccupationResult:
-    occupation: Occupation
+    occupation: Occupation = strawberry.field(description="The similar occupation.")
     score: float = strawberry.field(description="In [0, 1]; see docs/algorithms.md.")
-    parts: SimilarityParts
-    shared_skills: list[Skill]
+    parts: SimilarityParts = strawberry.field(description="What the score is made of.")
+    shared_skills: list[Skill] = strawberry.field(description="Skills both require.")
     missing_skills: list[Skill] = strawberry.field(description="Essential first, rarest first.")
 
 
 @strawberry.type(description="A skill the seeker lacks for a target occupation.")
 class MissingSkill:
-    skill: Skill
-    essential: bool
+    skill: Skill = strawberry.field(description="The skill lacking.")
+    essential: bool = strawberry.field(description="Whether the target requires it as essential.")
 
 
 @strawberry.type(description="One training of a plan.")
 class TrainingStep:
-    training: Training
-    hours: float
+    training: Training = strawberry.field(description="The training.")
+    hours: float = strawberry.field(description="Its length (35 when the catalogue gives none).")
     covers: list[Skill] = strawberry.field(description="Missing skills it teaches.")
     prerequisites: list[Skill] = strawberry.field(
         description="Skills it expects on entry that the seeker lacks."
     )
-    illustrative: bool
+    illustrative: bool = strawberry.field(
+        description="True for a made-up training of the illustrative catalogue, not a real offer."
+    )
 
 
 @strawberry.type(description="Trainings closing a skill gap, prerequisites first.")
 class TrainingPlan:
-    steps: list[TrainingStep]
-    total_hours: float
+    steps: list[TrainingStep] = strawberry.field(description="The trainings, in order.")
+    total_hours: float = strawberry.field(description="Sum of the steps' hours.")
     uncovered_skills: list[Skill] = strawberry.field(
         description="Skills no training of the catalogue teaches."
     )
@@ -183,73 +257,104 @@ class TrainingPlan:
 
 @strawberry.type(description="What a profile lacks for a target occupation.")
 class SkillGapResult:
-    target: Occupation
-    shared_skills: list[Skill]
-    missing_skills: list[MissingSkill]
-    training_plan: TrainingPlan
+    target: Occupation = strawberry.field(description="The occupation aimed at.")
+    shared_skills: list[Skill] = strawberry.field(
+        description="Skills the target requires that the profile holds."
+    )
+    missing_skills: list[MissingSkill] = strawberry.field(
+        description="Skills the target requires that the profile lacks, essential first."
+    )
+    training_plan: TrainingPlan = strawberry.field(
+        description="Trainings covering the missing essential skills (all missing skills "
+        "with `includeOptional`)."
+    )
 
 
 @strawberry.type(description="The parts of a suggestion score, each in [0, 1].")
 class TransitionParts:
-    skill_fit: float
-    affinity_fit: float
+    skill_fit: float = strawberry.field(description="How well held skills fit the target.")
+    affinity_fit: float = strawberry.field(
+        description="Interests, liked and disliked skills, occupations and groups."
+    )
     gap_cost: float = strawberry.field(description="Estimated training effort (higher: worse).")
     mobility: float = strawberry.field(description="1 for a curated move.")
 
 
 @strawberry.type(description="An occupation within reach of the profile, with why.")
 class TransitionSuggestion:
-    occupation: Occupation
+    occupation: Occupation = strawberry.field(description="The suggested occupation.")
     score: float = strawberry.field(description="Weighted mean of the active parts, in [0, 1].")
-    parts: TransitionParts
-    active_parts: list[str]
-    curated_mobility: MobilityKind | None
-    mobility_from: Occupation | None
-    shared_skills: list[Skill]
+    parts: TransitionParts = strawberry.field(description="Every part, active or not.")
+    active_parts: list[TransitionPart] = strawberry.field(
+        description="The parts that counted in `score` (a part the profile gives nothing to "
+        "work on is left out)."
+    )
+    curated_mobility: MobilityKind | None = strawberry.field(
+        description="The kind of curated move leading there from a profile occupation, if any."
+    )
+    mobility_from: Occupation | None = strawberry.field(
+        description="The profile occupation that curated move starts from."
+    )
+    shared_skills: list[Skill] = strawberry.field(
+        description="Skills the target requires that the profile holds."
+    )
     missing_skills: list[MissingSkill] = strawberry.field(description="Essential first.")
-    matched_interests: list[Interest]
-    training_plan: TrainingPlan
-    explanation: str
+    matched_interests: list[Interest] = strawberry.field(
+        description="The profile's interests the occupation matches."
+    )
+    training_plan: TrainingPlan = strawberry.field(
+        description="Trainings covering the missing essential skills."
+    )
+    explanation: str = strawberry.field(
+        description="One paragraph saying why, in `lang`; every figure in it comes from the "
+        "lists above."
+    )
 
 
 @strawberry.type(description="One move of a career path.")
 class CareerStep:
-    source: Occupation = strawberry.field(name="from")
-    target: Occupation = strawberry.field(name="to")
-    cost: float
+    source: Occupation = strawberry.field(name="from", description="Where the move starts.")
+    target: Occupation = strawberry.field(name="to", description="Where the move leads.")
+    cost: float = strawberry.field(
+        description="0.25 + (1 − coverage)²: one step costs at least 0.25, a leap more."
+    )
     coverage: float = strawberry.field(description="Share of the target's needs already covered.")
-    curated: bool
+    curated: bool = strawberry.field(description="Whether a curated MOBILITY move is this step.")
 
 
 @strawberry.type(description="A route through intermediate occupations.")
 class CareerPathResult:
-    occupations: list[Occupation]
-    steps: list[CareerStep]
-    total_cost: float
+    occupations: list[Occupation] = strawberry.field(
+        description="The occupations of the route, from the start to the goal."
+    )
+    steps: list[CareerStep] = strawberry.field(description="The moves, in order.")
+    total_cost: float = strawberry.field(description="Sum of the steps' costs (lower: easier).")
 
 
 @strawberry.type(description="A cluster of the map.")
 class MapCommunity:
-    id: int
-    size: int
+    id: int = strawberry.field(description="The cluster's number (`community` of its points).")
+    size: int = strawberry.field(description="How many items it holds.")
     central: list[NodeInterface] = strawberry.field(description="Most central members first.")
 
 
 @strawberry.type(description="One item placed on the map.")
 class MapPoint:
-    node: NodeInterface
-    x: float
-    y: float
-    community: int
-    centrality: float
+    node: NodeInterface = strawberry.field(description="The skill or occupation.")
+    x: float = strawberry.field(description="Horizontal position, in [−1, 1].")
+    y: float = strawberry.field(description="Vertical position, in [−1, 1].")
+    community: int = strawberry.field(description="The cluster it belongs to.")
+    centrality: float = strawberry.field(description="PageRank on the map's graph.")
 
 
 @strawberry.type(description="Clusters, central items and 2-D coordinates.")
 class SkillMapResult:
-    kind: MapKind
-    modularity: float
-    communities: list[MapCommunity]
-    most_central: list[NodeInterface]
+    kind: MapKind = strawberry.field(description="Skills or occupations.")
+    modularity: float = strawberry.field(description="Modularity of the clustering (Louvain).")
+    communities: list[MapCommunity] = strawberry.field(description="The clusters.")
+    most_central: list[NodeInterface] = strawberry.field(
+        description="The most central items of the whole map, first first."
+    )
     graph: strawberry.Private[nx.MultiDiGraph]
     computed: strawberry.Private[SkillMap]
 
@@ -259,7 +364,14 @@ class SkillMapResult:
         "keeps one cluster's members (an unknown id gives an empty page)."
     )
     def points(
-        self, first: int = MAX_PAGE, after: str | None = None, community: int | None = None
+        self,
+        first: Annotated[
+            int, strawberry.argument(description=f"How many points, 0 to {MAX_PAGE}.")
+        ] = MAX_PAGE,
+        after: AfterArg = None,
+        community: Annotated[
+            int | None, strawberry.argument(description="Only the points of this cluster.")
+        ] = None,
     ) -> Connection[MapPoint]:
         return map_points_page(self.graph, self.computed.points, first, after, community)
 
@@ -395,7 +507,10 @@ class OrientationQuery:
         "similarity; see docs/algorithms.md)."
     )
     async def similar_occupations(
-        self, info: strawberry.Info, id: strawberry.ID, first: int = 10
+        self,
+        info: strawberry.Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The occupation's id.")],
+        first: Annotated[int, strawberry.argument(description="How many results.")] = 10,
     ) -> list[SimilarOccupationResult]:
         G = await _graph(info)
         with graphql_names(occupation="id", k="first"):
@@ -418,10 +533,19 @@ class OrientationQuery:
     async def suggest_transitions(
         self,
         info: strawberry.Info,
-        profile: ProfileInput,
-        first: int = 10,
-        weights: TransitionWeightsInput | None = None,
-        lang: Lang = Lang.FR,
+        profile: Annotated[
+            ProfileInput, strawberry.argument(description="The seeker (used, never stored).")
+        ],
+        first: Annotated[int, strawberry.argument(description="How many suggestions.")] = 10,
+        weights: Annotated[
+            TransitionWeightsInput | None,
+            strawberry.argument(
+                description="Weights of the score parts (default: the tuned ones)."
+            ),
+        ] = None,
+        lang: Annotated[
+            Lang, strawberry.argument(description="Language of the explanations.")
+        ] = Lang.FR,
     ) -> list[TransitionSuggestion]:
         G = await _graph(info)
         with graphql_names(k="first"):
@@ -432,7 +556,7 @@ class OrientationQuery:
                 occupation=_node(G, s.occupation),
                 score=s.score,
                 parts=TransitionParts(**s.parts),
-                active_parts=list(s.active_parts),
+                active_parts=[TransitionPart(p) for p in s.active_parts],
                 curated_mobility=MobilityKind(s.curated_mobility) if s.curated_mobility else None,
                 mobility_from=_node(G, s.mobility_from) if s.mobility_from else None,
                 shared_skills=_nodes(G, s.shared_skills),
@@ -451,9 +575,16 @@ class OrientationQuery:
     async def skill_gap(
         self,
         info: strawberry.Info,
-        profile: ProfileInput,
-        target: strawberry.ID,
-        include_optional: bool = False,
+        profile: Annotated[
+            ProfileInput, strawberry.argument(description="The seeker (used, never stored).")
+        ],
+        target: Annotated[
+            strawberry.ID, strawberry.argument(description="The occupation aimed at.")
+        ],
+        include_optional: Annotated[
+            bool,
+            strawberry.argument(description="Also plan trainings for missing optional skills."),
+        ] = False,
     ) -> SkillGapResult:
         G = await _graph(info)
         with graphql_names():
@@ -472,9 +603,13 @@ class OrientationQuery:
     async def career_paths(
         self,
         info: strawberry.Info,
-        source: Annotated[strawberry.ID, strawberry.argument(name="from")],
-        target: Annotated[strawberry.ID, strawberry.argument(name="to")],
-        k: int = 3,
+        source: Annotated[
+            strawberry.ID, strawberry.argument(name="from", description="The occupation held.")
+        ],
+        target: Annotated[
+            strawberry.ID, strawberry.argument(name="to", description="The occupation aimed at.")
+        ],
+        k: Annotated[int, strawberry.argument(description="How many routes, 1 to 20.")] = 3,
     ) -> list[CareerPathResult]:
         G = await _graph(info)
         if not isinstance(k, int) or not 1 <= k <= 20:
@@ -487,7 +622,11 @@ class OrientationQuery:
         "the skills or the occupations (`points`, paged); computed once per graph version."
     )
     async def skill_map(
-        self, info: strawberry.Info, kind: MapKind = MapKind.SKILLS
+        self,
+        info: strawberry.Info,
+        kind: Annotated[
+            MapKind, strawberry.argument(description="Map the skills or the occupations.")
+        ] = MapKind.SKILLS,
     ) -> SkillMapResult:
         G = await _graph(info)
         m = await asyncio.to_thread(skill_map, G, kind.value)

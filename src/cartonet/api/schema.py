@@ -11,6 +11,7 @@ from ``info.context`` (:class:`cartonet.api.context.Context`), and is added to
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
 import strawberry
 from strawberry.schema.config import StrawberryConfig
@@ -27,7 +28,9 @@ from .orientation import OrientationQuery
 from .types import (
     DEFAULT_PAGE,
     NODE_TYPES,
+    AfterArg,
     Connection,
+    FirstArg,
     Interest,
     Lang,
     NodeInterface,
@@ -45,6 +48,27 @@ from .types import (
 
 MAX_SEARCH_TEXT = 200
 """Longest search text accepted: labels are short, and fuzzy matching cost grows with it."""
+
+IdArg = Annotated[
+    strawberry.ID,
+    strawberry.argument(description="The node's id (an ESCO URI, rome:M1805, riasec:S...)."),
+]
+TextArg = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Keep nodes whose labels (any language, preferred or alternative) "
+        f"contain this text, case and accents ignored; at most {MAX_SEARCH_TEXT} characters."
+    ),
+]
+GroupArg = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(description="Keep nodes under this group id (at any depth)."),
+]
+KindArg = Annotated[SkillKind | None, strawberry.argument(description="Keep skills of this kind.")]
+QUERY_DESCRIPTION = (
+    "The skills graph: lookups by id, lists, label search and stats, and the orientation "
+    "engine (similar occupations, suggestions from a profile, skill gaps, career paths, the map)."
+)
 
 
 def _ctx(info: strawberry.Info) -> Context:
@@ -89,12 +113,16 @@ class CoreQuery:
     """Lookups, lists, search and stats over the graph."""
 
     @strawberry.field(description="Any node by id; null when unknown.")
-    async def node(self, info: strawberry.Info, id: strawberry.ID) -> NodeInterface | None:
+    async def node(self, info: strawberry.Info, id: IdArg) -> NodeInterface | None:
         return wrap(await _ctx(info).loaders.nodes.load(str(id)))
 
     @strawberry.field(description=f"Nodes by id, in the order asked (at most {MAX_PAGE}).")
     async def nodes(
-        self, info: strawberry.Info, ids: list[strawberry.ID]
+        self,
+        info: strawberry.Info,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description=f"At most {MAX_PAGE} ids.")
+        ],
     ) -> list[NodeInterface | None]:
         if len(ids) > MAX_PAGE:
             raise InvalidArgument("ids", f"at most {MAX_PAGE} ids, got {len(ids)}")
@@ -102,29 +130,27 @@ class CoreQuery:
         return [wrap(n) for n in found]
 
     @strawberry.field(description="An occupation by id; null when unknown.")
-    async def occupation(self, info: strawberry.Info, id: strawberry.ID) -> Occupation | None:
+    async def occupation(self, info: strawberry.Info, id: IdArg) -> Occupation | None:
         return await _lookup(info, id, NodeType.OCCUPATION)  # type: ignore[return-value]
 
     @strawberry.field(description="A skill by id; null when unknown.")
-    async def skill(self, info: strawberry.Info, id: strawberry.ID) -> Skill | None:
+    async def skill(self, info: strawberry.Info, id: IdArg) -> Skill | None:
         return await _lookup(info, id, NodeType.SKILL)  # type: ignore[return-value]
 
     @strawberry.field(description="A training by id; null when unknown.")
-    async def training(self, info: strawberry.Info, id: strawberry.ID) -> Training | None:
+    async def training(self, info: strawberry.Info, id: IdArg) -> Training | None:
         return await _lookup(info, id, NodeType.TRAINING)  # type: ignore[return-value]
 
     @strawberry.field(description="An interest by id; null when unknown.")
-    async def interest(self, info: strawberry.Info, id: strawberry.ID) -> Interest | None:
+    async def interest(self, info: strawberry.Info, id: IdArg) -> Interest | None:
         return await _lookup(info, id, NodeType.INTEREST)  # type: ignore[return-value]
 
     @strawberry.field(description="A skill group by id; null when unknown.")
-    async def skill_group(self, info: strawberry.Info, id: strawberry.ID) -> SkillGroup | None:
+    async def skill_group(self, info: strawberry.Info, id: IdArg) -> SkillGroup | None:
         return await _lookup(info, id, NodeType.SKILL_GROUP)  # type: ignore[return-value]
 
     @strawberry.field(description="An occupation group by id; null when unknown.")
-    async def occupation_group(
-        self, info: strawberry.Info, id: strawberry.ID
-    ) -> OccupationGroup | None:
+    async def occupation_group(self, info: strawberry.Info, id: IdArg) -> OccupationGroup | None:
         return await _lookup(info, id, NodeType.OCCUPATION_GROUP)  # type: ignore[return-value]
 
     @strawberry.field(
@@ -134,10 +160,10 @@ class CoreQuery:
     async def occupations(
         self,
         info: strawberry.Info,
-        text: str | None = None,
-        group: strawberry.ID | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        text: TextArg = None,
+        group: GroupArg = None,
+        first: FirstArg = DEFAULT_PAGE,
+        after: AfterArg = None,
     ) -> Connection[Occupation]:
         return await _list(info, NodeType.OCCUPATION, first, after, text=text, group=group)  # type: ignore[return-value]
 
@@ -145,11 +171,11 @@ class CoreQuery:
     async def skills(
         self,
         info: strawberry.Info,
-        text: str | None = None,
-        kind: SkillKind | None = None,
-        group: strawberry.ID | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        text: TextArg = None,
+        kind: KindArg = None,
+        group: GroupArg = None,
+        first: FirstArg = DEFAULT_PAGE,
+        after: AfterArg = None,
     ) -> Connection[Skill]:
         return await _list(info, NodeType.SKILL, first, after, text=text, group=group, kind=kind)  # type: ignore[return-value]
 
@@ -157,15 +183,15 @@ class CoreQuery:
     async def trainings(
         self,
         info: strawberry.Info,
-        text: str | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        text: TextArg = None,
+        first: FirstArg = DEFAULT_PAGE,
+        after: AfterArg = None,
     ) -> Connection[Training]:
         return await _list(info, NodeType.TRAINING, first, after, text=text)  # type: ignore[return-value]
 
     @strawberry.field(description="Interests in id order.")
     async def interests(
-        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: strawberry.Info, first: FirstArg = DEFAULT_PAGE, after: AfterArg = None
     ) -> Connection[Interest]:
         return await _list(info, NodeType.INTEREST, first, after)  # type: ignore[return-value]
 
@@ -173,10 +199,10 @@ class CoreQuery:
     async def occupation_groups(
         self,
         info: strawberry.Info,
-        text: str | None = None,
-        group: strawberry.ID | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        text: TextArg = None,
+        group: GroupArg = None,
+        first: FirstArg = DEFAULT_PAGE,
+        after: AfterArg = None,
     ) -> Connection[OccupationGroup]:
         return await _list(info, NodeType.OCCUPATION_GROUP, first, after, text=text, group=group)  # type: ignore[return-value]
 
@@ -184,10 +210,10 @@ class CoreQuery:
     async def skill_groups(
         self,
         info: strawberry.Info,
-        text: str | None = None,
-        group: strawberry.ID | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        text: TextArg = None,
+        group: GroupArg = None,
+        first: FirstArg = DEFAULT_PAGE,
+        after: AfterArg = None,
     ) -> Connection[SkillGroup]:
         return await _list(info, NodeType.SKILL_GROUP, first, after, text=text, group=group)  # type: ignore[return-value]
 
@@ -199,10 +225,23 @@ class CoreQuery:
     async def search(
         self,
         info: strawberry.Info,
-        text: str,
-        kinds: list[NodeType] | None = None,
-        lang: Lang | None = None,
-        first: int = 10,
+        text: Annotated[
+            str,
+            strawberry.argument(
+                description=f"What to look for, at most {MAX_SEARCH_TEXT} characters."
+            ),
+        ],
+        kinds: Annotated[
+            list[NodeType] | None,
+            strawberry.argument(description="Only nodes of these types (default: all)."),
+        ] = None,
+        lang: Annotated[
+            Lang | None,
+            strawberry.argument(description="Only match labels in this language (default: both)."),
+        ] = None,
+        first: Annotated[
+            int, strawberry.argument(description=f"How many hits, 0 to {MAX_PAGE}.")
+        ] = 10,
     ) -> list[SearchResult]:
         query = _text(text)
         if query is None:
@@ -265,7 +304,10 @@ def build_schema(
     """The schema: ``Query`` merged from ``query_parts``, optional ``Mutation`` merged
     from ``mutation_parts``, with error shaping and the query limits of ``limits``."""
     query = merge_types("Query", tuple(query_parts))
+    query.__strawberry_definition__.description = QUERY_DESCRIPTION  # type: ignore[attr-defined]
     mutation = merge_types("Mutation", tuple(mutation_parts)) if mutation_parts else None
+    if mutation is not None:
+        mutation.__strawberry_definition__.description = "Changes to the graph."  # type: ignore[attr-defined]
     return CartonetSchema(
         query=query,
         mutation=mutation,

@@ -11,12 +11,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
 from cartonet.model import MobilityKind, Node, NodeType, Relevance, RelType, Reuse, SkillKind
-from cartonet.store.base import Direction, check_first, decode_cursor, encode_cursor
+from cartonet.store.base import MAX_PAGE, Direction, check_first, decode_cursor, encode_cursor
 from cartonet.store.base import Edge as StoreEdge
 
 MAX_HIERARCHY_DEPTH = 12
@@ -25,18 +25,88 @@ bound only protects against a cycle in loaded data."""
 
 DEFAULT_PAGE = 20
 
-# The model's enums are the GraphQL enums: same member names, no mapping layer.
-strawberry.enum(SkillKind, description="HARD: savoir-faire; KNOWLEDGE: savoir; SOFT: savoir-être.")
-strawberry.enum(Relevance, description="How much an occupation needs a skill.")
-strawberry.enum(MobilityKind, description="CLOSE: mobilité proche; EVOLUTION: évolution.")
-strawberry.enum(NodeType, description="The kinds of node in the graph.")
-strawberry.enum(Reuse, description="ESCO reuse level, from most to least transferable.")
+
+def described_enum(cls: type[Enum], description: str, values: dict[str, str]) -> None:
+    """Register a model enum as a GraphQL enum (same member names, no mapping layer), with
+    a description for the enum and for each member (``values`` by member name; a member
+    left out is a ``KeyError`` here, not an undocumented value in the published schema)."""
+    strawberry.enum(cls, description=description)
+    for value in cls.__strawberry_definition__.values:  # type: ignore[attr-defined]
+        value.description = values[value.name]
+
+
+described_enum(
+    SkillKind,
+    "HARD: savoir-faire; KNOWLEDGE: savoir; SOFT: savoir-être.",
+    {
+        "HARD": "Savoir-faire: ESCO skill/competence, ROME savoir-faire.",
+        "KNOWLEDGE": "Savoir: ESCO knowledge, ROME savoirs.",
+        "SOFT": "Savoir-être: ESCO transversal (socio-emotional) skills.",
+    },
+)
+described_enum(
+    Relevance,
+    "How much an occupation needs a skill.",
+    {
+        "ESSENTIAL": "Every holder of the occupation needs it (weight 1.0).",
+        "OPTIONAL": "Needed in some jobs of the occupation (weight 0.5).",
+    },
+)
+described_enum(
+    MobilityKind,
+    "CLOSE: mobilité proche; EVOLUTION: évolution.",
+    {
+        "CLOSE": "ROME mobilité proche: a move needing little or no training.",
+        "EVOLUTION": "ROME mobilité d'évolution: a move up, after experience or training.",
+    },
+)
+described_enum(
+    NodeType,
+    "The kinds of node in the graph.",
+    {
+        "OCCUPATION": "An occupation (ESCO occupation, ROME fiche métier).",
+        "SKILL": "A skill (savoir-faire, savoir or savoir-être).",
+        "SKILL_GROUP": "A group of skills.",
+        "OCCUPATION_GROUP": "A group of occupations (ISCO group, ROME domaine).",
+        "INTEREST": "An interest dimension (RIASEC type).",
+        "TRAINING": "A course or certification.",
+    },
+)
+described_enum(
+    Reuse,
+    "ESCO reuse level, from most to least transferable.",
+    {
+        "TRANSVERSAL": "Relevant to every occupation and sector.",
+        "CROSS_SECTOR": "Relevant to occupations of several sectors.",
+        "SECTOR_SPECIFIC": "Relevant to one sector.",
+        "OCCUPATION_SPECIFIC": "Relevant to one occupation.",
+    },
+)
 
 
 @strawberry.enum(description="Language of labels and descriptions; a missing one falls back.")
 class Lang(Enum):
-    FR = "fr"
-    EN = "en"
+    FR = strawberry.enum_value("fr", description="French.")
+    EN = strawberry.enum_value("en", description="English.")
+
+
+# Arguments shared by many fields, described once.
+LangArg = Annotated[
+    Lang,
+    strawberry.argument(
+        description="Language of the text; when the node has none in it, the other language."
+    ),
+]
+FirstArg = Annotated[
+    int, strawberry.argument(description=f"How many items (a page), 0 to {MAX_PAGE}.")
+]
+AfterArg = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Start after this cursor (the `endCursor` of the previous page); "
+        "none: from the start."
+    ),
+]
 
 
 T = TypeVar("T")
@@ -148,21 +218,23 @@ async def ancestors(info: strawberry.Info, node_id: str, wanted: NodeType) -> li
 
 @strawberry.type(description="Where a page ends and whether another follows.")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether items follow this page.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the page's last item, for `after`; null on an empty page."
+    )
 
 
 @strawberry.type(name="Edge", description="One item of a page and its cursor.")
 class ConnectionEdge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(description="Where this item is, for `after`.")
+    node: T = strawberry.field(description="The item.")
 
 
 @strawberry.type(description="A page of a list (Relay connection), in ascending id order.")
 class Connection(Generic[T]):
-    edges: list[ConnectionEdge[T]]
-    page_info: PageInfo
-    total_count: int
+    edges: list[ConnectionEdge[T]] = strawberry.field(description="The page's items.")
+    page_info: PageInfo = strawberry.field(description="Where the page ends.")
+    total_count: int = strawberry.field(description="Items in the whole list, all pages.")
 
     @classmethod
     def build(
@@ -214,15 +286,15 @@ class NodeInterface:
         return self.raw.type
 
     @strawberry.field(description="Preferred label in `lang`, else the other language.")
-    def label(self, lang: Lang = Lang.FR) -> str:
+    def label(self, lang: LangArg = Lang.FR) -> str:
         return self.raw.label(lang.value)
 
     @strawberry.field(description="Alternative labels (synonyms, appellations) in `lang`.")
-    def alt_labels(self, lang: Lang = Lang.FR) -> list[str]:
+    def alt_labels(self, lang: LangArg = Lang.FR) -> list[str]:
         return list(self.raw.alt(lang.value))
 
     @strawberry.field(description="Description in `lang`, else the other language.")
-    def description(self, lang: Lang = Lang.FR) -> str | None:
+    def description(self, lang: LangArg = Lang.FR) -> str | None:
         return self.raw.description(lang.value)
 
     @strawberry.field(description="Source release the node was loaded from.")
@@ -236,23 +308,25 @@ class NodeInterface:
 
 @strawberry.type(description="A skill an occupation needs, with how much.")
 class SkillRequirement:
-    skill: Skill
-    relevance: Relevance | None
-    weight: float | None
+    skill: Skill = strawberry.field(description="The skill.")
+    relevance: Relevance | None = strawberry.field(description="Essential or optional.")
+    weight: float | None = strawberry.field(
+        description="Weight in overlap scores: 1.0 essential, 0.5 optional."
+    )
 
 
 @strawberry.type(description="A curated transition to another occupation.")
 class Mobility:
-    occupation: Occupation
-    kind: MobilityKind | None
-    source: str | None
+    occupation: Occupation = strawberry.field(description="The occupation moved to.")
+    kind: MobilityKind | None = strawberry.field(description="Close move or evolution.")
+    source: str | None = strawberry.field(description="Release that lists the move.")
 
 
 @strawberry.type(description="The same concept in another taxonomy (crosswalk).")
 class SameAs:
-    node: NodeInterface
-    score: float | None
-    method: str | None
+    node: NodeInterface = strawberry.field(description="The concept in the other taxonomy.")
+    score: float | None = strawberry.field(description="Confidence of the match, when known.")
+    method: str | None = strawberry.field(description="How the match was made, when known.")
 
 
 async def _same_as(info: strawberry.Info, node_id: str) -> list[SameAs]:
@@ -304,8 +378,12 @@ class Occupation(NodeInterface):
     async def skills(
         self,
         info: strawberry.Info,
-        relevance: Relevance | None = None,
-        kind: SkillKind | None = None,
+        relevance: Annotated[
+            Relevance | None, strawberry.argument(description="Only this relevance.")
+        ] = None,
+        kind: Annotated[
+            SkillKind | None, strawberry.argument(description="Only this kind.")
+        ] = None,
     ) -> list[SkillRequirement]:
         props = {"relevance": relevance.value} if relevance else {}
         edges = await _edges(info, self.raw.id, RelType.REQUIRES, Direction.OUT, **props)
@@ -326,7 +404,11 @@ class Occupation(NodeInterface):
 
     @strawberry.field(description="Curated transitions to other occupations (ROME mobilités).")
     async def mobilities(
-        self, info: strawberry.Info, kind: MobilityKind | None = None
+        self,
+        info: strawberry.Info,
+        kind: Annotated[
+            MobilityKind | None, strawberry.argument(description="Only this kind.")
+        ] = None,
     ) -> list[Mobility]:
         props = {"kind": kind.value} if kind else {}
         edges = await _edges(info, self.raw.id, RelType.MOBILITY, Direction.OUT, **props)
@@ -382,9 +464,11 @@ class Skill(NodeInterface):
     async def occupations(
         self,
         info: strawberry.Info,
-        relevance: Relevance | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        relevance: Annotated[
+            Relevance | None, strawberry.argument(description="Only this relevance.")
+        ] = None,
+        first: FirstArg = DEFAULT_PAGE,
+        after: AfterArg = None,
     ) -> Connection[Occupation]:
         props = {"relevance": relevance.value} if relevance else {}
         return await _linked_page(
@@ -426,7 +510,7 @@ class SkillGroup(NodeInterface):
 
     @strawberry.field(description="Skills directly in this group.")
     async def skills(
-        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: strawberry.Info, first: FirstArg = DEFAULT_PAGE, after: AfterArg = None
     ) -> Connection[Skill]:
         return await _linked_page(
             info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.SKILL, first, after
@@ -456,7 +540,7 @@ class OccupationGroup(NodeInterface):
 
     @strawberry.field(description="Occupations directly in this group.")
     async def occupations(
-        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: strawberry.Info, first: FirstArg = DEFAULT_PAGE, after: AfterArg = None
     ) -> Connection[Occupation]:
         return await _linked_page(
             info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.OCCUPATION, first, after
@@ -471,7 +555,7 @@ class Interest(NodeInterface):
 
     @strawberry.field(description="Occupations matching this interest.")
     async def occupations(
-        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: strawberry.Info, first: FirstArg = DEFAULT_PAGE, after: AfterArg = None
     ) -> Connection[Occupation]:
         return await _linked_page(
             info,
@@ -526,20 +610,22 @@ class Training(NodeInterface):
 
 @strawberry.type(description="One search hit.")
 class SearchResult:
-    node: NodeInterface
+    node: NodeInterface = strawberry.field(description="The node found.")
     score: float = strawberry.field(description="0..100, higher is better.")
     matched_label: str = strawberry.field(description="The label (preferred or alt) that matched.")
-    matched_lang: Lang | None
+    matched_lang: Lang | None = strawberry.field(
+        description="Language of the label that matched (null when it has none)."
+    )
 
 
 @strawberry.type(description="Counts of the graph and its version.")
 class Stats:
-    occupations: int
-    skills: int
-    trainings: int
-    interests: int
-    groups: int
-    relations: int
+    occupations: int = strawberry.field(description="Occupation nodes.")
+    skills: int = strawberry.field(description="Skill nodes.")
+    trainings: int = strawberry.field(description="Training nodes.")
+    interests: int = strawberry.field(description="Interest nodes.")
+    groups: int = strawberry.field(description="Occupation and skill group nodes.")
+    relations: int = strawberry.field(description="Relationships of every type.")
     version: str = strawberry.field(description="Changes exactly when a load changes the graph.")
 
 

@@ -72,28 +72,28 @@ class Diagnostics:
         return {
             "k": self.k,
             "n": self.n,
-            "recall_at_k": round(self.recall_at_k, 4),
-            "by_distance": [
+            "recallAtK": round(self.recall_at_k, 4),
+            "byDistance": [
                 {
                     "distance": c.name,
                     "pairs": c.pairs,
-                    "recall_at_k": round(c.recall_at_k, 4),
-                    "rank_bins": c.rank_bins,
+                    "recallAtK": round(c.recall_at_k, 4),
+                    "rankBins": c.rank_bins,
                 }
                 for c in self.by_distance
             ],
-            "missed_destinations": [
+            "missedDestinations": [
                 {
                     "occupation": m.occupation,
                     "label": m.label,
                     "sources": m.sources,
                     "missed": m.missed,
-                    "median_rank": m.median_rank,
+                    "medianRank": m.median_rank,
                 }
                 for m in self.missed_destinations
             ],
-            "popularity_ceiling": {
-                "recall_at_k": round(self.ceiling_recall_at_k, 4),
+            "popularityCeiling": {
+                "recallAtK": round(self.ceiling_recall_at_k, 4),
                 "weight": self.ceiling_weight,
                 "note": "reads the truth's in-degrees: an upper bound, not a method",
             },

@@ -77,13 +77,15 @@ class EvaluationReport:
     weights: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
+        """The report for ``--json``: camelCase keys, like every JSON the project prints."""
+
         def m(x: Metrics) -> dict[str, Any]:
-            return {"n": x.n, "recall_at_k": round(x.recall_at_k, 4), "mrr": round(x.mrr, 4)}
+            return {"n": x.n, "recallAtK": round(x.recall_at_k, 4), "mrr": round(x.mrr, 4)}
 
         return {
             "n": self.n,
             "k": self.k,
-            "recall_at_k": round(self.recall_at_k, 4),
+            "recallAtK": round(self.recall_at_k, 4),
             "mrr": round(self.mrr, 4),
             "baselines": {name: m(x) for name, x in self.baselines.items()},
             "halves": {h: {name: m(x) for name, x in d.items()} for h, d in self.halves.items()},
@@ -92,9 +94,15 @@ class EvaluationReport:
                 "used": self.pairs_used,
                 "skipped": self.pairs_skipped,
             },
-            "mobility_edges_removed": self.mobility_edges_removed,
-            "weights": self.weights,
+            "mobilityEdgesRemoved": self.mobility_edges_removed,
+            "weights": {camel_case(k): v for k, v in self.weights.items()},
         }
+
+
+def camel_case(name: str) -> str:
+    """``sibling_credit`` → ``siblingCredit`` (JSON keys follow the API's names)."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 def read_pairs(path: Path) -> list[tuple[str, str]]:

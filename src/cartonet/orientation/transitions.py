@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 
 import networkx as nx
 import numpy as np
@@ -60,6 +61,16 @@ MAX_SCAN = 50
 """With ``max_training_hours``, at most ``MAX_SCAN · k`` ranked candidates get a plan."""
 
 PART_NAMES = ("skill_fit", "affinity_fit", "gap_cost", "mobility")
+
+
+class TransitionPart(StrEnum):
+    """The parts of a suggestion score, by the names ``Suggestion.parts`` uses; the API and
+    the CLI's ``--json`` show them by member name (``SKILL_FIT``)."""
+
+    SKILL_FIT = "skill_fit"
+    AFFINITY_FIT = "affinity_fit"
+    GAP_COST = "gap_cost"
+    MOBILITY = "mobility"
 
 
 @dataclass(frozen=True, slots=True)
