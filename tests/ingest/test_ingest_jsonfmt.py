@@ -203,3 +203,17 @@ def test_the_documented_example_reads(tmp_path: Path) -> None:
         RelType.REQUIRES: 1,
         RelType.PREPARES_FOR: 2,
     }
+
+
+def test_a_gzip_file_inflating_beyond_the_cap_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("cartonet.ingest.jsonfmt.MAX_GUNZIPPED_BYTES", 10_000)
+    path = tmp_path / "bomb.json.gz"
+    path.write_bytes(gzip.compress(b" " * 20_000 + dumps(catalogue()).encode()))
+    with pytest.raises(LoadError) as err:
+        read_json(path)
+    assert f"{path}: more than 10,000 bytes once decompressed" in str(err.value)
+    small = tmp_path / "fine.json.gz"
+    write_json(catalogue(), small)
+    assert len(read_json(small).nodes) == 3

@@ -24,6 +24,7 @@ sorted, one item per line, gzip without a timestamp), so regenerated files diff 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import math
 import re
@@ -70,6 +71,9 @@ _REQUIRED_PROPS: dict[str, frozenset[str]] = {"Skill": frozenset({"kind"})}
 _INTEGERS = frozenset({"rank"})
 _NUMBERS = NUMBER_PROPS - _INTEGERS
 PROGRESS_EVERY = 5000
+MAX_GUNZIPPED_BYTES = 1 << 30
+"""Largest ``.json.gz`` content accepted once decompressed: a small file that inflates
+without end (a "gzip bomb") is refused after reading this much, not read to exhaustion."""
 MAX_DEPTH = 100
 """Nesting the reader accepts; a ``cartonet-graph`` file needs 5 levels."""
 
@@ -293,9 +297,15 @@ def _load(path: Path) -> Any:
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         try:
-            raw = gzip.decompress(raw)
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as gz:
+                raw = gz.read(MAX_GUNZIPPED_BYTES + 1)
         except (OSError, EOFError, zlib.error) as exc:
             raise LoadError(f"{name}: damaged gzip data ({exc})") from exc
+        if len(raw) > MAX_GUNZIPPED_BYTES:
+            raise LoadError(
+                f"{name}: more than {MAX_GUNZIPPED_BYTES:,} bytes once decompressed "
+                "(a damaged or hostile file?)"
+            )
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         reason = "UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8"
         raise LoadError(f"{name}: cannot read", [DataError(name, 1, reason)])
