@@ -87,8 +87,10 @@ class EvaluationReport:
             "k": self.k,
             "recallAtK": round(self.recall_at_k, 4),
             "mrr": round(self.mrr, 4),
-            "baselines": {name: m(x) for name, x in self.baselines.items()},
-            "halves": {h: {name: m(x) for name, x in d.items()} for h, d in self.halves.items()},
+            "baselines": {camel_case(name): m(x) for name, x in self.baselines.items()},
+            "halves": {
+                h: {camel_case(name): m(x) for name, x in d.items()} for h, d in self.halves.items()
+            },
             "pairs": {
                 "read": self.pairs_read,
                 "used": self.pairs_used,
