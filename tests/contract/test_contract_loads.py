@@ -231,6 +231,21 @@ async def test_every_problem_is_listed(store: Store) -> None:
         assert any(f"http://example.org/{i}" in p for p in err.value.problems)
 
 
+async def test_a_refusal_names_where_the_loader_read_the_item(store: Store) -> None:
+    base = esco_dataset()
+    occupation = next(n for n in base.nodes if n.type == NodeType.OCCUPATION)
+    rel = Relationship(RelType.REQUIRES, occupation.id, "http://example.org/none")
+    origins: dict[str | tuple[str, str, str], str] = {
+        rel.key: "t.json: relationships[0]",
+        occupation.id: "t.json: nodes[0]",
+    }
+    with pytest.raises(LoadError) as err:
+        await store.load(Dataset(ESCO_SOURCE, list(base.nodes), [rel], origins=origins))
+    assert [p.split(": relationship ")[0] for p in err.value.problems] == [
+        "t.json: relationships[0]"
+    ]
+
+
 async def test_progress_reports_each_phase(store: Store) -> None:
     calls: list[tuple[str, int, int]] = []
     await store.load(esco_dataset(), progress=lambda *call: calls.append(call))
