@@ -4,8 +4,10 @@ it was loaded into (already holding the fixtures) is left exactly as it was.
 
 ``bad_inputs/cases.json`` lists the files: ``loader`` is ``json`` (the file is loaded as
 it is), ``rome`` or ``esco`` (the file replaces ``replaces`` in a small valid release
-written by :mod:`ingest_helpers`); ``expect`` is a fragment of the error, ``{file}`` standing
-for the path of the file as loaded. The records in these files are made up for the tests.
+written by :mod:`ingest_helpers`); a ``replaces`` with a ``/`` is a path from the release
+folder (``../labonneboite_2021/rome_labels.csv``, a companion folder); ``expect`` is a
+fragment of the error, ``{file}`` standing for the path of the file as loaded. The records
+in these files are made up for the tests.
 """
 
 from __future__ import annotations
@@ -75,6 +77,9 @@ def _prepare(case: dict[str, Any], tmp_path: Path) -> tuple[list[str], Path]:
     if case["loader"] == "rome":
         release = mini_rome(tmp_path)
         target = rome_path(release, case["replaces"])
+        if "/" in case["replaces"]:  # a companion file: ../labonneboite_2021/<name>
+            target = (release / case["replaces"]).resolve()
+            target.parent.mkdir(parents=True, exist_ok=True)
     else:
         release = mini_esco(tmp_path)
         target = release / case["replaces"]
