@@ -128,6 +128,8 @@ def read_json(
 
     if not isinstance(doc, dict):
         raise top_error(f"the top level is a {_kind(doc)}, an object was expected")
+    if _twice(doc):
+        raise top_error(f"key {', '.join(_twice(doc))} appears twice (which value is meant?)")
     if doc.get("format") != FORMAT:
         raise top_error(f"format: expected '{FORMAT}', got {doc.get('format')!r}")
     if doc.get("version") != VERSION:
@@ -318,7 +320,7 @@ def _load(path: Path) -> Any:
     if not text.strip():
         raise LoadError(f"{name}: invalid JSON", [DataError(name, 1, "empty file")])
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         raise LoadError(
             f"{name}: invalid JSON",
@@ -335,6 +337,31 @@ def _load(path: Path) -> Any:
         digits = f"{len(found.group()):,} digits" if found else "too many digits"
         reason = f"a number with {digits} (at most {limit:,})"
         raise LoadError(f"{name}: invalid JSON", [DataError(name, line, reason)]) from exc
+
+
+class _Object(dict[str, Any]):
+    """A JSON object that remembers the keys it had more than once (``json`` would keep the
+    last value silently; a file saying two things about one key is refused instead)."""
+
+    __slots__ = ("twice",)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = _Object(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        obj.twice = tuple(sorted({k for k, _ in pairs if k in seen or seen.add(k)}))
+    return obj
+
+
+def _twice(value: Any) -> tuple[str, ...]:
+    """The keys ``value`` (a parsed JSON object) had more than once."""
+    return getattr(value, "twice", ())
+
+
+def _check_twice(value: Any, where: str, errors: Errors) -> None:
+    for key in _twice(value):
+        errors.append((f"{where}.{key}", "appears twice in the object (which value is meant?)"))
 
 
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
@@ -356,7 +383,9 @@ def _too_deep(text: str) -> int | None:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null"}.get(
+    if isinstance(value, dict):  # the parser's objects are a dict subclass
+        return "object"
+    return {list: "list", str: "string", bool: "boolean", type(None): "null"}.get(
         type(value), "number"
     )
 
@@ -369,6 +398,7 @@ def _text_map(value: Any, key: str, errors: Errors) -> dict[str, str]:
             (f".{key}", f"an object of language → text is expected, got a {_kind(value)}")
         )
         return {}
+    _check_twice(value, f".{key}", errors)
     out = {}
     for lang, text in value.items():
         if not _lang_ok(lang, key, errors):
@@ -400,6 +430,7 @@ def _alt_map(value: Any, errors: Errors) -> dict[str, tuple[str, ...]]:
             )
         )
         return {}
+    _check_twice(value, ".altLabels", errors)
     out = {}
     for lang, labels in value.items():
         if not _lang_ok(lang, "altLabels", errors):
@@ -423,6 +454,7 @@ def _props(value: Any, owner: str, allowed: frozenset[str], errors: Errors) -> d
     if not isinstance(value, dict):
         errors.append((".props", f"an object is expected, got a {_kind(value)}"))
         return {}
+    _check_twice(value, ".props", errors)
     out: dict[str, Any] = {}
     for key, v in value.items():
         where = f"props.{key}"
@@ -458,6 +490,7 @@ def _is_record(item: Any, allowed: frozenset[str], errors: Errors) -> bool:
     if not isinstance(item, dict):
         errors.append(("", f"a {_kind(item)} where an object is expected"))
         return False
+    _check_twice(item, "", errors)
     for key in sorted(set(item) - allowed):
         errors.append((f".{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})"))
     return True
