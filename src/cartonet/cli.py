@@ -308,7 +308,7 @@ def serve(
     warm_up: bool | None,
     store: str | None,
 ) -> None:
-    """Serve the GraphQL API (GraphiQL at /graphql, explorer at /)."""
+    """Serve the GraphQL API (GraphiQL at /graphql, orientation guide at /)."""
     import uvicorn
 
     from cartonet.api.app import create_app
@@ -326,7 +326,7 @@ def serve(
     app = create_app(settings, warm_up=settings.warm_up)
     base = f"http://{settings.host}:{settings.port}"
     click.echo(
-        f"Carto.net: GraphiQL at {base}/graphql, explorer at {base}/ "
+        f"Carto.net: orientation guide at {base}/, GraphiQL at {base}/graphql "
         f"(store: {describe_store(settings)})",
         err=True,
     )

@@ -2,12 +2,16 @@
 
 Routes:
 
-* ``/graphql`` — GraphQL over POST (and GET for queries); GraphiQL for browsers;
+* ``/graphql`` — GraphQL over POST (and GET for queries); for a browser (``Accept:
+  text/html``, no query), GraphiQL built from npm packages and served from the package
+  itself, so it works offline (no CDN);
 * ``/healthz`` — 200 while the process is alive;
 * ``/readyz`` — 200 when the store answers a ping, 503 with a JSON reason otherwise,
   always within :data:`READY_TIMEOUT` seconds; both bodies also say how far the start-up
   warm-up is (``"warm"``, see :mod:`cartonet.api.warmup`);
-* ``/`` — a small explorer page (search, then browse occupations and skills).
+* ``/`` — the orientation guide, a single-page app built from ``web/`` (``make web``) into
+  ``cartonet/web/dist``; it talks to the service through ``/graphql`` only;
+* ``/static/...`` — the built assets of both pages (content-hashed names).
 
 Nothing lives at module level: :func:`create_app` builds everything from the settings it is
 given, so tests and the CLI can run several apps side by side.
@@ -24,7 +28,9 @@ from importlib import resources
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
@@ -49,7 +55,8 @@ class GraphQLView(GraphQL):
     """Strawberry's ASGI view with Carto.net's per-request context."""
 
     def __init__(self, schema: object, state: AppState) -> None:
-        super().__init__(schema, graphql_ide="graphiql")  # type: ignore[arg-type]
+        # no IDE from strawberry: its GraphiQL loads scripts from a CDN (see BrowserIDE)
+        super().__init__(schema, graphql_ide=None)  # type: ignore[arg-type]
         self._state = state
 
     async def get_context(
@@ -60,8 +67,29 @@ class GraphQLView(GraphQL):
         return ctx
 
 
-def _explorer_page() -> str:
-    return resources.files("cartonet.web").joinpath("index.html").read_text(encoding="utf-8")
+WEB_DIST = resources.files("cartonet.web").joinpath("dist")
+"""Built pages and assets (``make web``), shipped inside the package."""
+
+
+def _page(name: str) -> str:
+    return WEB_DIST.joinpath(name).read_text(encoding="utf-8")
+
+
+class BrowserIDE:
+    """``/graphql``: a browser asking for HTML without a query gets the offline GraphiQL
+    page; every other request goes to the GraphQL view."""
+
+    def __init__(self, graphql: ASGIApp, page: str) -> None:
+        self.graphql = graphql
+        self.page = HTMLResponse(page)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            request = Request(scope)
+            if "text/html" in request.headers.get("accept", "") and not request.query_params:
+                await self.page(scope, receive, send)
+                return
+        await self.graphql(scope, receive, send)
 
 
 def create_app(
@@ -91,7 +119,8 @@ def create_app(
         settings=settings, store=store or make_store(settings), read_timeout=read_timeout
     )
     graphql = GraphQLView(build_schema(query_parts, limits), state)
-    page = _explorer_page()
+    guide_page = _page("index.html")
+    ide = BrowserIDE(graphql, _page("graphiql.html"))
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "alive"})
@@ -116,8 +145,8 @@ def create_app(
             {"status": "unavailable", "reason": reason, "warm": state.warm}, status_code=503
         )
 
-    async def explorer(request: Request) -> Response:
-        return HTMLResponse(page)
+    async def guide(request: Request) -> Response:
+        return HTMLResponse(guide_page)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -137,10 +166,11 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Route("/", explorer, methods=["GET"]),
+            Route("/", guide, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", ide, methods=["GET", "POST"]),
+            Mount("/static", StaticFiles(directory=str(WEB_DIST)), name="static"),
         ],
         lifespan=lifespan,
     )

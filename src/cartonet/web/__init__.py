@@ -1,1 +1,2 @@
-"""Static assets of the explorer page served at ``/``."""
+"""The orientation guide and the offline GraphiQL, built from ``web/`` by ``make web``
+into ``dist/`` (committed, so serving needs no Node)."""

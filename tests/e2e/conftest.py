@@ -1,0 +1,128 @@
+"""Browser tests: the orientation guide and GraphiQL in Debian's Chromium, driven by
+Playwright's Python package (no browser download: ``executable_path`` is the system one).
+
+The service runs as ``cartonet serve`` on a free 127.0.0.1 port over a temp embedded store
+holding the fixtures. Every page is opened in a context that fails the test if any request
+leaves 127.0.0.1 (the offline check). Screenshots land in ``build/e2e/`` (or
+``$CARTONET_E2E_ARTIFACTS``) as test artefacts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from e2e_helpers import new_page
+
+from cartonet.ingest.fixtures import load_fixtures
+from cartonet_testing import embedded_store_file, need
+
+CHROMIUM = os.environ.get("CARTONET_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+START_TIMEOUT = 90.0
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _cartonet() -> list[str]:
+    script = Path(sys.executable).with_name("cartonet")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from cartonet.cli import main; main()"]
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``cartonet serve`` over the fixtures, on a free port; stopped after the session."""
+    need(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM} (make e2e-deps installs it)")
+    tmp = tmp_path_factory.mktemp("e2e")
+    store = asyncio.run(embedded_store_file(tmp / "fixtures.sqlite", load_fixtures()))
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CARTONET_")}
+    log_path = tmp / "serve.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [
+                *_cartonet(),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--store",
+                str(store),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"cartonet serve exited: {log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(base + "/readyz", timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"not ready in time: {log_path.read_text()}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser(base_url: str) -> Iterator[object]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser: object, base_url: str) -> Iterator[object]:
+    p, offline = new_page(browser, base_url)
+    errors: list[str] = []
+    p.on("pageerror", lambda e: errors.append(str(e)))  # type: ignore[attr-defined]
+    yield p
+    p.context.close()  # type: ignore[attr-defined]
+    assert not offline.escaped, f"requests left 127.0.0.1: {offline.escaped}"
+    assert not errors, f"JavaScript errors: {errors}"

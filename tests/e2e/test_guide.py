@@ -1,0 +1,216 @@
+"""The counsellor's flow in a real browser, on the fixtures, in both languages: "I am a cook
+who likes to work with people" to a printed summary of three options with gaps and trainings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from e2e_helpers import axe, new_page, shot
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+expect = playwright.expect
+
+COOK = "rome:G1602"  # Personnel de cuisine (ROME fiche of the fixtures)
+
+
+def add_job(page, text: str, pick: str, testid: str = "current-jobs") -> None:  # type: ignore[no-untyped-def]
+    """Types into the job autocomplete and picks the option containing ``pick`` with the
+    keyboard only (arrows + Enter), as a keyboard user would."""
+    box = page.get_by_test_id(f"{testid}-search")
+    box.fill(text)
+    listbox = page.locator(f"#{box.get_attribute('aria-controls')}")
+    expect(listbox.get_by_role("option").first).to_be_visible()
+    options = listbox.get_by_role("option")
+    labels = options.all_inner_texts()
+    index = next(i for i, label in enumerate(labels) if pick in label)
+    for _ in range(index):
+        box.press("ArrowDown")
+    box.press("Enter")
+
+
+def no_violations(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    found = axe(page)
+    assert not found, f"axe: serious/critical violations on {name}: {found}"
+
+
+def cook_profile(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    expect(page.get_by_role("heading", level=2)).to_have_text("Le profil de la personne")
+    add_job(page, "cuisnier", "Personnel de cuisine")  # typo on purpose
+    current = page.get_by_test_id("current-jobs")
+    expect(current.get_by_role("listitem").first).to_contain_text("Personnel de cuisine")
+    # the fiche's skills arrive pre-ticked, grouped by kind, essential first
+    expect(page.locator("fieldset[data-kind=KNOWLEDGE] input[type=checkbox]").first).to_be_checked()
+    expect(page.locator("fieldset[data-kind=HARD] legend")).to_contain_text("Savoir-faire")
+    # likes to work with people: Social, a lot
+    page.locator("fieldset[data-code=S]").get_by_label("Beaucoup").check()
+
+
+def test_cook_to_printed_summary_in_french(page) -> None:  # type: ignore[no-untyped-def]
+    cook_profile(page)
+    shot(page, "fr-1-profile")
+    no_violations(page, "profile")
+
+    page.get_by_test_id("to-suggestions").click()
+    cards = page.get_by_test_id("suggestion")
+    expect(cards.first).to_be_visible()
+    assert cards.count() >= 3
+    first = cards.first
+    expect(first.locator(".bar-track").first).to_be_visible()
+    expect(first.locator(".explain")).not_to_be_empty()
+    # curated ROME moves are flagged
+    expect(page.locator(".flag").first).to_contain_text("Mobilité")
+    shot(page, "fr-2-suggestions", full_page=False)
+    no_violations(page, "suggestions")
+
+    # filters: curated only keeps flagged cards only
+    page.get_by_test_id("filter-curated").check()
+    assert cards.count() == page.locator(".sugg .flag").count() > 0
+    page.get_by_test_id("filter-curated").uncheck()
+
+    for i in range(3):
+        cards.nth(i).get_by_test_id("keep").click()
+    expect(page.locator(".kept-line")).to_contain_text("3 piste(s) retenue(s)")
+
+    cards.first.get_by_test_id("see-gap").click()
+    expect(page.get_by_test_id("target-label")).to_be_visible()
+    expect(page.get_by_test_id("plan")).to_contain_text("Total")
+    expect(page.get_by_test_id("missing").get_by_role("listitem").first).to_be_visible()
+    shot(page, "fr-3-target")
+    no_violations(page, "target")
+    target_url = page.url
+    assert "#/target/" in target_url and "cuisine" not in target_url.split("#")[0]
+
+    page.get_by_test_id("to-path").click()
+    expect(page.get_by_test_id("path").first).to_be_visible()
+    expect(page.locator(".path-node").first).to_contain_text("Personnel de cuisine")
+    shot(page, "fr-4-path")
+    no_violations(page, "path")
+
+    page.get_by_test_id("nav-summary").click()
+    options = page.get_by_test_id("summary-option")
+    expect(options).to_have_count(3)
+    expect(page.get_by_test_id("summary-meta")).to_contain_text("Données : v")
+    expect(options.first).to_contain_text("Formations")
+    no_violations(page, "summary")
+    page.emulate_media(media="print")
+    expect(page.locator("#nav")).to_be_hidden()
+    shot(page, "fr-6-summary-print")
+    pdf = page.pdf(format="A4")
+    assert pdf[:4] == b"%PDF"
+    page.emulate_media(media="screen")
+    # the URL names views and occupations, never the profile
+    assert "S" not in page.url.split("#")[-1].split("/")[0]
+    assert "riasec" not in page.url and "interest" not in page.url
+
+
+def test_map_highlights_the_seeker_and_the_options(page) -> None:  # type: ignore[no-untyped-def]
+    cook_profile(page)
+    page.get_by_test_id("nav-map").click()
+    canvas = page.get_by_test_id("map-canvas")
+    expect(canvas).to_have_attribute("data-ready", "true", timeout=30000)
+    highlighted = page.locator(".map-side .map-matches li")
+    expect(highlighted.first).to_be_visible()
+    assert "Personnel de cuisine" in " ".join(highlighted.all_inner_texts())
+    page.get_by_test_id("map-search").fill("boulang")
+    page.get_by_test_id("map-search").press("Enter")
+    expect(page.get_by_test_id("map-selected")).to_contain_text(re.compile("oulang", re.I))
+    shot(page, "fr-5-map", full_page=False)
+    no_violations(page, "map")
+
+
+def test_english_switch_translates_the_interface(browser, base_url) -> None:  # type: ignore[no-untyped-def]
+    page, offline = new_page(browser, base_url, "en")
+    try:
+        page.goto("/")
+        page.get_by_role("button", name=re.compile("English")).click()
+        expect(page.get_by_role("heading", level=2)).to_have_text("The person's profile")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        add_job(page, "cook", "cook")
+        expect(page.locator("fieldset[data-kind=HARD] legend")).to_contain_text("Skills")
+        page.locator("fieldset[data-code=S]").get_by_label("A lot").check()
+        shot(page, "en-1-profile")
+        page.get_by_test_id("to-suggestions").click()
+        cards = page.get_by_test_id("suggestion")
+        expect(cards.first).to_be_visible()
+        expect(page.locator(".filters")).to_contain_text("Field")
+        expect(cards.first).to_contain_text("Gap and trainings")
+        shot(page, "en-2-suggestions", full_page=False)
+        no_violations(page, "suggestions (en)")
+        cards.first.get_by_test_id("see-gap").click()
+        expect(page.get_by_test_id("plan")).to_contain_text("Training plan")
+        page.get_by_test_id("nav-summary").click()
+        expect(page.get_by_test_id("summary-option")).to_have_count(3)
+        expect(page.get_by_test_id("summary-meta")).to_contain_text("Data: v")
+        shot(page, "en-6-summary")
+        # the language is remembered
+        page.reload()
+        expect(page.get_by_role("heading", level=2)).to_have_text("Career guidance summary")
+    finally:
+        page.context.close()
+    assert not offline.escaped, offline.escaped
+
+
+def test_profile_export_and_import(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cook_profile(page)
+    with page.expect_download() as info:
+        page.get_by_test_id("export").click()
+    saved = tmp_path / "profile.json"
+    info.value.save_as(saved)
+    data = json.loads(saved.read_text())
+    assert data["current"][0]["id"] == COOK
+    assert data["interests"] == {"riasec:S": 2}
+    page.get_by_role("button", name="Effacer le profil").click() if False else None
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    expect(page.get_by_test_id("current-jobs")).to_contain_text("Aucun")
+    page.locator("input[type=file]").set_input_files(str(saved))
+    expect(page.locator("#file-status")).to_have_text("Profil importé.")
+    expect(page.get_by_test_id("current-jobs")).to_contain_text("Personnel de cuisine")
+    # a file that is not a profile is refused in words
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"hello": 1}')
+    page.locator("input[type=file]").set_input_files(str(bad))
+    expect(page.locator("#file-status")).to_have_text(re.compile("pas un profil"))
+
+
+def test_errors_and_outage_in_counsellor_words(page) -> None:  # type: ignore[no-untyped-def]
+    cook_profile(page)
+
+    def down(route) -> None:  # type: ignore[no-untyped-def]
+        body = {
+            "data": None,
+            "errors": [
+                {"message": "store unavailable: x", "extensions": {"code": "STORE_UNAVAILABLE"}}
+            ],
+        }
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/graphql", down)
+    page.route("**/readyz", lambda r: r.fulfill(status=503, body='{"status":"unavailable"}'))
+    page.get_by_test_id("to-suggestions").click()
+    expect(page.locator(".error-box")).to_contain_text("Le service de données ne répond pas")
+    expect(page.locator("#banner")).to_be_visible()
+    expect(page.locator("#banner")).to_contain_text("ne répond pas")
+    shot(page, "fr-7-outage", full_page=False)
+    page.unroute("**/graphql")
+    page.get_by_role("button", name="Réessayer").click()
+    expect(page.get_by_test_id("suggestion").first).to_be_visible()
+    expect(page.locator("#banner")).to_be_hidden()
+
+
+def test_graphiql_works_offline(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/graphql")
+    expect(page.locator(".graphiql-container")).to_be_visible()
+    editor = page.locator(".graphiql-query-editor .CodeMirror").first
+    expect(editor).to_be_visible()
+    page.evaluate(
+        "document.querySelector('.graphiql-query-editor .CodeMirror')"
+        ".CodeMirror.setValue('{ stats { version } }')"
+    )
+    page.locator(".graphiql-execute-button").click()
+    expect(page.locator(".result-window")).to_contain_text("version")
+    shot(page, "graphiql", full_page=False)

@@ -1,0 +1,340 @@
+// Step 1: who the person is: jobs, skills (pre-ticked from the jobs), interests, likes,
+// constraints, and the profile file.
+import { gql, profileInputFields } from "../api";
+import { h, uid } from "../dom";
+import { lang, t } from "../i18n";
+import { emptyProfile, exportProfile, label, parseProfile, type HeldSkill, type Named } from "../profile";
+import { go, save, state } from "../state";
+import { autocomplete, errorBox, namedList } from "../widgets";
+
+const KINDS = ["HARD", "KNOWLEDGE", "SOFT", "OTHER"];
+const SHOWN = 8; // per kind before "show all": a cook has ~60 skills
+
+const OCC_SKILLS = `query OccSkills($id: ID!) {
+  occupation(id: $id) { skills { relevance skill { id kind fr: label(lang: FR) en: label(lang: EN) } } }
+}`;
+
+let interestsCache: { id: string; code: string; fr: string; en: string; fr_d: string | null; en_d: string | null }[] | null = null;
+
+async function interests() {
+  if (!interestsCache) {
+    const d = await gql(`{ interests(first: 50) { edges { node { id code fr: label(lang: FR) en: label(lang: EN)
+      fr_d: description(lang: FR) en_d: description(lang: EN) } } } }`);
+    interestsCache = d.interests.edges.map((e: any) => e.node);
+    const order = "RIASEC";
+    interestsCache!.sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code));
+  }
+  return interestsCache!;
+}
+
+/** Adds the occupation's skills to the profile, pre-ticked (those already there are kept). */
+async function addOccupationSkills(occ: Named): Promise<void> {
+  const d = await gql(OCC_SKILLS, { id: occ.id });
+  const reqs = d.occupation?.skills ?? [];
+  const have = new Map(state.profile.skills.map((s) => [s.id, s]));
+  for (const r of reqs) {
+    const essential = r.relevance === "ESSENTIAL";
+    const old = have.get(r.skill.id);
+    if (old) {
+      old.essential ||= essential;
+      continue;
+    }
+    const s: HeldSkill = { id: r.skill.id, fr: r.skill.fr, en: r.skill.en, kind: r.skill.kind, essential, checked: true, added: false };
+    state.profile.skills.push(s);
+    have.set(s.id, s);
+  }
+}
+
+function skillsBlock(onChange: () => void): HTMLElement {
+  const wrap = h("div", { class: "skills-groups" });
+  const open = new Set<string>();
+  const draw = () => {
+    const groups = KINDS.map((kind) => {
+      const list = state.profile.skills
+        .filter((s) => (s.kind && KINDS.includes(s.kind) ? s.kind : "OTHER") === kind)
+        .sort((a, b) => Number(b.essential) - Number(a.essential) || label(a).localeCompare(label(b), lang()));
+      if (!list.length) return null;
+      const shown = open.has(kind) ? list : list.slice(0, SHOWN);
+      const checked = list.filter((s) => s.checked).length;
+      const legendId = uid("kind");
+      return h(
+        "fieldset",
+        { class: "skill-kind", "data-kind": kind },
+        h("legend", { id: legendId }, t(`profile.kind.${kind}`), " ", h("span", { class: "muted small" }, t("profile.checkedCount", { n: checked, total: list.length }))),
+        h(
+          "ul",
+          { class: "checks" },
+          shown.map((s) => {
+            const id = uid("sk");
+            return h(
+              "li",
+              null,
+              h("input", {
+                type: "checkbox",
+                id,
+                checked: s.checked,
+                onchange: (e: Event) => {
+                  s.checked = (e.target as HTMLInputElement).checked;
+                  onChange();
+                  draw();
+                  (document.getElementById(id) as HTMLElement | null)?.focus();
+                },
+              }),
+              h("label", { for: id }, label(s), s.essential ? h("span", { class: "tag tag-ess" }, t("profile.essential")) : null),
+            );
+          }),
+        ),
+        list.length > SHOWN
+          ? h(
+              "button",
+              {
+                type: "button",
+                class: "link",
+                "aria-expanded": open.has(kind) ? "true" : "false",
+                onclick: () => {
+                  if (open.has(kind)) open.delete(kind);
+                  else open.add(kind);
+                  draw();
+                },
+              },
+              open.has(kind) ? t("profile.showLess") : t("profile.showAll", { n: list.length - SHOWN }),
+            )
+          : null,
+      );
+    });
+    wrap.replaceChildren(...(groups.filter(Boolean) as HTMLElement[]));
+    if (!state.profile.skills.length) wrap.append(h("p", { class: "muted" }, t("profile.none")));
+  };
+  draw();
+  return h(
+    "div",
+    null,
+    wrap,
+    autocomplete({
+      label: t("profile.addSkill"),
+      kinds: ["SKILL"],
+      testid: "add-skill",
+      onPick: (hit) => {
+        const old = state.profile.skills.find((s) => s.id === hit.id);
+        if (old) old.checked = true;
+        else state.profile.skills.push({ id: hit.id, fr: hit.fr, en: hit.en, kind: hit.kind, essential: false, checked: true, added: true });
+        onChange();
+        draw();
+      },
+    }),
+  );
+}
+
+function interestsBlock(onChange: () => void): HTMLElement {
+  const box = h("div", { class: "interests" }, h("p", { class: "muted" }, t("loading")));
+  interests()
+    .then((list) => {
+      box.replaceChildren(
+        ...list.map((it) => {
+          const name = uid("int");
+          const lbl = lang() === "fr" ? it.fr : it.en;
+          const desc = lang() === "fr" ? it.fr_d || it.en_d : it.en_d || it.fr_d;
+          return h(
+            "fieldset",
+            { class: "interest", "data-code": it.code },
+            h("legend", null, h("strong", null, lbl), " ", h("span", { class: "muted small" }, `(${it.code})`)),
+            desc ? h("p", { class: "muted small desc" }, desc.length > 160 ? `${desc.slice(0, 157)}…` : desc) : null,
+            h(
+              "div",
+              { class: "seg" },
+              [0, 1, 2].map((v) => {
+                const id = `${name}-${v}`;
+                return h(
+                  "span",
+                  null,
+                  h("input", {
+                    type: "radio",
+                    name,
+                    id,
+                    value: String(v),
+                    checked: (state.profile.interests[it.id] ?? 0) === v,
+                    onchange: () => {
+                      state.profile.interests[it.id] = v;
+                      onChange();
+                    },
+                  }),
+                  h("label", { for: id }, t(`profile.interest.${v}`)),
+                );
+              }),
+            ),
+          );
+        }),
+      );
+    })
+    .catch((e) => box.replaceChildren(errorBox(e)));
+  return box;
+}
+
+function section(title: string, ...body: (Node | null)[]): HTMLElement {
+  const id = uid("sec");
+  return h("section", { class: "card", "aria-labelledby": id }, h("h3", { id }, title), ...body);
+}
+
+export function profileView(root: HTMLElement): void {
+  const p = state.profile;
+  const changed = () => save();
+  const status = h("p", { role: "status", class: "muted", "aria-live": "polite" });
+  let skillsBox: HTMLElement;
+  const redrawSkills = () => {
+    const fresh = skillsBlock(changed);
+    skillsBox.replaceWith(fresh);
+    skillsBox = fresh;
+  };
+  skillsBox = skillsBlock(changed);
+
+  const jobList = (title: string, items: Named[], testid: string) =>
+    namedList({
+      title,
+      items,
+      kinds: ["OCCUPATION"],
+      searchLabel: t("profile.searchJob"),
+      hint: t("profile.searchHint"),
+      testid,
+      onChange: async () => {
+        changed();
+        const last = items[items.length - 1];
+        if (last && !p.skills.length) status.textContent = t("loading");
+        try {
+          for (const occ of items) await addOccupationSkills(occ);
+          save();
+          status.textContent = "";
+        } catch (e) {
+          status.replaceChildren(errorBox(e));
+        }
+        redrawSkills();
+      },
+    });
+
+  const communeId = uid("commune");
+  const communeNote = h("p", { class: "hint" }, t("profile.communeHint"));
+  profileInputFields().then((f) => {
+    if (!["commune", "area", "communeCode"].some((n) => f.has(n))) communeNote.textContent = `${t("profile.communeHint")} ${t("profile.communeUnused")}`;
+  });
+  const hoursId = uid("hours");
+  const fileId = uid("file");
+  const fileInput = h("input", {
+    type: "file",
+    id: fileId,
+    accept: "application/json,.json",
+    class: "visually-hidden",
+    onchange: async (e: Event) => {
+      const f = (e.target as HTMLInputElement).files?.[0];
+      if (!f) return;
+      try {
+        const parsed = parseProfile(JSON.parse(await f.text()));
+        if (!parsed) throw new Error("bad");
+        state.profile = parsed;
+        save();
+        render(root);
+        (document.getElementById("file-status") as HTMLElement).textContent = t("profile.imported");
+      } catch {
+        (document.getElementById("file-status") as HTMLElement).textContent = t("profile.badFile");
+      }
+    },
+  });
+
+  root.replaceChildren(
+    h(
+      "div",
+      { class: "view-head" },
+      h("h2", null, t("profile.title")),
+      h("p", { class: "lead" }, t("profile.intro")),
+    ),
+    h(
+      "div",
+      { class: "grid2" },
+      section(t("profile.jobs"), jobList(t("profile.current"), p.current, "current-jobs"), jobList(t("profile.past"), p.past, "past-jobs"), status),
+      section(t("profile.interests"), h("p", { class: "muted" }, t("profile.interestsIntro")), interestsBlock(changed)),
+    ),
+    section(t("profile.skills"), h("p", { class: "muted" }, t("profile.skillsIntro")), skillsBox),
+    h(
+      "div",
+      { class: "grid2" },
+      section(
+        t("profile.likes"),
+        namedList({ title: t("profile.likedJobs"), items: p.likedJobs, kinds: ["OCCUPATION"], searchLabel: t("profile.searchJob"), onChange: changed, testid: "liked-jobs" }),
+        namedList({ title: t("profile.dislikedJobs"), items: p.dislikedJobs, kinds: ["OCCUPATION"], searchLabel: t("profile.searchJob"), onChange: changed }),
+        namedList({ title: t("profile.likedFields"), items: p.likedFields, kinds: ["OCCUPATION_GROUP"], searchLabel: t("profile.searchField"), onChange: changed }),
+        namedList({ title: t("profile.dislikedFields"), items: p.dislikedFields, kinds: ["OCCUPATION_GROUP"], searchLabel: t("profile.searchField"), onChange: changed }),
+        namedList({ title: t("profile.likedSkills"), items: p.likedSkills, kinds: ["SKILL"], searchLabel: t("profile.searchSkill"), onChange: changed }),
+        namedList({ title: t("profile.dislikedSkills"), items: p.dislikedSkills, kinds: ["SKILL"], searchLabel: t("profile.searchSkill"), onChange: changed }),
+      ),
+      section(
+        t("profile.constraints"),
+        h(
+          "div",
+          { class: "field" },
+          h("label", { for: hoursId }, t("profile.maxHours")),
+          h("p", { class: "hint", id: `${hoursId}-h` }, t("profile.maxHoursHint")),
+          h("input", {
+            id: hoursId,
+            type: "number",
+            min: "0",
+            step: "10",
+            inputmode: "numeric",
+            "aria-describedby": `${hoursId}-h`,
+            value: p.maxHours ?? "",
+            "data-testid": "max-hours",
+            onchange: (e: Event) => {
+              const v = Number((e.target as HTMLInputElement).value);
+              p.maxHours = v > 0 ? v : null;
+              changed();
+            },
+          }),
+        ),
+        namedList({ title: t("profile.avoidFields"), items: p.avoidFields, kinds: ["OCCUPATION_GROUP"], searchLabel: t("profile.searchField"), onChange: changed }),
+        h(
+          "div",
+          { class: "field" },
+          h("label", { for: communeId }, t("profile.commune")),
+          communeNote,
+          h("input", {
+            id: communeId,
+            type: "text",
+            autocomplete: "off",
+            value: p.commune,
+            "data-testid": "commune",
+            onchange: (e: Event) => {
+              p.commune = (e.target as HTMLInputElement).value;
+              changed();
+            },
+          }),
+        ),
+        h("h3", null, t("profile.data")),
+        h(
+          "div",
+          { class: "row" },
+          h("button", { type: "button", class: "btn", "data-testid": "export", onclick: () => exportProfile(state.profile) }, t("profile.export")),
+          fileInput,
+          h("label", { for: fileId, class: "btn", tabindex: "0", role: "button", "data-testid": "import",
+            onkeydown: (e: KeyboardEvent) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); fileInput.click(); } } }, t("profile.import")),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "btn btn-ghost",
+              onclick: () => {
+                if (!confirm(t("profile.clearConfirm"))) return;
+                state.profile = emptyProfile();
+                save();
+                render(root);
+              },
+            },
+            t("profile.clear"),
+          ),
+        ),
+        h("p", { id: "file-status", role: "status", class: "muted" }),
+      ),
+    ),
+    h("div", { class: "actions" }, h("button", { type: "button", class: "btn btn-primary", "data-testid": "to-suggestions", onclick: () => go("suggestions") }, t("profile.next"), " →")),
+  );
+}
+
+function render(root: HTMLElement): void {
+  profileView(root);
+}
