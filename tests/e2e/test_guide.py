@@ -118,6 +118,7 @@ def test_map_highlights_the_seeker_and_the_options(page) -> None:  # type: ignor
     page.get_by_test_id("map-search").fill("boulang")
     page.get_by_test_id("map-search").press("Enter")
     expect(page.get_by_test_id("map-selected")).to_contain_text(re.compile("oulang", re.I))
+    page.wait_for_timeout(600)  # let the centring animation end before the screenshot
     shot(page, "fr-5-map", full_page=False)
     no_violations(page, "map")
 

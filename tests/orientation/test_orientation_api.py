@@ -316,3 +316,19 @@ async def test_the_cost_estimate_of_a_points_page(store_path: Path) -> None:
             body = await gql(c, query)
             found = re.search(r"about ([\d,]+) fields", body["errors"][0]["message"])
             assert found and int(found.group(1).replace(",", "")) == cost, (args, body)
+
+
+async def test_lacking_skills_reach_the_engine(
+    client: httpx.AsyncClient, fixtures_graph: nx.MultiDiGraph
+) -> None:
+    """What the guide sends when a counsellor unticks skills of the current job."""
+    cook_skills = sorted(required(fixtures_graph, "rome:G1602"))
+    unticked = cook_skills[:3]
+    query = """query($p: ProfileInput!) { skillGap(profile: $p, target: "rome:G1602") {
+        missingSkills { skill { id } } sharedSkills { id } } }"""
+    profile = {"currentOccupations": ["rome:G1602"], "lackingSkills": unticked}
+    body = await gql(client, query, {"p": profile})
+    assert "errors" not in body, body
+    gap = body["data"]["skillGap"]
+    assert sorted(m["skill"]["id"] for m in gap["missingSkills"]) == unticked
+    assert len(gap["sharedSkills"]) == len(cook_skills) - 3

@@ -132,3 +132,27 @@ def test_errors(demo: nx.MultiDiGraph) -> None:
     with pytest.raises(InvalidArgument) as err:
         skill_gap(demo, Profile(), "demo:t-care")
     assert err.value.argument == "target"
+
+
+def test_lacking_skills_are_missing_even_from_the_current_occupation(
+    fixtures_graph: nx.MultiDiGraph,
+) -> None:
+    target = targets_with_trainings(fixtures_graph)[0]
+    ess = sorted(essential(fixtures_graph, target))
+    unticked = ess[:2]
+    gap = skill_gap(
+        fixtures_graph,
+        Profile(current_occupations=(target,), lacking_skills=tuple(unticked)),
+        target,
+    )
+    assert sorted(gap.missing_essential) == unticked
+    assert not set(unticked) & set(gap.shared_skills)
+    # an explicit skill is overridden too: "lacking" is what the counsellor said last
+    gap = skill_gap(
+        fixtures_graph,
+        Profile(skills={unticked[0]: 1.0}, lacking_skills=(unticked[0],)),
+        target,
+    )
+    assert unticked[0] in gap.missing_essential
+    with pytest.raises(InvalidArgument, match="lacking_skills"):
+        skill_gap(fixtures_graph, Profile(lacking_skills=("no-such-skill",)), target)

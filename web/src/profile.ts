@@ -142,6 +142,9 @@ export function toInput(p: Profile, fields: Set<string>): Record<string, unknown
     dislikedGroups: ids(p.dislikedFields),
     constraints: { maxTrainingHours: p.maxHours, avoidGroups: ids(p.avoidFields) },
   };
+  // skills a job requires that the counsellor unticked: the engine must not count them held
+  const unticked = p.skills.filter((s) => !s.checked).map((s) => s.id);
+  if (unticked.length && fields.has("lackingSkills")) input.lackingSkills = unticked;
   if (p.commune.trim()) {
     for (const name of ["commune", "area", "communeCode"]) {
       if (fields.has(name)) {

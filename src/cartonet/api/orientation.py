@@ -119,6 +119,11 @@ class ProfileInput:
     disliked_groups: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="Occupation groups the seeker would rather avoid."
     )
+    lacking_skills: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="Skills the seeker does not have although a current or past occupation "
+        "requires them (e.g. unticked by a counsellor): never counted as held.",
+    )
     constraints: ConstraintsInput | None = strawberry.field(
         default=None, description="Hard limits: what is never suggested."
     )
@@ -142,6 +147,7 @@ class ProfileInput:
             disliked_occupations=tuple(map(str, self.disliked_occupations)),
             liked_groups=tuple(map(str, self.liked_groups)),
             disliked_groups=tuple(map(str, self.disliked_groups)),
+            lacking_skills=tuple(map(str, self.lacking_skills)),
             constraints=Constraints(
                 max_training_hours=cons.max_training_hours,
                 avoid_groups=tuple(map(str, cons.avoid_groups)),

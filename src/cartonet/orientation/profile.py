@@ -9,8 +9,10 @@ Held skills
 :func:`held_skills` turns a profile into a vector ``h`` over the graph's skills, each in
 ``[0, 1]``: the level given for an explicit skill (default 1), ``1`` for every skill
 required by a current occupation, ``PAST_CREDIT`` (0.8) for one of a past occupation
-(experience fades), the highest when a skill comes from several places. A skill counts as
-*held* (shared, not missing) when ``h > 0``.
+(experience fades), the highest when a skill comes from several places; ``0`` for a skill
+of ``lacking_skills`` (a skill a job requires that the seeker says they do not have, e.g.
+unticked by a counsellor), whatever its other origins. A skill counts as *held* (shared,
+not missing) when ``h > 0``.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class Profile:
     liked_groups: tuple[str, ...] = ()
     disliked_groups: tuple[str, ...] = ()
     constraints: Constraints = field(default_factory=Constraints)
+    lacking_skills: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Profile:
@@ -121,6 +124,7 @@ class Profile:
             disliked_occupations=ids("disliked_occupations", "dislikedOccupations"),
             liked_groups=ids("liked_groups", "likedGroups"),
             disliked_groups=ids("disliked_groups", "dislikedGroups"),
+            lacking_skills=ids("lacking_skills", "lackingSkills"),
             constraints=Constraints(
                 max_training_hours=None
                 if hours is None
@@ -222,7 +226,7 @@ def resolve(G: nx.MultiDiGraph, profile: Profile) -> ResolvedProfile:
     ):
         for o in getattr(profile, name):
             _check_type(G, o, occ, f"profile.{name}")
-    for name in ("liked_skills", "disliked_skills"):
+    for name in ("liked_skills", "disliked_skills", "lacking_skills"):
         for s in getattr(profile, name):
             _check_type(G, s, (NodeType.SKILL,), f"profile.{name}")
     for s, level in profile.skills.items():
@@ -238,6 +242,8 @@ def resolve(G: nx.MultiDiGraph, profile: Profile) -> ResolvedProfile:
     held = held_skills(
         ix, profile.skills, [(r, 1.0) for r in current] + [(r, PAST_CREDIT) for r in past]
     )
+    for s in profile.lacking_skills:
+        held[ix.skill_pos[s]] = 0.0
     weights: dict[int, float] = {}
     for key, w in profile.interests.items():
         # an infinite weight (1e400 in a JSON body) or NaN would empty the interest vector

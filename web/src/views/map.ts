@@ -3,7 +3,7 @@
 import { gql } from "../api";
 import { h, uid } from "../dom";
 import { gqlLang, t } from "../i18n";
-import { label } from "../profile";
+import { isEmpty, label } from "../profile";
 import { href, state, suggestions } from "../state";
 import { errorBox } from "../widgets";
 
@@ -101,7 +101,7 @@ export function mapView(root: HTMLElement, args: string[]): void {
     info.textContent = `${points.length} · ${t("map.communities", { n: communities })}`;
     const seeker = new Set<string>(kind === "OCCUPATIONS" ? state.profile.current.concat(state.profile.past).map((o) => o.id) : state.profile.skills.filter((s) => s.checked).map((s) => s.id));
     let targets = new Set<string>();
-    if (kind === "OCCUPATIONS") {
+    if (kind === "OCCUPATIONS" && !isEmpty(state.profile)) {
       try {
         targets = new Set((await suggestions()).slice(0, 10).map((s) => s.occupation.id));
       } catch {
@@ -137,7 +137,7 @@ export function mapView(root: HTMLElement, args: string[]): void {
     });
     cy.on("tap", "node", (e: any) => select(e.target.id()));
     const hl = cy.nodes("[hl != '']");
-    highlighted.replaceChildren(...hl.map((n: any) => h("li", null, h("span", { class: "dot", style: { background: n.data("color") } }), h("button", { type: "button", class: "link", onclick: () => select(n.id()) }, n.data("label")))));
+    highlighted.replaceChildren(...hl.map((n: any) => h("li", { class: "hl-item" }, h("span", { class: "dot", style: { background: n.data("color") } }), h("button", { type: "button", class: "link", onclick: () => select(n.id()) }, n.data("label")))));
     if (hl.length) cy.fit(hl.closedNeighborhood().union(hl), 60);
     else cy.fit(undefined, 20);
     canvas.setAttribute("data-ready", "true");
