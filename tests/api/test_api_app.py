@@ -1,16 +1,14 @@
-"""The ASGI app: probes, GraphiQL, explorer page, the default store, and outage behaviour."""
+"""The ASGI app: probes, GraphiQL, the guide page, the default store, and outage behaviour."""
 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import strawberry
-from api_helpers import Gql, Graph, client_for, gql_for
+from api_helpers import Graph, client_for, gql_for
 
 from cartonet.api.app import create_app
 from cartonet.api.context import Context
@@ -33,7 +31,7 @@ async def test_probes_and_pages(client) -> None:  # type: ignore[no-untyped-def]
     assert "graphiql" in response.text.lower()
     response = await client.get("/")
     assert response.status_code == 200
-    assert "/graphql" in response.text
+    assert "/static/assets/" in response.text
     response = await client.get("/graphql", params={"query": "{ stats { version } }"})
     assert response.status_code == 200
     assert response.json()["data"]["stats"]["version"]
@@ -207,17 +205,3 @@ async def test_query_parts_extend_the_schema(store_path: Path, graph: Graph) -> 
             assert data["occupationCount"] == data["stats"]["occupations"]
     assert data["occupationCount"] == len(graph.of_type(NodeType.OCCUPATION))
     assert app.state.cartonet.cache["extra.calls"] == 2, "the cache lives as long as the app"
-
-
-async def test_the_explorer_page_queries_run(gql: Gql, graph: Graph) -> None:
-    """The explorer page's JavaScript sends these queries; they must match the schema."""
-    page = resources.files("cartonet.web").joinpath("index.html").read_text(encoding="utf-8")
-    queries = re.findall(r"gql\(\s*`(.*?)`", page, re.DOTALL)
-    queries += re.findall(r"gql\(\s*'(.*?)'", page, re.DOTALL)
-    assert len(queries) >= 3
-    occupation = graph.of_type(NodeType.OCCUPATION)[0].id
-    skill = graph.of_type(NodeType.SKILL)[0].id
-    for node_id in (occupation, skill):
-        for query in queries:
-            data = await gql(query, {"t": "infirmier", "l": "FR", "id": node_id})
-            assert data
