@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -54,12 +55,17 @@ def _cartonet() -> list[str]:
     return [sys.executable, "-c", "from cartonet.cli import main; main()"]
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running while it is
+# open, which would break the asyncio tests of the folders collected after this one.
+@pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``cartonet serve`` over the fixtures, on a free port; stopped after the session."""
     need(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM} (make e2e-deps installs it)")
     tmp = tmp_path_factory.mktemp("e2e")
-    store = asyncio.run(embedded_store_file(tmp / "fixtures.sqlite", load_fixtures()))
+    with ThreadPoolExecutor(1) as pool:  # its own thread: a loop may be running in this one
+        store = pool.submit(
+            asyncio.run, embedded_store_file(tmp / "fixtures.sqlite", load_fixtures())
+        ).result()
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARTONET_")}
     log_path = tmp / "serve.log"
@@ -106,7 +112,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(base_url: str) -> Iterator[object]:
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
     with sync_api.sync_playwright() as pw:

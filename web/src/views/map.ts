@@ -38,6 +38,7 @@ export function mapView(root: HTMLElement, args: string[]): void {
   const highlighted = h("ul", { class: "map-matches" });
   const info = h("p", { class: "muted small" });
   let cy: any = null;
+  let fitZoom = 1;
 
   const select = (id: string) => {
     if (!cy) return;
@@ -45,7 +46,7 @@ export function mapView(root: HTMLElement, args: string[]): void {
     if (!n || n.empty()) return;
     cy.elements().unselect();
     n.select();
-    cy.animate({ center: { eles: n }, zoom: Math.max(cy.zoom(), 2.5) }, { duration: 250 });
+    cy.animate({ center: { eles: n }, zoom: Math.max(cy.zoom(), fitZoom * 2.5) }, { duration: 250 });
     const d = n.data();
     panel.replaceChildren(
       h("p", { class: "muted small" }, t("map.selected")),
@@ -138,8 +139,13 @@ export function mapView(root: HTMLElement, args: string[]): void {
     cy.on("tap", "node", (e: any) => select(e.target.id()));
     const hl = cy.nodes("[hl != '']");
     highlighted.replaceChildren(...hl.map((n: any) => h("li", { class: "hl-item" }, h("span", { class: "dot", style: { background: n.data("color") } }), h("button", { type: "button", class: "link", onclick: () => select(n.id()) }, n.data("label")))));
+    cy.fit(undefined, 20);
+    fitZoom = cy.zoom();
     if (hl.length) cy.fit(hl.closedNeighborhood().union(hl), 60);
-    else cy.fit(undefined, 20);
+    // labels keep a readable size on screen whatever the zoom
+    const labels = () => cy.style().selector("node[hl != ''], node:selected").style({ "font-size": 12 / cy.zoom(), "text-margin-y": -4 / cy.zoom() }).update();
+    cy.on("zoom", labels);
+    labels();
     canvas.setAttribute("data-ready", "true");
   })().catch((e) => canvas.replaceChildren(errorBox(e)));
 }

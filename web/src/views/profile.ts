@@ -27,22 +27,35 @@ async function interests() {
   return interestsCache!;
 }
 
-/** Adds the occupation's skills to the profile, pre-ticked (those already there are kept). */
-async function addOccupationSkills(occ: Named): Promise<void> {
-  const d = await gql(OCC_SKILLS, { id: occ.id });
-  const reqs = d.occupation?.skills ?? [];
-  const have = new Map(state.profile.skills.map((s) => [s.id, s]));
-  for (const r of reqs) {
-    const essential = r.relevance === "ESSENTIAL";
-    const old = have.get(r.skill.id);
-    if (old) {
-      old.essential ||= essential;
-      continue;
+const occSkills = new Map<string, any[]>();
+
+/** The profile's skills again from its jobs (pre-ticked, essential wherever one job says
+ * so), keeping what the counsellor unticked and added: removing a job removes its skills. */
+async function syncSkills(): Promise<void> {
+  const p = state.profile;
+  const jobs = [...p.current, ...p.past];
+  for (const occ of jobs) {
+    if (!occSkills.has(occ.id)) {
+      const d = await gql(OCC_SKILLS, { id: occ.id });
+      occSkills.set(occ.id, d.occupation?.skills ?? []);
     }
-    const s: HeldSkill = { id: r.skill.id, fr: r.skill.fr, en: r.skill.en, kind: r.skill.kind, essential, checked: true, added: false };
-    state.profile.skills.push(s);
-    have.set(s.id, s);
   }
+  const before = new Map(p.skills.map((s) => [s.id, s]));
+  const next = new Map<string, HeldSkill>();
+  for (const occ of jobs) {
+    for (const r of occSkills.get(occ.id) ?? []) {
+      const essential = r.relevance === "ESSENTIAL";
+      const have = next.get(r.skill.id);
+      if (have) {
+        have.essential ||= essential;
+        continue;
+      }
+      const old = before.get(r.skill.id);
+      next.set(r.skill.id, { id: r.skill.id, fr: r.skill.fr, en: r.skill.en, kind: r.skill.kind, essential, checked: old ? old.checked : true, added: false });
+    }
+  }
+  for (const s of p.skills) if (s.added && !next.has(s.id)) next.set(s.id, s);
+  p.skills = [...next.values()];
 }
 
 function skillsBlock(onChange: () => void): HTMLElement {
@@ -197,10 +210,9 @@ export function profileView(root: HTMLElement): void {
       testid,
       onChange: async () => {
         changed();
-        const last = items[items.length - 1];
-        if (last && !p.skills.length) status.textContent = t("loading");
+        status.textContent = t("loading");
         try {
-          for (const occ of items) await addOccupationSkills(occ);
+          await syncSkills();
           save();
           status.textContent = "";
         } catch (e) {

@@ -103,7 +103,7 @@ export function suggestionsView(root: HTMLElement): void {
     return;
   }
   const list = h("div", { class: "sugg-list", "aria-live": "polite", "aria-busy": "true" }, h("p", { class: "muted" }, t("loading")));
-  const filterBox = h("form", { class: "filters card", "aria-label": t("sugg.filters"), onsubmit: (e: Event) => e.preventDefault() });
+  const filterBox = h("form", { class: "filters card", hidden: true, "aria-label": t("sugg.filters"), onsubmit: (e: Event) => e.preventDefault() });
   const count = h("p", { class: "muted", role: "status" });
   const keptLine = h("p", { class: "kept-line" });
   root.replaceChildren(head, filterBox, h("div", { class: "row spread" }, count, keptLine), list);
@@ -132,6 +132,7 @@ export function suggestionsView(root: HTMLElement): void {
     const fId = uid("f");
     const hId = uid("f");
     const cId = uid("f");
+    filterBox.hidden = false;
     filterBox.replaceChildren(
       h("h3", { class: "visually-hidden" }, t("sugg.filters")),
       h(
