@@ -52,7 +52,8 @@ function card(s: any, rank: number, redraw: () => void): HTMLElement {
     h(
       "div",
       { class: "bars" },
-      PARTS.filter((p) => (s.activeParts as string[]).includes(SNAKE[p])).map((p) => bar(t(`sugg.part.${p}`), s.parts[p], p === "gapCost" ? "bar-cost" : "")),
+      // activeParts: enum names (SKILL_FIT...); older services sent snake_case values
+      PARTS.filter((p) => (s.activeParts as string[]).some((a) => a.toLowerCase() === SNAKE[p])).map((p) => bar(t(`sugg.part.${p}`), s.parts[p], p === "gapCost" ? "bar-cost" : "")),
     ),
     h("p", { class: "explain" }, s.explanation),
     h(
