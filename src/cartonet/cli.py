@@ -467,6 +467,30 @@ def load_rome_cmd(
     )
 
 
+@load.command("onet")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@file_load_options
+def load_onet_cmd(
+    ctx: click.Context,
+    directory: Path,
+    store: str | None,
+    replace: bool,
+    skip_bad_rows: bool,
+    quiet: bool,
+) -> None:
+    """Load an O*NET database release from DIRECTORY (its .txt and .xlsx files, e.g.
+    O*NET 29.3): occupations, skills, knowledge, work styles, interests, job zones, titles."""
+    from cartonet.ingest.onet import load_onet
+
+    _load_and_report(
+        ctx,
+        store,
+        quiet,
+        replace,
+        lambda progress: load_onet(directory, skip_bad_rows=skip_bad_rows, progress=progress),
+    )
+
+
 @load.command("json")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @file_load_options

@@ -84,7 +84,7 @@ under others of the same kind (e.g. a specialised occupation under a general one
 """
 
 NODE_PROPS: Mapping[NodeType, frozenset[str]] = {
-    _O: frozenset({"code", "iscoGroup", "status", "incomplete"}),
+    _O: frozenset({"code", "iscoGroup", "status", "incomplete", "jobZone"}),
     _S: frozenset({"kind", "reuse", "code", "status", "incomplete"}),
     _SG: frozenset({"code"}),
     _OG: frozenset({"code", "level"}),
@@ -94,7 +94,7 @@ NODE_PROPS: Mapping[NodeType, frozenset[str]] = {
 """Scalar properties a node of each type may carry besides its labels."""
 
 REL_PROPS: Mapping[RelType, frozenset[str]] = {
-    RelType.REQUIRES: frozenset({"relevance", "weight"}),
+    RelType.REQUIRES: frozenset({"relevance", "weight", "importance", "level"}),
     RelType.BROADER: frozenset(),
     RelType.MATCHES_INTEREST: frozenset({"weight", "rank"}),
     RelType.TEACHES: frozenset({"weight"}),
@@ -112,8 +112,11 @@ PROP_ENUMS: Mapping[tuple[str, str], type[StrEnum]] = {
 }
 """Properties whose value must be one of an enum's, keyed by (node or relationship type, name)."""
 
-NUMBER_PROPS: frozenset[str] = frozenset({"weight", "score", "rank", "durationHours"})
-"""Properties holding a finite number ≥ 0 (``rank`` a whole one)."""
+NUMBER_PROPS: frozenset[str] = frozenset(
+    {"weight", "score", "rank", "durationHours", "importance", "level", "jobZone"}
+)
+"""Properties holding a finite number ≥ 0 (``rank`` a whole one). ``importance`` and
+``level`` on REQUIRES are O*NET's ratings (1–5, 0–7), see :mod:`cartonet.ingest.onet`."""
 
 BOOLEAN_PROPS: frozenset[str] = frozenset({"illustrative", "incomplete"})
 
