@@ -50,6 +50,21 @@ CREATE INDEX node_source IF NOT EXISTS FOR (n:Node) ON (n.source)
 // name: index_skill_kind
 CREATE INDEX skill_kind IF NOT EXISTS FOR (n:Skill) ON (n.kind)
 
+// Observed mobility (cartonet.store.observed) lives beside the graph, in nodes without
+// the :Node label: :ObservedMove {source, area, start, end, score} and
+// :AreaCommune {source, commune, area}. Reads go from a start occupation id or a commune.
+// name: index_observed_move_start
+CREATE INDEX observed_move_start IF NOT EXISTS FOR (m:ObservedMove) ON (m.start)
+
+// name: index_observed_move_source
+CREATE INDEX observed_move_source IF NOT EXISTS FOR (m:ObservedMove) ON (m.source)
+
+// name: index_area_commune
+CREATE INDEX area_commune IF NOT EXISTS FOR (c:AreaCommune) ON (c.commune)
+
+// name: index_area_commune_source
+CREATE INDEX area_commune_source IF NOT EXISTS FOR (c:AreaCommune) ON (c.source)
+
 // The index of the full-text search path (Neo4jStore(label_index=False); by default the
 // store ranks from an in-memory label index): the distinct normalised tokens of all
 // labels of a node (cartonet.store.search.index_text), split on spaces only, so the query

@@ -32,7 +32,14 @@ from typing import Any, TypeVar
 import click
 
 from cartonet.errors import CartonetError, InvalidArgument
-from cartonet.model import Dataset, LoadReport, NodeType, Stats
+from cartonet.model import (
+    Dataset,
+    LoadReport,
+    NodeType,
+    ObservedLoadReport,
+    ObservedMobility,
+    Stats,
+)
 from cartonet.settings import Settings
 from cartonet.store.base import ProgressCallback, Store
 
@@ -489,6 +496,46 @@ def load_onet_cmd(
         replace,
         lambda progress: load_onet(directory, skip_bad_rows=skip_bad_rows, progress=progress),
     )
+
+
+@load.command("lbb")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@store_option
+@quiet_option
+@skip_option
+@click.pass_context
+def load_lbb_cmd(
+    ctx: click.Context, directory: Path, store: str | None, quiet: bool, skip_bad_rows: bool
+) -> None:
+    """Load observed local mobility (La Bonne Boîte 2021, the lbb-pse_* files of
+    DIRECTORY): per employment area, the ROME fiches people of a fiche moved into, and the
+    commune → area table. Load ROME first; a reload replaces the previous one."""
+    from cartonet.ingest.lbb import load_lbb
+
+    settings = settings_for(ctx, store=store)
+    progress = Progress.for_terminal(quiet)
+
+    async def write(data: ObservedMobility) -> ObservedLoadReport:
+        async with opened_store(settings, seed=False) as s:
+            return await s.load_observed(data, progress=progress)
+
+    try:
+        data = load_lbb(directory, skip_bad_rows=skip_bad_rows, progress=progress)
+        progress.close()
+        report = run(write(data))
+    finally:
+        progress.close()
+    lines = [f"Loaded {data.source} into {describe_store(settings)}", ""]
+    lines += _table(sorted(data.read_counts.items()), ("file", "rows read"))
+    lines += [
+        "",
+        f"moves: {report.moves:,} in {report.areas:,} areas; communes: {report.communes:,}",
+        "written" if report.written else "unchanged (the store already held these)",
+        f"version: {report.version}",
+        f"warnings: {len(data.warnings):,}",
+        *(f"  {w}" for w in data.warnings[:SHOWN_WARNINGS]),
+    ]
+    click.echo("\n".join(lines))
 
 
 @load.command("json")

@@ -225,3 +225,43 @@ class LoadReport:
     relationships_removed: int
     version: str
     stats: Stats
+
+
+@dataclass(frozen=True, slots=True)
+class ObservedMove:
+    """People of occupation ``start`` observed moving into occupation ``end`` in the
+    employment area ``area``, with a ``score`` in (0, 1] (La Bonne Boîte's "ROME
+    connexe" data). Read merged over all areas, ``area`` is ``None``, ``score`` the mean
+    of the areas' scores and ``areas`` how many areas observed the move."""
+
+    start: str
+    end: str
+    score: float
+    area: str | None = None
+    areas: int = 1
+
+
+@dataclass(slots=True)
+class ObservedMobility:
+    """What the observed-mobility loader produces: moves per employment area and the
+    commune (INSEE code) → area table. Kept beside the graph (not as relationships: a
+    relationship is one per (type, start, end), a move is one per area)."""
+
+    source: str
+    moves: list[ObservedMove] = field(default_factory=list)
+    communes: dict[str, str] = field(default_factory=dict)
+    read_counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ObservedLoadReport:
+    """What a load of observed mobility did: ``written`` is false when the store already
+    held exactly these moves and communes (the version does not move then)."""
+
+    source: str
+    moves: int
+    communes: int
+    areas: int
+    written: bool
+    version: str

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from cartonet.model import Node, RelType
+from cartonet.model import Node, ObservedMove, RelType
 from cartonet.store.base import MAX_PAGE, Direction, Edge, Store
 
 T = TypeVar("T")
@@ -47,6 +47,7 @@ class Loaders:
             load_fn=self._load_nodes, max_batch_size=max_batch_size
         )
         self._neighbours: dict[NeighbourKey, DataLoader[str, list[Edge]]] = {}
+        self._observed: dict[str | None, DataLoader[str, list[ObservedMove]]] = {}
 
     async def _load_nodes(self, ids: Sequence[str]) -> list[Node | None]:
         return list(await self._read(self._store.get_nodes(list(ids))))
@@ -73,4 +74,17 @@ class Loaders:
 
             loader = DataLoader(load_fn=load, max_batch_size=self._max_batch)
             self._neighbours[key] = loader
+        return loader
+
+    def observed_moves(self, area: str | None) -> DataLoader[str, list[ObservedMove]]:
+        """Observed moves from each id, in ``area`` (``None``: merged over all areas)."""
+        loader = self._observed.get(area)
+        if loader is None:
+
+            async def load(ids: Sequence[str]) -> list[list[ObservedMove]]:
+                found = await self._read(self._store.observed_moves(list(ids), area))
+                return [found.get(node_id, []) for node_id in ids]
+
+            loader = DataLoader(load_fn=load, max_batch_size=self._max_batch)
+            self._observed[area] = loader
         return loader

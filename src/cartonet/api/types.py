@@ -15,6 +15,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
+from cartonet.errors import InvalidArgument
 from cartonet.model import MobilityKind, Node, NodeType, Relevance, RelType, Reuse, SkillKind
 from cartonet.store.base import MAX_PAGE, Direction, check_first, decode_cursor, encode_cursor
 from cartonet.store.base import Edge as StoreEdge
@@ -322,6 +323,34 @@ class Mobility:
     source: str | None = strawberry.field(description="Release that lists the move.")
 
 
+@strawberry.type(
+    description="A move people were observed to make from one occupation into another "
+    "(La Bonne Boîte, per employment area)."
+)
+class ObservedMobility:
+    occupation: Occupation
+    score: float = strawberry.field(
+        description="In (0, 1]: the area's score, or the mean over the areas observing it."
+    )
+    area: str | None = strawberry.field(description="Employment area code; null when merged.")
+    areas: int = strawberry.field(description="Number of areas that observed it (1 in an area).")
+
+
+async def observed_area(
+    info: strawberry.Info, area: str | None, commune: str | None
+) -> str | None:
+    """The area an ``area`` / ``commune`` argument pair names (``None``: all areas).
+    Both given, or an unknown commune: :class:`InvalidArgument`."""
+    if area is not None and commune is not None:
+        raise InvalidArgument("commune", "give an area or a commune, not both")
+    if commune is None:
+        return area.strip() if area is not None else None
+    found = await info.context.read(info.context.store.area_of_commune(commune.strip()))
+    if found is None:
+        raise InvalidArgument("commune", f"no employment area known for commune {commune!r}")
+    return str(found)
+
+
 @strawberry.type(description="The same concept in another taxonomy (crosswalk).")
 class SameAs:
     node: NodeInterface = strawberry.field(description="The concept in the other taxonomy.")
@@ -419,6 +448,32 @@ class Occupation(NodeInterface):
                 source=e.rel.props.get("source"),
             )
             for e in _of_type(edges, NodeType.OCCUPATION)
+        ]
+
+    @strawberry.field(
+        description="Occupations people of this one were observed to move into (observed "
+        "local mobility, `cartonet load lbb`): in an employment `area`, in the area of a "
+        "`commune` (INSEE code), or merged over all areas when neither is given. Highest "
+        "score first."
+    )
+    async def observed_mobilities(
+        self,
+        info: strawberry.Info,
+        area: str | None = None,
+        commune: str | None = None,
+        first: int = DEFAULT_PAGE,
+    ) -> list[ObservedMobility]:
+        check_first(first)
+        where = await observed_area(info, area, commune)
+        moves = await info.context.loaders.observed_moves(where).load(self.raw.id)
+        moves = moves[:first]
+        nodes = await info.context.loaders.nodes.load_many([m.end for m in moves])
+        return [
+            ObservedMobility(
+                occupation=Occupation(raw=node), score=m.score, area=m.area, areas=m.areas
+            )
+            for m, node in zip(moves, nodes, strict=True)
+            if node is not None
         ]
 
     @strawberry.field(description="Trainings that prepare for this occupation.")

@@ -22,7 +22,18 @@ from enum import StrEnum
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from cartonet.errors import InvalidArgument
-from cartonet.model import Dataset, LoadReport, Node, NodeType, Relationship, RelType, Stats
+from cartonet.model import (
+    Dataset,
+    LoadReport,
+    Node,
+    NodeType,
+    ObservedLoadReport,
+    ObservedMobility,
+    ObservedMove,
+    Relationship,
+    RelType,
+    Stats,
+)
 
 MAX_PAGE = 500
 """Largest page any list or search returns; callers asking for more get an error."""
@@ -182,3 +193,20 @@ class Store(Protocol):
         on the server), so the first request after a start does not pay for it. Safe to
         call any time, idempotent; raises :class:`StoreUnavailable` like a read when the
         store cannot be reached."""
+
+    async def load_observed(
+        self, data: ObservedMobility, progress: ProgressCallback | None = None
+    ) -> ObservedLoadReport:
+        """Write observed mobility (:mod:`cartonet.store.observed`): replace what
+        ``data.source`` brought before. All or nothing; refused (``LoadError``) when a
+        move names an occupation the store lacks. The version moves when it changed."""
+
+    async def observed_moves(
+        self, ids: Sequence[str], area: str | None = None
+    ) -> dict[str, list[ObservedMove]]:
+        """For each id, the observed moves from it: in ``area``, or merged over all areas
+        when ``area`` is None; ordered by score, then end id; ends that are no longer
+        occupations of the graph left out. Every asked id is a key."""
+
+    async def area_of_commune(self, commune: str) -> str | None:
+        """The employment area of a commune (INSEE code), ``None`` when unknown."""

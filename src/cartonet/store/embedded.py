@@ -55,11 +55,15 @@ from cartonet.model import (
     LoadReport,
     Node,
     NodeType,
+    ObservedLoadReport,
+    ObservedMobility,
+    ObservedMove,
     Relationship,
     RelType,
     SkillKind,
     Stats,
 )
+from cartonet.store import observed
 from cartonet.store.base import (
     Direction,
     Edge,
@@ -546,6 +550,111 @@ class EmbeddedStore:
             stats=_stats(current),
         )
         return report, state
+
+    # -- observed mobility (beside the graph: cartonet.store.observed) --------------------
+
+    async def load_observed(
+        self, data: ObservedMobility, progress: ProgressCallback | None = None
+    ) -> ObservedLoadReport:
+        self._require_open()
+        assert self._lock is not None
+        state = await self._fresh()
+        occupations = state.ids_by_type[NodeType.OCCUPATION]
+        observed.check_observed(data, occupations)
+        digest = observed.fingerprint(data)
+
+        def write() -> bool:
+            with closing(self._connect()) as conn:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    row = conn.execute(
+                        "SELECT info FROM sources WHERE source = ?", (data.source,)
+                    ).fetchone()
+                    if row and json.loads(row[0]).get("fingerprint") == digest:
+                        conn.execute("ROLLBACK")
+                        return False
+                    if progress:
+                        progress("observed moves", 0, len(data.moves))
+                    observed.write(conn, data)
+                    version = _bump_version(conn)
+                    info = {
+                        "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                        "version": version,
+                        "kind": "observed-mobility",
+                        "fingerprint": digest,
+                        "moves": len(data.moves),
+                        "communes": len(data.communes),
+                        "read_counts": data.read_counts,
+                        "warnings": len(data.warnings),
+                    }
+                    conn.execute(
+                        "INSERT INTO sources(source, info) VALUES (?, ?) "
+                        "ON CONFLICT(source) DO UPDATE SET info=excluded.info",
+                        (data.source, _dumps(info)),
+                    )
+                    conn.execute("COMMIT")
+                    if progress:
+                        progress("observed moves", len(data.moves), len(data.moves))
+                    return True
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+
+        async with self._lock:
+            try:
+                written = await asyncio.to_thread(write)
+            except sqlite3.OperationalError as exc:
+                raise StoreUnavailable(
+                    f"{self._where()}: load failed, nothing written: {exc}"
+                ) from exc
+        version = (await self._fresh()).version
+        return ObservedLoadReport(
+            source=data.source,
+            moves=len(data.moves),
+            communes=len(data.communes),
+            areas=len({m.area for m in data.moves}),
+            written=written,
+            version=version,
+        )
+
+    async def observed_moves(
+        self, ids: Sequence[str], area: str | None = None
+    ) -> dict[str, list[ObservedMove]]:
+        state = await self._fresh()
+
+        def read() -> list[tuple[str, str, float, str]]:
+            with closing(self._connect()) as conn:
+                return observed.read_rows(conn, list(dict.fromkeys(ids)), area)
+
+        occupation = NodeType.OCCUPATION
+        rows = [
+            r
+            for r in await asyncio.to_thread(read)
+            if (node := state.nodes.get(r[1])) is not None and node.type is occupation
+        ]
+        return observed.collect(ids, rows, area)
+
+    async def area_of_commune(self, commune: str) -> str | None:
+        await self._fresh()
+
+        def read() -> str | None:
+            with closing(self._connect()) as conn:
+                return observed.read_area(conn, commune)
+
+        return await asyncio.to_thread(read)
+
+
+def _bump_version(conn: sqlite3.Connection) -> str:
+    """Move the graph version (inside the caller's write transaction); returns it."""
+    counter = int(conn.execute("SELECT value FROM meta WHERE key='counter'").fetchone()[0]) + 1
+    version = f"v{counter}-{secrets.token_hex(4)}"
+    conn.executemany(
+        "INSERT INTO meta(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+        [("counter", str(counter)), ("version", version)],
+    )
+    return version
 
 
 def _write(

@@ -55,7 +55,20 @@ from neo4j.exceptions import (
 )
 
 from cartonet.errors import InvalidArgument, LoadError, StoreUnavailable
-from cartonet.model import LANGS, Dataset, LoadReport, Node, NodeType, RelType, SkillKind, Stats
+from cartonet.model import (
+    LANGS,
+    Dataset,
+    LoadReport,
+    Node,
+    NodeType,
+    ObservedLoadReport,
+    ObservedMobility,
+    ObservedMove,
+    RelType,
+    SkillKind,
+    Stats,
+)
+from cartonet.store import observed
 from cartonet.store.base import (
     Direction,
     Edge,
@@ -550,6 +563,76 @@ class Neo4jStore:
             version=stats.version,
             stats=stats,
         )
+
+    # -- observed mobility (beside the graph: cartonet.store.observed) --------------------
+
+    async def load_observed(
+        self, data: ObservedMobility, progress: ProgressCallback | None = None
+    ) -> ObservedLoadReport:
+        cypher = self._cypher
+        digest = observed.fingerprint(data)
+        ids = sorted({i for m in data.moves for i in (m.start, m.end)})
+        move_rows = [
+            {"area": m.area or "", "start": m.start, "end": m.end, "score": m.score}
+            for m in data.moves
+        ]
+        commune_rows = [{"commune": c, "area": a} for c, a in data.communes.items()]
+
+        async def work(tx: AsyncManagedTransaction) -> bool:
+            known: list[str] = []
+            for chunk in _chunks(ids, BATCH):
+                result = await tx.run(cypher["observed_known_occupations"], ids=chunk)
+                known += (await result.single(strict=True))["ids"]
+            observed.check_observed(data, known)
+            result = await tx.run(cypher["observed_fingerprint"], source=data.source)
+            if (await result.single(strict=True))["fp"] == digest:
+                return False
+            for name in ("delete_observed_moves", "delete_area_communes"):
+                await (await tx.run(cypher[name], source=data.source)).consume()
+            done = 0
+            for rows in _chunks(move_rows, BATCH):
+                query = cypher["create_observed_moves"]
+                await (await tx.run(query, source=data.source, rows=rows)).consume()
+                done += len(rows)
+                if progress:
+                    progress("observed moves", done, len(move_rows))
+            for rows in _chunks(commune_rows, BATCH):
+                query = cypher["create_area_communes"]
+                await (await tx.run(query, source=data.source, rows=rows)).consume()
+            await (await tx.run(cypher["bump_version"], nonce=secrets.token_hex(4))).consume()
+            info = {
+                "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "kind": "observed-mobility",
+                "observed_fp": digest,
+                "moves": len(data.moves),
+                "communes": len(data.communes),
+                "warnings": len(data.warnings),
+            }
+            await (await tx.run(cypher["record_observed"], source=data.source, info=info)).consume()
+            return True
+
+        written = await self._run(work, write=True)
+        return ObservedLoadReport(
+            source=data.source,
+            moves=len(data.moves),
+            communes=len(data.communes),
+            areas=len({m.area for m in data.moves}),
+            written=written,
+            version=await self.version(),
+        )
+
+    async def observed_moves(
+        self, ids: Sequence[str], area: str | None = None
+    ) -> dict[str, list[ObservedMove]]:
+        unique = list(dict.fromkeys(ids))
+        if not unique:
+            return {}
+        row = await self._record("observed_moves", {"ids": unique, "area": area})
+        return observed.collect(ids, [tuple(r) for r in row["rows"]], area)
+
+    async def area_of_commune(self, commune: str) -> str | None:
+        rows = await self._records("area_of_commune", {"commune": commune})
+        return rows[0]["area"] if rows else None
 
 
 def _with_nodes(hits: Sequence[SearchHit], found: Mapping[str, Node]) -> list[SearchHit]:
