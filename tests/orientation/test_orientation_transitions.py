@@ -211,7 +211,7 @@ def test_profile_errors_name_the_field(fixtures_graph: nx.MultiDiGraph) -> None:
     with pytest.raises(InvalidArgument):
         suggest_transitions(fixtures_graph, Profile(), 5, lang="de")
     with pytest.raises(InvalidArgument):
-        TransitionWeights(skill_fit=0, affinity_fit=0, gap_cost=0, mobility=0)
+        TransitionWeights(skill_fit=0, affinity_fit=0, gap_cost=0, mobility=0, local_mobility=0)
 
 
 def test_profile_from_dict_accepts_json_shapes() -> None:

@@ -48,6 +48,7 @@ from .types import (
     Skill,
     Training,
     described_enum,
+    observed_area,
     wrap,
 )
 
@@ -127,6 +128,14 @@ class ProfileInput:
     constraints: ConstraintsInput | None = strawberry.field(
         default=None, description="Hard limits: what is never suggested."
     )
+    commune: str | None = strawberry.field(
+        default=None,
+        description="INSEE code of the commune where the seeker looks for work: turns on "
+        "the observed local mobility of its employment area in suggestions.",
+    )
+    area: str | None = strawberry.field(
+        default=None, description="Employment-area code (instead of a commune)."
+    )
 
     def to_profile(self) -> Profile:
         skills: dict[str, float] = {}
@@ -152,7 +161,29 @@ class ProfileInput:
                 max_training_hours=cons.max_training_hours,
                 avoid_groups=tuple(map(str, cons.avoid_groups)),
             ),
+            commune=self.commune,
+            area=self.area,
         )
+
+
+async def _observed_for(
+    info: strawberry.Info, profile: Profile
+) -> dict[str, dict[str, float]] | None:
+    """Observed moves from the profile's occupations in its commune's or area's employment
+    area (``None`` when the profile names neither)."""
+    if profile.commune is None and profile.area is None:
+        return None
+    area = await observed_area(
+        info,
+        profile.area,
+        profile.commune,
+        arguments=("profile.area", "profile.commune"),
+    )
+    origins = list(dict.fromkeys([*profile.current_occupations, *profile.past_occupations]))
+    if not origins:
+        return {}
+    found = await info.context.read(info.context.store.observed_moves(origins, area))
+    return {start: {m.end: m.score for m in moves} for start, moves in found.items()}
 
 
 _TW = TransitionWeights()
@@ -172,6 +203,10 @@ class TransitionWeightsInput:
     mobility: float = strawberry.field(
         default=_TW.mobility, description="Weight of a curated move from a held occupation."
     )
+    local_mobility: float = strawberry.field(
+        default=_TW.local_mobility,
+        description="Weight of observed moves in the profile's commune or area (off without one).",
+    )
     sibling_credit: float = strawberry.field(
         default=_TW.sibling_credit, description="Credit for a skill held through a sibling."
     )
@@ -185,6 +220,7 @@ class TransitionWeightsInput:
             affinity_fit=self.affinity_fit,
             gap_cost=self.gap_cost,
             mobility=self.mobility,
+            local_mobility=self.local_mobility,
             sibling_credit=self.sibling_credit,
             direction=self.direction,
         )
@@ -198,6 +234,7 @@ described_enum(
         "AFFINITY_FIT": "Interests, likes and dislikes.",
         "GAP_COST": "Training effort (counts as 1 − gapCost).",
         "MOBILITY": "A curated move from a profile occupation.",
+        "LOCAL_MOBILITY": "An observed move from a profile occupation in its commune or area.",
     },
 )
 
@@ -284,6 +321,10 @@ class TransitionParts:
     )
     gap_cost: float = strawberry.field(description="Estimated training effort (higher: worse).")
     mobility: float = strawberry.field(description="1 for a curated move.")
+    local_mobility: float = strawberry.field(
+        description="Score of the best observed move into it from the profile's occupations, "
+        "in the profile's commune or area (0 when none is given)."
+    )
 
 
 @strawberry.type(description="An occupation within reach of the profile, with why.")
@@ -554,9 +595,11 @@ class OrientationQuery:
         ] = Lang.FR,
     ) -> list[TransitionSuggestion]:
         G = await _graph(info)
+        seeker = profile.to_profile()
+        observed = await _observed_for(info, seeker)
         with graphql_names(k="first"):
             tw = (weights or TransitionWeightsInput()).to_weights()
-            found = suggest_transitions(G, profile.to_profile(), first, tw, lang.value)
+            found = suggest_transitions(G, seeker, first, tw, lang.value, observed)
         return [
             TransitionSuggestion(
                 occupation=_node(G, s.occupation),

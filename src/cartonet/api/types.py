@@ -337,17 +337,22 @@ class ObservedMobility:
 
 
 async def observed_area(
-    info: strawberry.Info, area: str | None, commune: str | None
+    info: strawberry.Info,
+    area: str | None,
+    commune: str | None,
+    arguments: tuple[str, str] = ("area", "commune"),
 ) -> str | None:
     """The area an ``area`` / ``commune`` argument pair names (``None``: all areas).
-    Both given, or an unknown commune: :class:`InvalidArgument`."""
+    Both given, or an unknown commune: :class:`InvalidArgument` naming ``arguments``."""
     if area is not None and commune is not None:
-        raise InvalidArgument("commune", "give an area or a commune, not both")
+        raise InvalidArgument(arguments[1], f"give {arguments[0]} or {arguments[1]}, not both")
     if commune is None:
         return area.strip() if area is not None else None
     found = await info.context.read(info.context.store.area_of_commune(commune.strip()))
     if found is None:
-        raise InvalidArgument("commune", f"no employment area known for commune {commune!r}")
+        raise InvalidArgument(
+            arguments[1], f"no employment area known for commune {commune!r} (cartonet load lbb)"
+        )
     return str(found)
 
 

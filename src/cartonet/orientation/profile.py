@@ -49,7 +49,9 @@ class Profile:
     suggestions ranked by training effort alone).
 
     ``skills`` maps a skill id to a level in ``(0, 1]``; ``interests`` maps an interest
-    (id, code or label) to a weight ``≥ 0``.
+    (id, code or label) to a weight ``≥ 0``. ``commune`` (an INSEE code) or ``area`` (an
+    employment-area code) say where the seeker looks for work: the caller turns them into
+    the observed moves :func:`~cartonet.orientation.transitions.suggest_transitions` takes.
     """
 
     current_occupations: tuple[str, ...] = ()
@@ -64,6 +66,8 @@ class Profile:
     disliked_groups: tuple[str, ...] = ()
     constraints: Constraints = field(default_factory=Constraints)
     lacking_skills: tuple[str, ...] = ()
+    commune: str | None = None
+    area: str | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Profile:
@@ -131,7 +135,17 @@ class Profile:
                 else _number(hours, "constraints.max_training_hours"),
                 avoid_groups=tuple(str(g) for g in avoid),
             ),
+            commune=_code(get("commune"), "profile.commune"),
+            area=_code(get("area"), "profile.area"),
         )
+
+
+def _code(value: Any, argument: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str | int):
+        raise InvalidArgument(argument, f"must be a code (text), got {value!r}")
+    return str(value).strip() or None
 
 
 def _number(value: Any, argument: str) -> float:

@@ -25,6 +25,12 @@ sparse matrix products (no loop over occupations):
     the score; the exact plan is computed for the suggestions returned.
 ``mobility``
     1 when a curated ``MOBILITY`` edge leads from one of the profile's occupations to B.
+``local_mobility``
+    The highest score of an *observed* move (:mod:`cartonet.ingest.lbb`, people of a ROME
+    fiche seen moving into another in one employment area) from one of the profile's
+    occupations to B, in the area the profile names (``commune`` or ``area``). Off unless
+    the caller passes those moves (``observed``): the API and CLI do when the profile
+    gives a commune or an area and the store holds observed mobility.
 
 The score is the weighted mean of the *active* parts (a part is inactive when the
 profile gives it nothing to work on: no skill and no occupation for ``skill_fit``, no
@@ -40,7 +46,7 @@ skipped. Ties are broken by lower gap cost, then id.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
@@ -60,7 +66,7 @@ GAP_HALF_HOURS = 400.0
 MAX_SCAN = 50
 """With ``max_training_hours``, at most ``MAX_SCAN · k`` ranked candidates get a plan."""
 
-PART_NAMES = ("skill_fit", "affinity_fit", "gap_cost", "mobility")
+PART_NAMES = ("skill_fit", "affinity_fit", "gap_cost", "mobility", "local_mobility")
 
 
 class TransitionPart(StrEnum):
@@ -71,6 +77,7 @@ class TransitionPart(StrEnum):
     AFFINITY_FIT = "affinity_fit"
     GAP_COST = "gap_cost"
     MOBILITY = "mobility"
+    LOCAL_MOBILITY = "local_mobility"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +89,7 @@ class TransitionWeights:
     affinity_fit: float = 0.25
     gap_cost: float = 0.15
     mobility: float = 0.1
+    local_mobility: float = 0.1
     sibling_credit: float = 0.2
     direction: float = 0.6
 
@@ -94,7 +102,7 @@ class TransitionWeights:
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """One suggested occupation. ``parts`` holds the four parts (``gap_cost`` as a cost:
+    """One suggested occupation. ``parts`` holds the five parts (``gap_cost`` as a cost:
     higher is worse); ``active_parts`` those that counted in ``score``."""
 
     occupation: str
@@ -113,7 +121,7 @@ class Suggestion:
 
 @dataclass(frozen=True, slots=True)
 class PartVectors:
-    """The four parts for every occupation, and which ones are active."""
+    """The five parts for every occupation, and which ones are active."""
 
     skill_fit: np.ndarray
     affinity_fit: np.ndarray
@@ -121,6 +129,7 @@ class PartVectors:
     mobility: np.ndarray
     mobility_kind: dict[int, tuple[str, int]]  # target row → (kind, origin row)
     active: tuple[str, ...]
+    local_mobility: np.ndarray | None = None
 
 
 def _skill_share(ix: OrientationIndex, skills: np.ndarray) -> np.ndarray:
@@ -137,9 +146,12 @@ def _credit(ix: OrientationIndex, held: np.ndarray, eta: float) -> np.ndarray:
 
 
 def part_vectors(
-    G: nx.MultiDiGraph, rp: ResolvedProfile, weights: TransitionWeights
+    G: nx.MultiDiGraph,
+    rp: ResolvedProfile,
+    weights: TransitionWeights,
+    observed: Mapping[str, Mapping[str, float]] | None = None,
 ) -> PartVectors:
-    """Compute the four parts for every occupation (see the module docstring)."""
+    """Compute the five parts for every occupation (see the module docstring)."""
     ix = index_of(G)
     n = len(ix.occupations)
     held = rp.held
@@ -195,7 +207,16 @@ def part_vectors(
                 kinds[target] = (kind, origin)
     if any(ix.mobility.get(o) for o in rp.origins):
         active.append("mobility")
-    return PartVectors(skill_fit, affinity, gap_cost, mobility, kinds, tuple(active))
+
+    local = np.zeros(n)
+    for origin in rp.origins:
+        for target, score in (observed or {}).get(ix.occupations[origin], {}).items():
+            row = ix.occ_pos.get(target)
+            if row is not None:
+                local[row] = max(local[row], min(max(float(score), 0.0), 1.0))
+    if local.any():
+        active.append("local_mobility")
+    return PartVectors(skill_fit, affinity, gap_cost, mobility, kinds, tuple(active), local)
 
 
 def _under(ix: OrientationIndex, groups: tuple[int, ...]) -> np.ndarray:
@@ -220,6 +241,9 @@ def combine_parts(parts: PartVectors, weights: TransitionWeights) -> np.ndarray:
         "affinity_fit": parts.affinity_fit,
         "gap_cost": 1.0 - parts.gap_cost,
         "mobility": parts.mobility,
+        "local_mobility": parts.local_mobility
+        if parts.local_mobility is not None
+        else np.zeros_like(parts.mobility),
     }
     total = sum(getattr(weights, p) for p in parts.active)
     if total <= 0:  # every active part weighted 0: fall back to training effort
@@ -258,6 +282,7 @@ def suggest_transitions(
     k: int = 10,
     weights: TransitionWeights | None = None,
     lang: str = "fr",
+    observed: Mapping[str, Mapping[str, float]] | None = None,
 ) -> list[Suggestion]:
     """The ``k`` occupations best within reach of ``profile``, best first.
 
@@ -274,6 +299,9 @@ def suggest_transitions(
         mobility 0.1).
     lang:
         ``"fr"`` or ``"en"``, the language of the explanations.
+    observed:
+        Observed moves in the seeker's area: origin occupation id → target id → score in
+        (0, 1] (``Store.observed_moves(origins, area)``); turns on ``local_mobility``.
 
     Returns
     -------
@@ -299,7 +327,7 @@ def suggest_transitions(
     weights = weights or TransitionWeights()
     ix = index_of(G)
     rp = resolve(G, profile)
-    parts = part_vectors(G, rp, weights)
+    parts = part_vectors(G, rp, weights, observed)
     score = combine_parts(parts, weights)
     excluded = _excluded(ix, rp)
     limit = rp.profile.constraints.max_training_hours
@@ -368,6 +396,9 @@ def _suggestion(
             "affinity_fit": float(parts.affinity_fit[row]),
             "gap_cost": float(parts.gap_cost[row]),
             "mobility": float(parts.mobility[row]),
+            "local_mobility": float(parts.local_mobility[row])
+            if parts.local_mobility is not None
+            else 0.0,
         },
         active_parts=parts.active,
         curated_mobility=kind,

@@ -1,0 +1,108 @@
+"""Observed local mobility through GraphQL: an occupation's observed moves (by area, by
+commune, merged) and the local-mobility part of suggestTransitions."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from api_helpers import Gql, client_for, gql_for
+
+from cartonet.api.app import create_app
+from cartonet.model import Dataset, ObservedMobility, ObservedMove
+from cartonet.settings import Settings
+from cartonet.store.embedded import EmbeddedStore
+from cartonet_testing import embedded_store_file
+
+# Rows of lbb-pse_bassin-emploi_rome-connexe.csv (area, rome, rome_connexe, score) between
+# fiches of the bundled fixtures; 75056 (Paris) is in area 1107 (..._code-insee.csv).
+ROWS = [
+    ("1107", "D1507", "D1106", 0.93213117),
+    ("1107", "D1507", "D1107", 0.74759829),
+    ("1107", "D1507", "D1104", 0.7365129),
+    ("1108", "D1507", "D1102", 0.95230091),
+    ("1108", "D1507", "D1104", 0.66071147),
+    ("1108", "D1507", "D1106", 0.85644466),
+]
+COMMUNES = {"75056": "1107", "92050": "1108"}
+
+
+@pytest.fixture(scope="module")
+async def gql_observed(
+    tmp_path_factory: pytest.TempPathFactory, fixture_datasets: list[Dataset]
+) -> AsyncIterator[Gql]:
+    path = tmp_path_factory.mktemp("observed") / "store.sqlite"
+    await embedded_store_file(path, fixture_datasets)
+    store = EmbeddedStore(path)
+    await store.open()
+    moves = [ObservedMove(f"rome:{s}", f"rome:{e}", sc, area=a) for a, s, e, sc in ROWS]
+    await store.load_observed(ObservedMobility("lbb-2021", moves, dict(COMMUNES)))
+    await store.close()
+    app = create_app(Settings(store=str(path)), warm_up=False)
+    async with app.router.lifespan_context(app), client_for(app) as client:
+        yield gql_for(client)
+
+
+MOVES = """
+query($area: String, $commune: String) {
+  occupation(id: "rome:D1507") {
+    observedMobilities(area: $area, commune: $commune) {
+      occupation { id } score area areas
+    }
+  }
+}
+"""
+
+
+def moves(data: dict) -> list[tuple[str, float, str | None, int]]:
+    return [
+        (m["occupation"]["id"], m["score"], m["area"], m["areas"])
+        for m in data["occupation"]["observedMobilities"]
+    ]
+
+
+async def test_moves_of_an_area_a_commune_and_merged(gql_observed: Gql) -> None:
+    in_area = moves(await gql_observed(MOVES, {"area": "1107"}))
+    expected = sorted(
+        [(f"rome:{e}", sc, a, 1) for a, _, e, sc in ROWS if a == "1107"], key=lambda m: -m[1]
+    )
+    assert in_area == expected
+    assert moves(await gql_observed(MOVES, {"commune": "75056"})) == expected
+    merged = {m[0]: m for m in moves(await gql_observed(MOVES, {}))}
+    assert merged["rome:D1104"][1:] == (round((0.7365129 + 0.66071147) / 2, 6), None, 2)
+    assert merged["rome:D1102"][1:] == (round(0.95230091, 6), None, 1)
+
+
+async def test_bad_area_arguments_are_named(gql_observed: Gql) -> None:
+    body = await gql_observed(MOVES, {"commune": "99999"}, errors=True)
+    assert "commune" in body["errors"][0]["message"]
+    body = await gql_observed(MOVES, {"commune": "75056", "area": "1107"}, errors=True)
+    assert "not both" in body["errors"][0]["message"]
+
+
+SUGGEST = """
+query($p: ProfileInput!) {
+  suggestTransitions(profile: $p, first: 100) {
+    occupation { id } parts { localMobility } activeParts
+  }
+}
+"""
+
+
+async def test_suggestions_use_the_commune_when_given(gql_observed: Gql) -> None:
+    plain = (await gql_observed(SUGGEST, {"p": {"currentOccupations": ["rome:D1507"]}}))[
+        "suggestTransitions"
+    ]
+    assert all("local_mobility" not in s["activeParts"] for s in plain)
+    assert all(s["parts"]["localMobility"] == 0 for s in plain)
+    profile = {"currentOccupations": ["rome:D1507"], "commune": "75056"}
+    local = (await gql_observed(SUGGEST, {"p": profile}))["suggestTransitions"]
+    parts = {s["occupation"]["id"]: s["parts"]["localMobility"] for s in local}
+    assert all("local_mobility" in s["activeParts"] for s in local)
+    for _, _, end, score in (r for r in ROWS if r[0] == "1107"):
+        assert parts[f"rome:{end}"] == pytest.approx(score)
+    # the observed moves rank higher with the commune than without it
+    rank = {s["occupation"]["id"]: i for i, s in enumerate(plain)}
+    rank_local = {s["occupation"]["id"]: i for i, s in enumerate(local)}
+    assert rank_local["rome:D1106"] <= rank["rome:D1106"]
+    assert parts.get("rome:D1102", 0) == 0  # observed in another area only
