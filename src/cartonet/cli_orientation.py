@@ -56,6 +56,33 @@ def _graph(ctx: click.Context, store: str | None, include_mobility: bool = True)
     return run(build())
 
 
+def _observed(
+    ctx: click.Context, store: str | None, profile: Profile
+) -> dict[str, dict[str, float]] | None:
+    """Observed moves from the profile's occupations in its commune's or area's employment
+    area; ``None`` when it names neither."""
+    if profile.commune is None and profile.area is None:
+        return None
+    if profile.commune is not None and profile.area is not None:
+        raise InvalidArgument("--commune", "give --commune or --area, not both")
+    settings = settings_for(ctx, store=store)
+    origins = list(dict.fromkeys([*profile.current_occupations, *profile.past_occupations]))
+
+    async def read() -> dict[str, dict[str, float]]:
+        async with opened_store(settings) as s:
+            area = profile.area
+            if profile.commune is not None:
+                area = await s.area_of_commune(profile.commune)
+                if area is None:
+                    raise InvalidArgument(
+                        "--commune", f"no employment area known for commune {profile.commune!r}"
+                    )
+            found = await s.observed_moves(origins, area) if origins else {}
+            return {o: {m.end: m.score for m in moves} for o, moves in found.items()}
+
+    return run(read())
+
+
 def table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> list[str]:
     """Aligned text columns: the first left-aligned, numbers right-aligned."""
     cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
@@ -205,6 +232,13 @@ def _profile_file(path: Path) -> dict[str, Any]:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Profile as JSON (same fields as the GraphQL ProfileInput); flags add to it.",
 )
+@click.option(
+    "--commune",
+    default=None,
+    help="INSEE code of the commune where the seeker looks for work: adds the observed "
+    "local mobility of its employment area (cartonet load lbb).",
+)
+@click.option("--area", default=None, help="Employment-area code (instead of --commune).")
 @k_option
 @lang_option
 @json_option
@@ -225,6 +259,8 @@ def suggest(
     avoid_group: tuple[str, ...],
     max_hours: float | None,
     profile_file: Path | None,
+    commune: str | None,
+    area: str | None,
     k: int,
     lang: str,
     as_json: bool,
@@ -252,9 +288,12 @@ def suggest(
             max_training_hours=max_hours if max_hours is not None else cons.max_training_hours,
             avoid_groups=cons.avoid_groups + avoid_group,
         ),
+        commune=commune or base.commune,
+        area=area or base.area,
     )
     G = _graph(ctx, store)
-    found = suggest_transitions(G, profile, k, lang=lang)
+    observed = _observed(ctx, store, profile)
+    found = suggest_transitions(G, profile, k, lang=lang, observed=observed)
     if as_json:
         _echo_json(
             [
@@ -300,15 +339,16 @@ def suggest(
             f"{s.parts['affinity_fit']:.2f}",
             f"{s.parts['gap_cost']:.2f}",
             s.curated_mobility or "-",
+            *([f"{s.parts['local_mobility']:.2f}"] if observed is not None else []),
             f"{s.gap.total_hours:g}",
             label(G, s.occupation, lang),
             s.occupation,
         )
         for i, s in enumerate(found, start=1)
     ]
-    for line in table(
-        rows, ("#", "score", "skill", "affinity", "gap", "mobility", "hours", "occupation", "id")
-    ):
+    header = ("#", "score", "skill", "affinity", "gap", "mobility")
+    header += ("local",) if observed is not None else ()
+    for line in table(rows, (*header, "hours", "occupation", "id")):
         click.echo(line)
     click.echo("")
     for i, s in enumerate(found, start=1):

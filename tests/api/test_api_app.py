@@ -125,6 +125,18 @@ class Outage:
         await self._gate()
         await self.store.warm()
 
+    async def load_observed(self, data: Any, progress: Any = None) -> Any:
+        await self._gate()
+        return await self.store.load_observed(data, progress)
+
+    async def observed_moves(self, ids: Any, area: Any = None) -> Any:
+        await self._gate()
+        return await self.store.observed_moves(ids, area)
+
+    async def area_of_commune(self, commune: str) -> Any:
+        await self._gate()
+        return await self.store.area_of_commune(commune)
+
 
 async def test_outage_at_start_then_recovery_then_outage(store_path: Path) -> None:
     flaky = Outage(EmbeddedStore(store_path))
