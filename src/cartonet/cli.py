@@ -538,6 +538,60 @@ def load_lbb_cmd(
     click.echo("\n".join(lines))
 
 
+@load.command("trainings")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--source",
+    default=None,
+    help="Source name of the catalogue (default: the JSON's source, else trainings-<file>).",
+)
+@click.option(
+    "--taxonomy",
+    "taxonomies",
+    multiple=True,
+    metavar="SOURCE",
+    help="Match labels only against nodes of this source, e.g. esco-v1.1.1 (repeatable).",
+)
+@file_load_options
+def load_trainings_cmd(
+    ctx: click.Context,
+    file: Path,
+    source: str | None,
+    taxonomies: tuple[str, ...],
+    store: str | None,
+    replace: bool,
+    skip_bad_rows: bool,
+    quiet: bool,
+) -> None:
+    """Load a training catalogue (CSV or JSON, format: docs/data-loading.md): skills and
+    occupations given by id or by label, resolved against the store; unresolved or
+    ambiguous labels are reported with file:line, never guessed."""
+    from cartonet.ingest.trainings import load_trainings
+
+    settings = settings_for(ctx, store=store)
+    progress = Progress.for_terminal(quiet)
+
+    async def resolve_and_write() -> tuple[Dataset, LoadReport]:
+        async with opened_store(settings, seed=False) as s:
+            nodes = (await s.export()).nodes
+            dataset = load_trainings(
+                file,
+                nodes,
+                source=source,
+                taxonomies=taxonomies,
+                skip_bad_rows=skip_bad_rows,
+                progress=progress,
+            )
+            progress.close()
+            return dataset, await s.load(dataset, replace=replace, progress=progress)
+
+    try:
+        dataset, report = run(resolve_and_write())
+    finally:
+        progress.close()
+    click.echo(load_summary(dataset, report, describe_store(settings)))
+
+
 @load.command("json")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @file_load_options
