@@ -661,6 +661,51 @@ def stats(ctx: click.Context, store: str | None, as_json: bool) -> None:
     click.echo(f"version: {result.version}")
 
 
+@main.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
+@click.pass_context
+def validate(ctx: click.Context, store: str | None, as_json: bool, strict: bool) -> None:
+    """Check the stored graph: invalid records, dangling references, cycles in hierarchies
+    (errors); orphan skills, occupations without essential skills, duplicate labels,
+    incomplete nodes (warnings); counts per source. Exit code 1 when there are errors
+    (or warnings, with --strict), so a pipeline can gate on it."""
+    from cartonet.store.graph_checks import check_graph
+
+    settings = settings_for(ctx, store=store)
+
+    async def read() -> Dataset:
+        async with opened_store(settings, seed=False) as s:
+            return await s.export()
+
+    report = check_graph(run(read()))
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"store: {describe_store(settings)}")
+        click.echo("")
+        rows = [
+            (f"{source} {type_}", n)
+            for source, types in report.nodes_by_source.items()
+            for type_, n in types.items()
+        ]
+        for line in _table(rows, ("source and type", "nodes")):
+            click.echo(line)
+        click.echo("")
+        for line in _table(sorted(report.relationships_by_type.items()), ("relationship", "count")):
+            click.echo(line)
+        click.echo("")
+        for f in report.findings:
+            click.echo(f"{f.severity:<7}  {f.check}: {f.count:,} ({f.description})")
+            for example in f.examples[: 3 if f.severity == "info" else 10]:
+                click.echo(f"           {example}")
+        click.echo("")
+        click.echo(f"{report.errors:,} errors, {report.warnings:,} warnings")
+    if report.errors or (strict and report.warnings):
+        ctx.exit(1)
+
+
 _KINDS = [t.name for t in NodeType]
 
 
