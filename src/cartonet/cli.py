@@ -49,6 +49,7 @@ EXTRA_COMMANDS: dict[str, str] = {
     "similar": "cartonet.cli_orientation:similar",
     "suggest": "cartonet.cli_orientation:suggest",
     "evaluate": "cartonet.cli_orientation:evaluate_cmd",
+    "crosswalk": "cartonet.cli_crosswalk:crosswalk",
 }
 """Commands defined in other modules, as ``name -> "module:attribute"``; see module doc."""
 

@@ -96,7 +96,7 @@ NODE_PROPS: Mapping[NodeType, frozenset[str]] = {
 REL_PROPS: Mapping[RelType, frozenset[str]] = {
     RelType.REQUIRES: frozenset({"relevance", "weight", "importance", "level"}),
     RelType.BROADER: frozenset(),
-    RelType.MATCHES_INTEREST: frozenset({"weight", "rank"}),
+    RelType.MATCHES_INTEREST: frozenset({"weight", "rank", "inferred"}),
     RelType.TEACHES: frozenset({"weight"}),
     RelType.PREPARES_FOR: frozenset(),
     RelType.MOBILITY: frozenset({"kind", "source"}),
@@ -118,7 +118,8 @@ NUMBER_PROPS: frozenset[str] = frozenset(
 """Properties holding a finite number ≥ 0 (``rank`` a whole one). ``importance`` and
 ``level`` on REQUIRES are O*NET's ratings (1–5, 0–7), see :mod:`cartonet.ingest.onet`."""
 
-BOOLEAN_PROPS: frozenset[str] = frozenset({"illustrative", "incomplete"})
+BOOLEAN_PROPS: frozenset[str] = frozenset({"illustrative", "incomplete", "inferred"})
+"""``inferred`` marks an edge read across a crosswalk (:mod:`cartonet.ingest.crosswalk`)."""
 
 
 def pick_lang(values: Mapping[str, Any], lang: str) -> Any:
