@@ -370,9 +370,37 @@ skip_option = click.option(
 )
 
 
+def _remember_warnings_file(ctx: click.Context, _: click.Parameter, value: Path | None) -> None:
+    ctx.meta["warnings_file"] = value
+
+
+warnings_file_option = click.option(
+    "--warnings-file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    expose_value=False,
+    callback=_remember_warnings_file,
+    help="Write every warning of the load to this file (the summary shows the first ten).",
+)
+
+
+def write_warnings(ctx: click.Context, warnings: Sequence[str]) -> None:
+    """All ``warnings``, one a line, to the file ``--warnings-file`` names (if given)."""
+    path = ctx.meta.get("warnings_file")
+    if path is not None:
+        Path(path).write_text("".join(f"{w}\n" for w in warnings), encoding="utf-8")
+
+
 def file_load_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options of every command that loads files, in the order ``--help`` lists them."""
-    for option in (click.pass_context, quiet_option, skip_option, replace_option, store_option):
+    for option in (
+        click.pass_context,
+        warnings_file_option,
+        quiet_option,
+        skip_option,
+        replace_option,
+        store_option,
+    ):
         command = option(command)
     return command
 
@@ -403,6 +431,7 @@ def _load_and_report(
         results = run(_write(settings, datasets, replace, progress))
     finally:
         progress.close()
+    write_warnings(ctx, [w for dataset, _ in results for w in dataset.warnings])
     for n, (dataset, report) in enumerate(results):
         if n:
             click.echo("")
@@ -501,6 +530,7 @@ def load_onet_cmd(
 
 @load.command("lbb")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@warnings_file_option
 @store_option
 @quiet_option
 @skip_option
@@ -526,6 +556,7 @@ def load_lbb_cmd(
         report = run(write(data))
     finally:
         progress.close()
+    write_warnings(ctx, data.warnings)
     lines = [f"Loaded {data.source} into {describe_store(settings)}", ""]
     lines += _table(sorted(data.read_counts.items()), ("file", "rows read"))
     lines += [
@@ -590,6 +621,7 @@ def load_trainings_cmd(
         dataset, report = run(resolve_and_write())
     finally:
         progress.close()
+    write_warnings(ctx, dataset.warnings)
     click.echo(load_summary(dataset, report, describe_store(settings)))
 
 

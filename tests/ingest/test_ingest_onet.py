@@ -358,3 +358,24 @@ def test_real_release_counts_match_the_files(onet_full: Dataset, onet_dir: Path)
     }
     titles = onet_full.nodes[[n.id for n in onet_full.nodes].index("onet:15-1252.00")]
     assert "Full Stack Developer" in titles.alt_labels["en"]
+
+
+def test_cli_warnings_file_gets_every_warning(tmp_path: Path) -> None:
+    d = mini_onet(tmp_path)
+    with (d / "Job Zones.txt").open("a", encoding="utf-8") as f:
+        f.writelines(f"15-1252.00\tt\t{9 + i}\n" for i in range(12))
+    warnings = tmp_path / "warnings.txt"
+    result = CliRunner().invoke(
+        main,
+        [
+            *("load", "onet", str(d), "--store", str(tmp_path / "s.sqlite"), "-q"),
+            *("--skip-bad-rows", "--warnings-file", str(warnings)),
+        ],
+        env={"CARTONET_STORE": ""},
+        obj=None,
+    )
+    assert result.exit_code == 0, result.output
+    lines = warnings.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 12 + 1  # the skipped rows, plus the note on suppressed ratings
+    assert f"{d / 'Job Zones.txt'}:15: Job Zone '20' (expected 1 to 5) (skipped)" in lines
+    assert "warnings: 13 (first 10)" in result.output
