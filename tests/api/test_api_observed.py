@@ -93,12 +93,12 @@ async def test_suggestions_use_the_commune_when_given(gql_observed: Gql) -> None
     plain = (await gql_observed(SUGGEST, {"p": {"currentOccupations": ["rome:D1507"]}}))[
         "suggestTransitions"
     ]
-    assert all("local_mobility" not in s["activeParts"] for s in plain)
+    assert all("LOCAL_MOBILITY" not in s["activeParts"] for s in plain)
     assert all(s["parts"]["localMobility"] == 0 for s in plain)
     profile = {"currentOccupations": ["rome:D1507"], "commune": "75056"}
     local = (await gql_observed(SUGGEST, {"p": profile}))["suggestTransitions"]
     parts = {s["occupation"]["id"]: s["parts"]["localMobility"] for s in local}
-    assert all("local_mobility" in s["activeParts"] for s in local)
+    assert all("LOCAL_MOBILITY" in s["activeParts"] for s in local)
     for _, _, end, score in (r for r in ROWS if r[0] == "1107"):
         assert parts[f"rome:{end}"] == pytest.approx(score)
     # the observed moves rank higher with the commune than without it

@@ -328,7 +328,7 @@ class Mobility:
     "(La Bonne Boîte, per employment area)."
 )
 class ObservedMobility:
-    occupation: Occupation
+    occupation: Occupation = strawberry.field(description="The occupation moved into.")
     score: float = strawberry.field(
         description="In (0, 1]: the area's score, or the mean over the areas observing it."
     )
@@ -464,9 +464,15 @@ class Occupation(NodeInterface):
     async def observed_mobilities(
         self,
         info: strawberry.Info,
-        area: str | None = None,
-        commune: str | None = None,
-        first: int = DEFAULT_PAGE,
+        area: Annotated[
+            str | None,
+            strawberry.argument(description="Employment-area code (bassin d'emploi)."),
+        ] = None,
+        commune: Annotated[
+            str | None,
+            strawberry.argument(description="INSEE code of a commune: its employment area."),
+        ] = None,
+        first: FirstArg = DEFAULT_PAGE,
     ) -> list[ObservedMobility]:
         check_first(first)
         where = await observed_area(info, area, commune)
