@@ -107,10 +107,11 @@ async def _child(source: str, store_spec: dict[str, Any]) -> dict[str, Any]:
 def run_child(source: str, store_spec: dict[str, Any]) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, __file__, "--child", source, "--spec", json.dumps(store_spec)],
-        check=True,
         capture_output=True,
         text=True,
     )
+    if out.returncode != 0:
+        raise SystemExit(f"loading {source} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -739,6 +739,55 @@ def validate(ctx: click.Context, store: str | None, as_json: bool, strict: bool)
         ctx.exit(1)
 
 
+@main.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "graphml", "csv", "cypher"]),
+    required=True,
+    help="json (loads back with 'cartonet load json'), graphml (Gephi, Cytoscape), csv "
+    "(a folder with nodes.csv and relationships.csv, for LOAD CSV), cypher (a script).",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="File to write (csv: a folder).",
+)
+@click.option("--source", default=None, help="Only the nodes of this source (e.g. rome-v333).")
+@click.option("--group", default=None, help="Only this group and what is below it (BROADER).")
+@click.option("--around", default=None, help="Only the neighbourhood of this node...")
+@click.option("--hops", type=int, default=1, show_default=True, help="...up to this many hops.")
+@store_option
+@click.pass_context
+def export_cmd(
+    ctx: click.Context,
+    fmt: str,
+    output: Path,
+    source: str | None,
+    group: str | None,
+    around: str | None,
+    hops: int,
+    store: str | None,
+) -> None:
+    """Export the graph, or a part of it (--source, --group, --around/--hops), as JSON,
+    GraphML, CSV or a Cypher script. Relationships between kept nodes only."""
+    from cartonet.export import export, subgraph
+
+    settings = settings_for(ctx, store=store)
+
+    async def read() -> Dataset:
+        async with opened_store(settings) as s:
+            return await s.export()
+
+    part = subgraph(run(read()), source=source, group=group, around=around, hops=hops)
+    files = export(part, fmt, output)
+    click.echo(
+        f"{len(part.nodes):,} nodes and {len(part.relationships):,} relationships written to "
+        + ", ".join(str(f) for f in files)
+    )
+
+
 _KINDS = [t.name for t in NodeType]
 
 
