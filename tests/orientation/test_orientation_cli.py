@@ -95,7 +95,13 @@ def test_suggest(rome_store: Path, rome_fixture_graph: nx.MultiDiGraph, tmp_path
     # the names and cases of the API: camelCase keys, enum member names
     for d, e in zip(data, expected, strict=True):
         assert d["activeParts"] == [p.upper() for p in e.active_parts]
-        assert set(d["parts"]) == {"skillFit", "affinityFit", "gapCost", "mobility"}
+        assert set(d["parts"]) == {
+            "skillFit",
+            "affinityFit",
+            "gapCost",
+            "mobility",
+            "localMobility",
+        }
         assert set(d["trainingPlan"]) == {"steps", "totalHours", "uncoveredSkills"}
     profile = tmp_path / "p.json"
     profile.write_text(json.dumps({"currentOccupations": ["rome:G1602"]}), encoding="utf-8")
