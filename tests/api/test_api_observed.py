@@ -106,3 +106,13 @@ async def test_suggestions_use_the_commune_when_given(gql_observed: Gql) -> None
     rank_local = {s["occupation"]["id"]: i for i, s in enumerate(local)}
     assert rank_local["rome:D1106"] <= rank["rome:D1106"]
     assert parts.get("rome:D1102", 0) == 0  # observed in another area only
+
+
+async def test_an_unknown_commune_leaves_the_part_off(gql_observed: Gql) -> None:
+    # a front-end may always send the commune it has: no area known, no local part, no error
+    profile = {"currentOccupations": ["rome:D1507"], "commune": "99999"}
+    found = (await gql_observed(SUGGEST, {"p": profile}))["suggestTransitions"]
+    assert found and all("LOCAL_MOBILITY" not in s["activeParts"] for s in found)
+    both = {"currentOccupations": ["rome:D1507"], "commune": "75056", "area": "1107"}
+    body = await gql_observed(SUGGEST, {"p": both}, errors=True)
+    assert "not both" in body["errors"][0]["message"]

@@ -48,7 +48,6 @@ from .types import (
     Skill,
     Training,
     described_enum,
-    observed_area,
     wrap,
 )
 
@@ -131,7 +130,8 @@ class ProfileInput:
     commune: str | None = strawberry.field(
         default=None,
         description="INSEE code of the commune where the seeker looks for work: turns on "
-        "the observed local mobility of its employment area in suggestions.",
+        "the observed local mobility of its employment area in suggestions (a commune with "
+        "no known area leaves it off).",
     )
     area: str | None = strawberry.field(
         default=None, description="Employment-area code (instead of a commune)."
@@ -170,15 +170,18 @@ async def _observed_for(
     info: strawberry.Info, profile: Profile
 ) -> dict[str, dict[str, float]] | None:
     """Observed moves from the profile's occupations in its commune's or area's employment
-    area (``None`` when the profile names neither)."""
+    area; ``None`` (the part stays off) when the profile names neither, or names a commune
+    the store knows no area for (no observed mobility loaded, or not a commune of it): a
+    front-end may always send the commune it has."""
     if profile.commune is None and profile.area is None:
         return None
-    area = await observed_area(
-        info,
-        profile.area,
-        profile.commune,
-        arguments=("profile.area", "profile.commune"),
-    )
+    if profile.commune is not None and profile.area is not None:
+        raise InvalidArgument("profile.commune", "give profile.area or profile.commune, not both")
+    area = profile.area
+    if profile.commune is not None:
+        area = await info.context.read(info.context.store.area_of_commune(profile.commune))
+        if area is None:
+            return None
     origins = list(dict.fromkeys([*profile.current_occupations, *profile.past_occupations]))
     if not origins:
         return {}
