@@ -33,12 +33,11 @@ import numpy as np
 
 from cartonet.errors import InvalidArgument
 from cartonet.orientation.index import OrientationIndex, index_of
+from cartonet.orientation.neighbours import similarity_neighbours
 from cartonet.orientation.similarity import (
     SimilarityWeights,
-    cached_similarity_matrix,
     occupation_row,
     skill_coverage,
-    top_k,
 )
 
 STEP_COST = 0.25
@@ -86,7 +85,7 @@ def transition_graph(
 def _build(
     G: nx.MultiDiGraph, ix: OrientationIndex, neighbours: int, weights: SimilarityWeights
 ) -> nx.DiGraph:
-    scores = cached_similarity_matrix(G, weights)
+    best = similarity_neighbours(G, neighbours, weights)  # not the n² matrix: see neighbours.py
     H = nx.DiGraph()
     H.add_nodes_from(ix.occupations)
     n = len(ix.occupations)
@@ -95,7 +94,7 @@ def _build(
         rows = np.arange(start, min(start + block, n), dtype=np.int64)
         into, _ = skill_coverage(ix, rows, weights.sibling_credit)
         for r, row in enumerate(rows):
-            targets = set(top_k(scores[row].astype(np.float64), neighbours).tolist())
+            targets = set(best.row(int(row), neighbours)[0].tolist())
             curated = set(ix.mobility.get(int(row), {}))
             for j in sorted(targets | curated):
                 if j == row:

@@ -36,7 +36,8 @@ import scipy.sparse as sp
 
 from cartonet.errors import InvalidArgument
 from cartonet.orientation.index import OrientationIndex, index_of
-from cartonet.orientation.similarity import cached_similarity_matrix, top_k
+from cartonet.orientation.neighbours import Neighbours, similarity_neighbours
+from cartonet.orientation.similarity import top_k
 
 KINDS = ("skills", "occupations")
 NEIGHBOURS = 10
@@ -69,13 +70,15 @@ class SkillMap:
     modularity: float
 
 
-def _knn_edges(ids: list[str], matrix: sp.csr_matrix | np.ndarray, k: int) -> nx.Graph:
+def _knn_edges(ids: list[str], matrix: sp.csr_matrix | np.ndarray | Neighbours, k: int) -> nx.Graph:
     """Undirected graph keeping each row's ``k`` strongest positive entries."""
     H = nx.Graph()
     H.add_nodes_from(ids)
     dense = not sp.issparse(matrix)
     for i in range(len(ids)):
-        if dense:
+        if isinstance(matrix, Neighbours):
+            cols, vals = matrix.row(i, k)
+        elif dense:
             row = np.asarray(matrix[i], dtype=np.float64)
             cols = top_k(np.where(np.isfinite(row), row, np.nan), k)
             vals = row[cols]
@@ -137,7 +140,8 @@ def _skill_centrality(ix: OrientationIndex) -> dict[str, float]:
 
 
 def _occupation_graph(G: nx.MultiDiGraph, ix: OrientationIndex) -> nx.Graph:
-    return _knn_edges(ix.occupations, cached_similarity_matrix(G), NEIGHBOURS)
+    # the best rows of the similarity matrix, not the matrix: a server keeps no n² array
+    return _knn_edges(ix.occupations, similarity_neighbours(G, NEIGHBOURS), NEIGHBOURS)
 
 
 def _scale(pos: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
