@@ -306,6 +306,19 @@ def main(ctx: click.Context) -> None:
     help="Build the search index, orientation projection and maps right after start-up, "
     "in the background (default: $CARTONET_WARM_UP, else on).",
 )
+@click.option(
+    "--warm-cache/--no-warm-cache",
+    default=None,
+    help="Save what the warm-up built to a file keyed by the graph version, and read it back "
+    "on a restart (default: $CARTONET_WARM_CACHE, else on).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the warm-up cache files (default: $CARTONET_CACHE_DIR, else the embedded "
+    "store's folder, or the data dir for Neo4j).",
+)
 @store_option
 @click.pass_context
 def serve(
@@ -314,6 +327,8 @@ def serve(
     port: int | None,
     log_level: str,
     warm_up: bool | None,
+    warm_cache: bool | None,
+    cache_dir: Path | None,
     store: str | None,
 ) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql, orientation guide at /)."""
@@ -321,7 +336,15 @@ def serve(
 
     from cartonet.api.app import create_app
 
-    settings = settings_for(ctx, host=host, port=port, store=store, warm_up=warm_up)
+    settings = settings_for(
+        ctx,
+        host=host,
+        port=port,
+        store=store,
+        warm_up=warm_up,
+        warm_cache=warm_cache,
+        cache_dir=cache_dir,
+    )
     require_store(settings)
     # The service's own messages (store unavailable, fixtures loaded, internal errors with
     # their traceback) go to stderr like uvicorn's, at the same level.

@@ -8,6 +8,11 @@
 | ``CARTONET_HOST`` / ``CARTONET_PORT`` | where ``cartonet serve`` listens | 127.0.0.1 / 8000 |
 | ``CARTONET_DATA_DIR`` | where the default embedded store lives | ``~/.local/share/cartonet`` |
 | ``CARTONET_WARM_UP`` | ``serve`` warms its caches at start-up; ``0``/``off``: no | on |
+| ``CARTONET_WARM_CACHE`` | the warm-up keeps its results on disk (see below); ``off``: no | on |
+| ``CARTONET_CACHE_DIR`` | where those files go | store's folder (Neo4j: data dir) |
+
+The warm-up cache (:mod:`cartonet.orientation.persist`) lets a restart on an unchanged
+graph read back the orientation projection, index and maps instead of rebuilding them.
 
 With no ``CARTONET_STORE``, the service uses the *default store*: an embedded store in the
 data dir, filled with the bundled fixtures the first time it is opened.
@@ -39,6 +44,10 @@ class Settings:
     # a Path is immutable, so one default instance shared by every Settings is safe
     data_dir: Path = Path("~/.local/share/cartonet").expanduser()  # noqa: RUF009
     warm_up: bool = True
+    # on through from_env (the CLI); off for a Settings made in code (tests, embedding
+    # apps), so it writes no file next to a store unless asked
+    warm_cache: bool = False
+    cache_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -54,6 +63,10 @@ class Settings:
             port=_port(env, "CARTONET_PORT", 8000),
             data_dir=Path(env.get("CARTONET_DATA_DIR") or default_dir).expanduser(),
             warm_up=_flag(env, "CARTONET_WARM_UP", True),
+            warm_cache=_flag(env, "CARTONET_WARM_CACHE", True),
+            cache_dir=Path(env["CARTONET_CACHE_DIR"]).expanduser()
+            if env.get("CARTONET_CACHE_DIR")
+            else None,
         )
 
     def with_overrides(self, **overrides: object) -> Settings:

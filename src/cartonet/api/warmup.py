@@ -8,6 +8,11 @@ the second. It runs as a background task (:func:`cartonet.api.app.create_app` wi
 ``warm_up=True``): the server listens at once, and a request arriving meanwhile joins the
 build under way instead of starting another.
 
+With ``settings.warm_cache`` (the default of ``cartonet serve``), what the warm-up built
+for the orientation is then saved to a file keyed by the graph version
+(:mod:`cartonet.orientation.persist`, placed by :func:`cache_file`): a restart on the same
+graph reads it back in a second or two instead of exporting and rebuilding.
+
 Progress is kept in ``AppState.warm`` (also shown by ``/readyz``):
 
 * ``"off"`` — no warm-up was asked for;
@@ -20,14 +25,20 @@ Progress is kept in ``AppState.warm`` (also shown by ``/readyz``):
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
+import gc
+import hashlib
 import logging
 import time
 from collections.abc import Awaitable
+from pathlib import Path
 from typing import TypeVar
 
 from cartonet.errors import StoreUnavailable
 from cartonet.orientation.cache import projection_cache
 from cartonet.orientation.skillmap import skill_map
+from cartonet.settings import Settings
 
 from .context import START_TIMEOUT, AppState
 
@@ -45,6 +56,38 @@ async def _step(name: str, work: Awaitable[T]) -> T:
     return result
 
 
+def cache_file(settings: Settings, name: str) -> Path | None:
+    """Where the warm-up keeps its ``name`` results for the store ``settings`` names, or
+    None (cache off, or an in-memory store). One file per store (named after it and a hash
+    of its location), replaced when the graph version changes."""
+    if not settings.warm_cache:
+        return None
+    if settings.is_neo4j:
+        where = f"{settings.store}#{settings.neo4j_database}"
+        stem, folder = "neo4j", settings.data_dir
+    else:
+        if settings.store == ":memory:":
+            return None
+        path = settings.embedded_path.resolve()
+        where, stem, folder = str(path), path.name, path.parent
+    digest = hashlib.sha1(where.encode("utf-8")).hexdigest()[:10]
+    return (settings.cache_dir or folder) / f"{stem}.{digest}.{name}.npz"
+
+
+def _release_free_memory() -> None:
+    """Hand the build's garbage back to the system: a build allocates and frees millions
+    of small objects, and glibc keeps the freed heap pages unless asked (tens of MiB)."""
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to ask
+        return
+    trim(0)
+
+
 async def warm_up(state: AppState) -> None:
     """Build the store's lazy indexes, the orientation projection and both skill maps.
 
@@ -58,10 +101,15 @@ async def warm_up(state: AppState) -> None:
         await _step("store open", state.ensure_open(START_TIMEOUT))
         await _step("store indexes", state.store.warm())
         projection = projection_cache(state.cache)
+        if projection.path is None:
+            projection.path = cache_file(state.settings, "orientation")
         G = await _step("orientation projection", projection.get(state.store))
         for kind in MAP_KINDS:
             # clustering is CPU-bound for seconds: a worker thread keeps the loop serving
             await _step(f"{kind} map", asyncio.to_thread(skill_map, G, kind))
+        if await _step("orientation cache", projection.save()):
+            log.info("warm-up: orientation results saved to %s", projection.path)
+        await asyncio.to_thread(_release_free_memory)
     except StoreUnavailable as exc:
         state.warm = "failed"
         log.warning("warm-up stopped (first requests will build lazily): %s", exc)

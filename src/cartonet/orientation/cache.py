@@ -5,16 +5,26 @@ and rebuilds the projection only when the version changed. The rebuild happens o
 when many requests arrive together: they wait on one :class:`asyncio.Lock` and the first
 one builds. Building (export, graph, vector index) runs in a worker thread so the event
 loop keeps serving other requests meanwhile.
+
+Given a ``path``, the cache also keeps what it computed on disk
+(:mod:`cartonet.orientation.persist`): :meth:`ProjectionCache.save` writes it (the
+warm-up does, once the maps are built), and
+the next process serving the same graph version reads it back instead of exporting and
+rebuilding (seconds instead of tens of seconds, and none of the build's garbage). A file
+for another version, or one that cannot be read, is ignored and replaced.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from cartonet.model import Dataset
+from cartonet.orientation import persist
 from cartonet.orientation.index import index_of
 from cartonet.orientation.projection import graph_from_dataset
 from cartonet.store.base import Store
@@ -23,6 +33,8 @@ CACHE_KEY = "orientation.projection"
 """Key of the cache in ``AppState.cache`` (:mod:`cartonet.api.context`)."""
 
 EXPORT_ATTEMPTS = 3
+
+log = logging.getLogger("cartonet.orientation")
 
 
 def _build(dataset: Dataset, version: str, include_mobility: bool) -> nx.MultiDiGraph:
@@ -35,15 +47,20 @@ class ProjectionCache:
     """Holds the orientation graph of one store for its current version.
 
     ``include_mobility=False`` drops curated MOBILITY edges (what the evaluation uses).
-    ``builds`` counts rebuilds (for tests and diagnostics).
+    ``path``: the file keeping the computed graph between processes (None: nothing on
+    disk). ``builds`` counts rebuilds and ``loads`` graphs read from ``path`` (for tests
+    and diagnostics).
     """
 
-    def __init__(self, include_mobility: bool = True) -> None:
+    def __init__(self, include_mobility: bool = True, path: Path | None = None) -> None:
         self.include_mobility = include_mobility
+        self.path = path
         self._lock = asyncio.Lock()
         self._graph: nx.MultiDiGraph | None = None
         self._version: str | None = None
+        self._saved: tuple[str, frozenset[Any]] | None = None  # version and cache keys on disk
         self.builds = 0
+        self.loads = 0
 
     @property
     def version(self) -> str | None:
@@ -59,6 +76,11 @@ class ProjectionCache:
             version = await store.version()
             if self._graph is not None and self._version == version:
                 return self._graph
+            loaded = await self._load(store, version)
+            if loaded is not None:
+                self._graph, self._version = loaded, version
+                self.loads += 1
+                return loaded
             dataset = await store.export()
             for _ in range(EXPORT_ATTEMPTS - 1):
                 # a load that landed during the export: take the export again so the graph
@@ -71,6 +93,49 @@ class ProjectionCache:
             self._graph, self._version = graph, version
             self.builds += 1
             return graph
+
+    async def _load(self, store: Store, version: str) -> nx.MultiDiGraph | None:
+        """The graph saved at ``path`` for ``version``, joined to the store's nodes."""
+        if self.path is None:
+            return None
+        saved = await asyncio.to_thread(persist.load, self.path, version, self.include_mobility)
+        if saved is None:
+            return None
+        nodes = await store.get_nodes(saved.ids)
+        if await store.version() != version:
+            return None  # a load landed meanwhile: build from an export instead
+        try:
+            graph = await asyncio.to_thread(saved.restore, nodes)  # type: ignore[arg-type]
+        except (KeyError, ValueError, TypeError, IndexError) as exc:
+            log.warning("orientation cache %s does not fit, rebuilding: %s", self.path, exc)
+            return None
+        if graph is None:
+            log.warning(
+                "orientation cache %s does not match the store's nodes, rebuilding", self.path
+            )
+            return None
+        self._saved = (version, frozenset(index_of(graph).cache))
+        return graph
+
+    async def save(self) -> bool:
+        """Write the current graph and what was derived from it to ``path``, unless the file
+        already holds it all. Returns whether it wrote. Never raises on a disk error (logged)."""
+        graph, version = self._graph, self._version
+        if self.path is None or graph is None or version is None or not self.include_mobility:
+            return False
+        keys = frozenset(index_of(graph).cache)
+        if self._saved is not None and self._saved[0] == version and keys <= self._saved[1]:
+            return False
+        try:
+            await asyncio.to_thread(persist.save, graph, self.path)
+        except persist.NotPersistable as exc:
+            log.info("orientation cache not written: %s", exc)
+            return False
+        except OSError as exc:
+            log.warning("orientation cache %s not written: %s", self.path, exc)
+            return False
+        self._saved = (version, keys)
+        return True
 
 
 def projection_cache(cache: dict[str, Any]) -> ProjectionCache:
