@@ -99,7 +99,11 @@ async def warm_up(state: AppState) -> None:
     started = time.perf_counter()
     try:
         await _step("store open", state.ensure_open(START_TIMEOUT))
-        await _step("store indexes", state.store.warm())
+        search_file = cache_file(state.settings, "search")
+        await _step(
+            "store indexes",
+            state.store.warm(search_file) if search_file else state.store.warm(),
+        )
         projection = projection_cache(state.cache)
         if projection.path is None:
             projection.path = cache_file(state.settings, "orientation")

@@ -20,8 +20,6 @@ import dataclasses
 import hashlib
 import json
 import logging
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +36,7 @@ from cartonet.orientation.neighbours import Neighbours
 from cartonet.orientation.projection import NODE_TYPES, GraphCore, ProjectedGraph, graph_from_core
 from cartonet.orientation.similarity import SimilarityWeights
 from cartonet.orientation.skillmap import Community, MapPoint, SkillMap
+from cartonet.store.search_cache import write_npz
 
 log = logging.getLogger("cartonet.orientation")
 
@@ -229,18 +228,7 @@ def snapshot(G: nx.MultiDiGraph) -> dict[str, np.ndarray]:
 
 def save(G: nx.MultiDiGraph, path: Path) -> None:
     """Write ``G``'s snapshot to ``path`` (temporary file, then rename)."""
-    arrays = snapshot(G)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_npz(path, snapshot(G))
 
 
 class Saved:

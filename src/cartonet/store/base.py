@@ -19,6 +19,7 @@ import binascii
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from cartonet.errors import InvalidArgument
@@ -188,11 +189,13 @@ class Store(Protocol):
     async def export(self) -> Dataset:
         """Every node and relationship (for the orientation projection and dumps)."""
 
-    async def warm(self) -> None:
+    async def warm(self, cache_file: Path | None = None) -> None:
         """Build what the first reads would otherwise build lazily (a search index, a cache
         on the server), so the first request after a start does not pay for it. Safe to
         call any time, idempotent; raises :class:`StoreUnavailable` like a read when the
-        store cannot be reached."""
+        store cannot be reached. ``cache_file``: where a backend may keep what it built,
+        keyed by graph version, to read it back on the next start (the embedded store
+        does; a backend may ignore it)."""
 
     async def load_observed(
         self, data: ObservedMobility, progress: ProgressCallback | None = None

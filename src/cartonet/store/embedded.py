@@ -35,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import json
+import logging
 import os
 import secrets
 import sqlite3
@@ -63,7 +64,7 @@ from cartonet.model import (
     SkillKind,
     Stats,
 )
-from cartonet.store import observed
+from cartonet.store import observed, search_cache
 from cartonet.store.base import (
     Direction,
     Edge,
@@ -82,6 +83,8 @@ from cartonet.store.search import SearchIndex, filter_text, normalize
 from cartonet.store.validate import ids_to_look_up, validate_dataset
 
 __all__ = ["EmbeddedStore"]
+
+log = logging.getLogger("cartonet.store")
 
 SCHEMA_VERSION = "1"
 INITIAL_VERSION = "v0"
@@ -180,6 +183,24 @@ class _State:
                     todo.append(rel.start)
         found.discard(group)  # a cycle back to the group does not make it its own member
         return found
+
+
+def _restore_search(state: _State, cache_file: Path) -> bool:
+    """Fill ``state``'s search index and texts from ``cache_file`` if it is for this state."""
+    if state._search is not None:
+        return False
+    found = search_cache.load(cache_file, state.version, state.nodes)
+    if found is None:
+        return False
+    index, texts = found
+    if any(len(texts.get(t, ())) != len(ids) for t, ids in state.ids_by_type.items()):
+        log.warning("search cache %s does not match the store's nodes, rebuilding", cache_file)
+        return False
+    with state._search_lock, state._texts_lock:
+        if state._search is None:
+            state._search = index
+            state._texts.update(texts)
+    return True
 
 
 def _empty_state(version: str = INITIAL_VERSION) -> _State:
@@ -482,13 +503,23 @@ class EmbeddedStore:
         index = state._search or await asyncio.to_thread(state.search_index)
         return index.search(text, first, types=wanted, lang=lang)
 
-    async def warm(self) -> None:
+    async def warm(self, cache_file: Path | None = None) -> None:
+        """Build the search index and filter texts; with ``cache_file``, read them from it
+        when it holds this graph version, else build and write them there
+        (:mod:`cartonet.store.search_cache`)."""
         state = await self._fresh()
 
         def build() -> None:
+            if cache_file is not None and _restore_search(state, cache_file):
+                return
             state.search_index()
             for type_ in state.ids_by_type:
                 state.texts(type_)
+            if cache_file is not None:
+                try:
+                    search_cache.save(cache_file, state.version, state.search_index(), state._texts)
+                except OSError as exc:
+                    log.warning("search cache %s not written: %s", cache_file, exc)
 
         # seconds on a full taxonomy: off the event loop, like a first search
         await asyncio.to_thread(build)

@@ -37,6 +37,7 @@ import secrets
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from neo4j import (
@@ -484,7 +485,8 @@ class Neo4jStore:
         full = await self.get_nodes([hit.node.id for hit in hits])
         return _with_nodes(hits, {node.id: node for node in full if node is not None})
 
-    async def warm(self) -> None:
+    async def warm(self, cache_file: Path | None = None) -> None:
+        # cache_file: not used yet (the label index is read from the server each start)
         if self.label_index:
             # Our one lazy piece is the label index (seconds on a full taxonomy); one
             # search_nodes has the server plan the statement every search runs.

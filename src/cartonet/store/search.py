@@ -68,9 +68,10 @@ Example
 from __future__ import annotations
 
 import bisect
+import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -362,6 +363,65 @@ class SearchIndex:
     @classmethod
     def from_nodes(cls, nodes: Iterable[Node]) -> SearchIndex:
         return cls(entry for node in nodes for entry in label_entries(node))
+
+    # Persistence: what a restart reads back instead of building (arrays, and strings as
+    # UTF-8 JSON; the nodes themselves stay with the store).
+    _ARRAYS = (
+        "_node_type",
+        "_e_node",
+        "_e_pref",
+        "_e_lang",
+        "_e_norm",
+        "_norm_entries",
+        "_norm_entry_ptr",
+        "_row_len",
+        "_row_ptr",
+        "_row_tokens",
+        "_post_rows",
+        "_post_ptr",
+    )
+    _STRINGS = ("_norms", "_labels", "_vocab")
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The index as arrays (:meth:`from_arrays` reads them back)."""
+        out = {f"search.{name}": getattr(self, name) for name in self._ARRAYS}
+        langs = list(self._lang_codes)
+        texts = {name: getattr(self, name) for name in self._STRINGS}
+        texts["ids"] = [n.id for n in self.nodes]
+        texts["langs"] = langs
+        out["search.texts"] = np.frombuffer(
+            json.dumps(texts, ensure_ascii=False).encode("utf-8"), dtype=np.uint8
+        )
+        return out
+
+    @classmethod
+    def from_arrays(
+        cls, arrays: Mapping[str, np.ndarray], nodes: Mapping[str, Node]
+    ) -> SearchIndex | None:
+        """The index :meth:`to_arrays` wrote, over ``nodes`` (by id); None if a node it
+        names is missing or of another type (the arrays are then not for these nodes)."""
+        texts = json.loads(arrays["search.texts"].tobytes().decode("utf-8"))
+        index = cls.__new__(cls)
+        found = [nodes.get(i) for i in texts["ids"]]
+        if any(n is None for n in found):
+            return None
+        index.nodes = found  # type: ignore[assignment]
+        for name in cls._ARRAYS:
+            setattr(index, name, arrays[f"search.{name}"])
+        types = list(NodeType)
+        if len(index._node_type) != len(found) or any(
+            types[t] != n.type for t, n in zip(index._node_type.tolist(), index.nodes, strict=True)
+        ):
+            return None
+        langs: list[str | None] = texts["langs"]
+        index._lang_codes = {lang: i for i, lang in enumerate(langs)}
+        for name in cls._STRINGS:
+            setattr(index, name, texts[name])
+        index._norm_ids = {norm: i for i, norm in enumerate(index._norms)}
+        index._langs = [langs[i] for i in index._e_lang.tolist()]
+        index._vocab_ids = {w: i for i, w in enumerate(index._vocab)}
+        index._sorted_vocab = sorted(index._vocab_ids)
+        return index
 
     def __len__(self) -> int:
         return len(self._labels)
