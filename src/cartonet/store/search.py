@@ -312,7 +312,6 @@ class SearchIndex:
         norm_of = {text: normalize(text) for text in texts}
         self._norms: list[str] = sorted(set(norm_of.values()) - {""})
         norm_ids = {norm: i for i, norm in enumerate(self._norms)}
-        self._norm_ids = norm_ids
 
         kept = [e for e in raw if norm_of[e.label]]
         e_node = np.fromiter((node_index[e.node.id] for e in kept), np.int64, len(kept))
@@ -380,7 +379,7 @@ class SearchIndex:
         "_post_rows",
         "_post_ptr",
     )
-    _STRINGS = ("_norms", "_labels", "_vocab")
+    _STRINGS = ("_norms", "_vocab")
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The index as arrays (:meth:`from_arrays` reads them back)."""
@@ -389,6 +388,22 @@ class SearchIndex:
         texts = {name: getattr(self, name) for name in self._STRINGS}
         texts["ids"] = [n.id for n in self.nodes]
         texts["langs"] = langs
+        # each label as its place among its node's label_entries: read back, it is the
+        # node's own string, not a second copy of 200k labels
+        places: dict[int, dict[tuple[str, str | None, bool], int]] = {}
+        at = np.empty(len(self._labels), dtype=np.int32)
+        for e, (n, label, lang, pref) in enumerate(
+            zip(
+                self._e_node.tolist(), self._labels, self._langs, self._e_pref.tolist(), strict=True
+            )
+        ):
+            place = places.get(n)
+            if place is None:
+                place = places[n] = {}
+                for k, entry in enumerate(label_entries(self.nodes[n])):
+                    place.setdefault((entry.label, entry.lang, entry.preferred), k)
+            at[e] = place[(label, lang, pref)]
+        out["search._label_at"] = at
         out["search.texts"] = np.frombuffer(
             json.dumps(texts, ensure_ascii=False).encode("utf-8"), dtype=np.uint8
         )
@@ -417,8 +432,15 @@ class SearchIndex:
         index._lang_codes = {lang: i for i, lang in enumerate(langs)}
         for name in cls._STRINGS:
             setattr(index, name, texts[name])
-        index._norm_ids = {norm: i for i, norm in enumerate(index._norms)}
         index._langs = [langs[i] for i in index._e_lang.tolist()]
+        entries: dict[int, list[LabelEntry]] = {}
+        labels: list[str] = []
+        for n, k in zip(index._e_node.tolist(), arrays["search._label_at"].tolist(), strict=True):
+            got = entries.get(n)
+            if got is None:
+                got = entries[n] = label_entries(index.nodes[n])
+            labels.append(got[k].label)
+        index._labels = labels
         index._vocab_ids = {w: i for i, w in enumerate(index._vocab)}
         index._sorted_vocab = sorted(index._vocab_ids)
         return index
@@ -501,8 +523,9 @@ class SearchIndex:
         scores = (
             NON_EXACT_SCALE * qcov * (1.0 - LABEL_COVERAGE_WEIGHT + LABEL_COVERAGE_WEIGHT * lcov)
         )
-        exact = self._norm_ids.get(qnorm)
-        if exact is not None:
+        # _norms is sorted: a bisection finds the query's row without a 200k-key dict
+        exact = bisect.bisect_left(self._norms, qnorm)
+        if exact < len(self._norms) and self._norms[exact] == qnorm:
             scores[rows == exact] = EXACT_PREFERRED
         return scores
 

@@ -81,6 +81,7 @@ def load(
         ValueError,
         KeyError,
         TypeError,
+        IndexError,
         EOFError,
         zipfile.BadZipFile,
         UnicodeDecodeError,
