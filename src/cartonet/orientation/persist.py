@@ -206,6 +206,7 @@ def snapshot(G: nx.MultiDiGraph) -> dict[str, np.ndarray]:
         "core.dst": core.dst,
         "core.key": core.key,
         "core.prop": core.prop,
+        "core.seq": core.seq,
         "core.props": props_text,
     }
     _put_index(out, ix)
@@ -258,6 +259,7 @@ class Saved:
             data["core.key"].astype(np.int64),
             data["core.prop"].astype(np.int64),
             _untext(data["core.props"]),
+            data["core.seq"].astype(np.int64),
         )
         G = graph_from_core(
             core,

@@ -62,8 +62,9 @@ class GraphCore:
     ``ids[i]`` is node ``i`` (in the dataset's order, like NetworkX insertion order),
     ``nodes[i]`` its :class:`Node`. Edges are kept in the order they were added, grouped
     by start node: the out-edges of node ``i`` are positions ``out_ptr[i]:out_ptr[i+1]``
-    of ``dst`` (end node), ``key`` (index in :data:`REL_KEYS`) and ``prop`` (index in
-    ``props``). ``in_order`` lists the edge positions grouped by end node (``in_ptr``).
+    of ``dst`` (end node), ``key`` (index in :data:`REL_KEYS`), ``prop`` (index in
+    ``props``) and ``seq`` (rank in the order edges were added). ``in_order`` lists the
+    edge positions grouped by end node (``in_ptr``), in the order they were added.
     """
 
     ids: list[str]
@@ -75,6 +76,7 @@ class GraphCore:
     prop: np.ndarray
     in_ptr: np.ndarray
     in_order: np.ndarray
+    seq: np.ndarray
     props: list[dict[str, Any]]
     pos: dict[str, int]
 
@@ -88,13 +90,18 @@ class GraphCore:
         key: np.ndarray,
         prop: np.ndarray,
         props: list[dict[str, Any]],
+        seq: np.ndarray | None = None,
     ) -> GraphCore:
-        """Edges in any order; kept stably grouped by start node."""
+        """Edges in the order they were added (``seq``: their rank in that order when
+        they come in another); kept stably grouped by start node."""
         n = len(ids)
-        order = np.argsort(src, kind="stable")
-        src, dst, key, prop = src[order], dst[order], key[order], prop[order]
+        if seq is None:
+            seq = np.arange(len(src), dtype=np.int64)
+        order = np.lexsort((seq, src))
+        src, dst, key, prop, seq = src[order], dst[order], key[order], prop[order], seq[order]
         out_ptr = np.searchsorted(src, np.arange(n + 1)).astype(np.int64)
-        in_order = np.argsort(dst, kind="stable").astype(np.int32)
+        # in-edges in the order they were added, as NetworkX keeps its predecessor dicts
+        in_order = np.lexsort((seq, dst)).astype(np.int32)
         in_ptr = np.searchsorted(dst[in_order], np.arange(n + 1)).astype(np.int64)
         return cls(
             ids=ids,
@@ -106,6 +113,7 @@ class GraphCore:
             prop=prop.astype(np.int32),
             in_ptr=in_ptr,
             in_order=in_order,
+            seq=seq.astype(np.int32),
             props=props,
             pos={node_id: i for i, node_id in enumerate(ids)},
         )
