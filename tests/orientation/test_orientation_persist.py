@@ -148,7 +148,7 @@ async def test_a_new_graph_version_is_rebuilt(
     store = await _store(tmp_path / "s.sqlite", fixture_datasets)
     try:
         first = ProjectionCache(path=tmp_path / "o.npz")
-        _warm(await first.get(store))
+        index_of(await first.get(store))
         await first.save()
         extra = Node("x:job", NodeType.OCCUPATION, {"en": "x"}, "extra")
         await store.load(Dataset("extra", nodes=[extra]))
@@ -156,7 +156,6 @@ async def test_a_new_graph_version_is_rebuilt(
         second = ProjectionCache(path=tmp_path / "o.npz")
         G = await second.get(store)
         assert (second.loads, second.builds) == (0, 1) and "x:job" in G
-        _warm(G)
         assert await second.save()
         third = ProjectionCache(path=tmp_path / "o.npz")
         assert "x:job" in await third.get(store) and third.loads == 1
@@ -173,7 +172,6 @@ async def test_a_broken_file_is_ignored_and_replaced(
     try:
         first = ProjectionCache(path=path)
         built = await first.get(store)
-        _warm(built)
         await first.save()
         whole = path.read_bytes()
         broken = {
@@ -186,7 +184,6 @@ async def test_a_broken_file_is_ignored_and_replaced(
         G = await second.get(store)
         assert (second.loads, second.builds) == (0, 1)
         assert list(G.edges(keys=True, data=True)) == list(built.edges(keys=True, data=True))
-        _warm(G)
         assert await second.save()
         assert persist.load(path, G.graph["version"]) is not None
     finally:
@@ -196,7 +193,7 @@ async def test_a_broken_file_is_ignored_and_replaced(
 def test_a_file_for_another_version_or_layout_is_not_read(
     tmp_path: Path, fixtures_graph: nx.MultiDiGraph
 ) -> None:
-    _warm(fixtures_graph)
+    index_of(fixtures_graph)
     path = tmp_path / "o.npz"
     persist.save(fixtures_graph, path)
     assert persist.load(path, "fixtures") is not None

@@ -1,0 +1,56 @@
+"""The warm-up cache files: written by a first start, read back by the next one on the
+same graph; placed by the settings (off, or another folder)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from cartonet.api.app import create_app
+from cartonet.api.context import AppState
+from cartonet.api.warmup import cache_file
+from cartonet.ingest.fixtures import load_fixtures
+from cartonet.orientation.cache import projection_cache
+from cartonet.settings import Settings
+from cartonet_testing import embedded_store_file
+
+WAIT = 120.0  # a bound against a hung test, not a speed requirement
+
+
+async def _start(settings: Settings) -> AppState:
+    app = create_app(settings, warm_up=True)
+    state: AppState = app.state.cartonet
+    async with app.router.lifespan_context(app):
+        async with asyncio.timeout(WAIT):
+            while state.warm == "warming":
+                await asyncio.sleep(0.05)
+    return state
+
+
+async def test_second_start_reads_what_the_first_saved(tmp_path: Path) -> None:
+    store = await embedded_store_file(tmp_path / "s.sqlite", load_fixtures())
+    settings = Settings(store=str(store), warm_cache=True, cache_dir=tmp_path / "cache")
+    first = await _start(settings)
+    assert first.warm == "warm" and projection_cache(first.cache).builds == 1
+    files = {cache_file(settings, name) for name in ("orientation", "search")}
+    assert all(f is not None and f.parent == tmp_path / "cache" and f.is_file() for f in files)
+
+    second = await _start(settings)
+    projection = projection_cache(second.cache)
+    assert second.warm == "warm" and (projection.loads, projection.builds) == (1, 0)
+
+
+def test_cache_file_placement(tmp_path: Path) -> None:
+    store = tmp_path / "a" / "s.sqlite"
+    beside = cache_file(Settings(store=str(store), warm_cache=True), "search")
+    assert beside is not None and beside.parent == store.parent and beside.name.startswith("s.")
+    other = cache_file(Settings(store=str(tmp_path / "b" / "s.sqlite"), warm_cache=True), "search")
+    assert other is not None and other.name != beside.name  # one file per store
+    assert cache_file(Settings(store=str(store)), "search") is None  # off unless asked
+    assert cache_file(Settings(store=":memory:", warm_cache=True), "search") is None
+    neo = Settings(store="bolt://127.0.0.1:7687", warm_cache=True, data_dir=tmp_path)
+    found = cache_file(neo, "orientation")
+    assert found is not None and found.parent == tmp_path
+    env = Settings.from_env({"CARTONET_WARM_CACHE": "off", "CARTONET_CACHE_DIR": str(tmp_path)})
+    assert (env.warm_cache, env.cache_dir) == (False, tmp_path)
+    assert Settings.from_env({}).warm_cache is True
