@@ -1,0 +1,178 @@
+"""Memory and warm-up time of ``cartonet serve`` on the full ESCO + ROME graph.
+
+Starts the real server (a child process, ``cartonet serve --warm-up``) on an embedded store
+holding ESCO v1.1.1 and ROME v3.33, waits until ``/readyz`` says ``"warm": "warm"``, and
+reads the process's memory from ``/proc/<pid>/status`` (``VmRSS`` now, ``VmHWM`` its peak)
+and the warm-up time from the server's log (``warm-up: done in … s``). Three starts, in one
+run, on the same file:
+
+* ``no cache`` — ``--no-warm-cache``: everything built from the store (the baseline: how
+  every start behaved before the warm-up cache);
+* ``cold`` — the cache on, its folder empty: built, then saved (what a start after a
+  change to the graph does: a file for another graph version is not read);
+* ``warm`` — the cache on, the files of the previous start present (a restart on an
+  unchanged graph).
+
+Targets (issue 10): RSS after warm-up ≤ 300 MiB; warm-up ≤ 10 s warm, ≤ 30 s cold.
+Figures depend on the machine's load: the ratios against the baseline of the same run are
+what compares. Prints a table, or one JSON object with ``--json``. Usage::
+
+    .venv/bin/python bench/memory_warmup.py                       # builds the store in a temp dir
+    .venv/bin/python bench/memory_warmup.py --store full.sqlite   # an existing ESCO + ROME store
+    .venv/bin/python bench/memory_warmup.py --json
+
+Neo4j is not measured yet (the Neo4j store keeps no warm-up cache of its search labels).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+CLI = Path(sys.executable).with_name("cartonet")
+TIMEOUT = 900.0  # seconds a start may take before the run gives up (a very busy machine)
+DONE = re.compile(r"warm-up: done in ([0-9.]+) s")
+
+
+def shared_data() -> Path:
+    return Path(os.environ.get("CARTONET_SHARED_DATA") or REPO.parent / "shared" / "data")
+
+
+def build_store(path: Path) -> None:
+    data = shared_data()
+    for source, folder in (("esco", data / "esco" / "v1.1.1"), ("rome", data / "rome" / "v333")):
+        if not folder.is_dir():
+            sys.exit(f"{folder} not found: set CARTONET_SHARED_DATA or pass --store")
+        print(f"loading {source} into {path} ...", file=sys.stderr)
+        subprocess.run(
+            [str(CLI), "load", source, str(folder), "--store", str(path), "-q"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _status(pid: int) -> dict[str, int]:
+    out = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            out[name] = int(value.split()[0]) // 1024  # kB → MiB
+    return out
+
+
+def _warm_state(port: int) -> str | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as r:
+            return json.loads(r.read()).get("warm")
+    except (OSError, ValueError):
+        return None
+
+
+def start(store: Path, flags: list[str], log: Path) -> dict[str, Any]:
+    """One server start: seconds until warm, warm-up seconds (log), RSS and peak (MiB)."""
+    port = _free_port()
+    cmd = [str(CLI), "serve", "--store", str(store), "--port", str(port), "--warm-up", *flags]
+    began = time.perf_counter()
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        while True:
+            state = _warm_state(port)
+            if state in ("warm", "failed"):
+                break
+            if proc.poll() is not None or time.perf_counter() - began > TIMEOUT:
+                raise RuntimeError(f"server did not get warm (see {log})")
+            time.sleep(0.1)
+        ready = time.perf_counter() - began
+        time.sleep(0.5)  # the warm-up's last step (releasing memory) follows its state
+        mem = _status(proc.pid)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    found = DONE.findall(log.read_text())
+    return {
+        "warm": state,
+        "seconds_to_warm": round(ready, 2),
+        "warm_up_s": float(found[-1]) if found else None,
+        "rss_mib": mem.get("VmRSS"),
+        "peak_rss_mib": mem.get("VmHWM"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", type=Path, help="an ESCO + ROME embedded store (default: build)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cartonet-memory-") as tmp:
+        work = Path(tmp)
+        store = args.store
+        if store is None:
+            store = work / "full.sqlite"
+            build_store(store)
+        cache = work / "cache"
+        runs = {}
+        for name, flags in (
+            ("no cache", ["--no-warm-cache"]),
+            ("cold", ["--warm-cache", "--cache-dir", str(cache)]),
+            ("warm", ["--warm-cache", "--cache-dir", str(cache)]),
+        ):
+            print(f"start: {name} ...", file=sys.stderr)
+            runs[name] = start(store, flags, work / f"{name.replace(' ', '-')}.log")
+    base = runs["no cache"]
+
+    def ratio(run: dict[str, Any], key: str) -> float | None:
+        a, b = run.get(key), base.get(key)
+        return round(a / b, 3) if a is not None and b else None
+
+    result = {
+        "store": str(args.store or "ESCO v1.1.1 + ROME v3.33 (built for this run)"),
+        "runs": runs,
+        "ratios_vs_no_cache": {
+            name: {k: ratio(runs[name], k) for k in ("rss_mib", "warm_up_s", "seconds_to_warm")}
+            for name in ("cold", "warm")
+        },
+        "targets": {
+            "rss_mib_max": 300,
+            "warm_up_s_warm_max": 10,
+            "warm_up_s_cold_max": 30,
+        },
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"store: {result['store']}")
+    print(f"{'start':<10} {'to warm s':>10} {'warm-up s':>10} {'RSS MiB':>8} {'peak MiB':>9}")
+    for name, run in runs.items():
+        print(
+            f"{name:<10} {run['seconds_to_warm']:>10.2f} {run['warm_up_s'] or 0:>10.2f} "
+            f"{run['rss_mib']:>8} {run['peak_rss_mib']:>9}"
+        )
+    for name, r in result["ratios_vs_no_cache"].items():
+        print(f"{name} / no cache: RSS ×{r['rss_mib']}, warm-up ×{r['warm_up_s']}")
+
+
+if __name__ == "__main__":
+    main()
