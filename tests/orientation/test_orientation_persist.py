@@ -63,6 +63,12 @@ def test_projected_graph_reads_like_networkx(
     assert "nope" not in G
     with pytest.raises(TypeError):
         G.add_edge("a", "b")  # read-only
+    some = list(expected)[:40]
+    sub, want = G.subgraph(some), expected.subgraph(some)
+    assert list(sub.edges(keys=True, data=True)) == list(want.edges(keys=True, data=True))
+    copy = G.copy()
+    assert list(copy.edges(keys=True, data=True)) == list(expected.edges(keys=True, data=True))
+    copy.add_edge("a", "b")  # a copy is an ordinary graph
 
 
 def test_neighbours_are_the_matrix_best_rows(fixtures_graph: nx.MultiDiGraph) -> None:

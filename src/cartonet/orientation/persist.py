@@ -181,9 +181,9 @@ def snapshot(G: nx.MultiDiGraph) -> dict[str, np.ndarray]:
 
     Raises :class:`NotPersistable` if ``G`` holds something the layout cannot write.
     """
-    if not isinstance(G, ProjectedGraph) or INDEX_KEY not in G.graph:
+    if not isinstance(G, ProjectedGraph) or G.core is None or INDEX_KEY not in G.graph:
         raise NotPersistable("not an indexed projected graph")
-    core: GraphCore = G.core
+    core = G.core
     ix: OrientationIndex = G.graph[INDEX_KEY]
     try:
         props_text = _text(core.props)

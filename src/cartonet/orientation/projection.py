@@ -202,31 +202,36 @@ class _Adjacency(Mapping[str, dict[str, dict[str, dict[str, Any]]]]):
 class ProjectedGraph(nx.MultiDiGraph):
     """A read-only ``MultiDiGraph`` over a :class:`GraphCore` (see the module docstring).
 
-    ``G.core`` gives the arrays; everything else is the NetworkX API.
+    ``G.core`` gives the arrays; everything else is the NetworkX API. Without a core
+    (``ProjectedGraph()``, what NetworkX makes for ``G.copy()`` or ``G.subgraph(...)``) it
+    is an ordinary, writable ``MultiDiGraph``.
     """
 
-    def __init__(self, core: GraphCore, **attr: Any) -> None:
+    def __init__(self, core: GraphCore | None = None, **attr: Any) -> None:
         super().__init__(**attr)
         self.core = core
-        self._node = _NodeAttrs(core)  # type: ignore[assignment]
-        self._adj = _Adjacency(core, out=True)  # type: ignore[assignment]
-        self._pred = _Adjacency(core, out=False)  # type: ignore[assignment]
+        if core is not None:
+            self._node = _NodeAttrs(core)  # type: ignore[assignment]
+            self._adj = _Adjacency(core, out=True)  # type: ignore[assignment]
+            self._pred = _Adjacency(core, out=False)  # type: ignore[assignment]
 
     def number_of_edges(self, u: Any = None, v: Any = None) -> int:
-        if u is None:
+        if u is None and self.core is not None:
             return self.core.edge_count
         return super().number_of_edges(u, v)
 
     def size(self, weight: Any = None) -> int | float:
-        if weight is None:
+        if weight is None and self.core is not None:
             return self.core.edge_count
         return super().size(weight)
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce__(self) -> Any:
+        if self.core is None:
+            return super().__reduce__()
         return (_rebuild, (self.core, dict(self.graph)))
 
 
-def _rebuild(core: GraphCore, graph: dict[str, Any]) -> ProjectedGraph:
+def _rebuild(core: GraphCore | None, graph: dict[str, Any]) -> ProjectedGraph:
     return ProjectedGraph(core, **graph)
 
 
