@@ -210,3 +210,23 @@ def test_a_file_for_another_version_or_layout_is_not_read(
     arrays["meta"] = persist._text({"format": "old", "version": "fixtures"})
     np.savez(path, **arrays)
     assert persist.load(path, "fixtures") is None
+
+
+@pytest.mark.neo4j
+async def test_saved_projection_on_neo4j(tmp_path: Path, store_factory_neo4j: object) -> None:
+    from cartonet.orientation.demo import demo_dataset
+
+    store = await store_factory_neo4j()  # type: ignore[operator]
+    try:
+        await store.load(demo_dataset())
+        first = ProjectionCache(path=tmp_path / "o.npz")
+        built = await first.get(store)
+        _warm(built)
+        assert await first.save()
+        second = ProjectionCache(path=tmp_path / "o.npz")
+        loaded = await second.get(store)
+        assert (second.loads, second.builds) == (1, 0)
+        assert list(loaded.edges(keys=True, data=True)) == list(built.edges(keys=True, data=True))
+        assert _answers(loaded) == _answers(built)
+    finally:
+        await store.close()
