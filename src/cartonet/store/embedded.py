@@ -512,10 +512,11 @@ class EmbeddedStore:
         def build() -> None:
             if cache_file is not None and _restore_search(state, cache_file):
                 return
+            built_before = state._search is not None
             state.search_index()
             for type_ in state.ids_by_type:
                 state.texts(type_)
-            if cache_file is not None:
+            if cache_file is not None and not built_before:  # else written, or read, already
                 try:
                     search_cache.save(cache_file, state.version, state.search_index(), state._texts)
                 except OSError as exc:
