@@ -83,10 +83,23 @@ def test_cook_to_printed_summary_in_french(page) -> None:  # type: ignore[no-unt
     no_violations(page, "target")
     target_url = page.url
     assert "#/target/" in target_url and "cuisine" not in target_url.split("#")[0]
+    # optional skills widen the plan; the view stays on the same target
+    label = page.get_by_test_id("target-label").inner_text()
+    page.get_by_label("Inclure les compétences optionnelles dans le plan").check()
+    expect(page).to_have_url(re.compile(r"optional=1$"))
+    expect(page.get_by_test_id("target-label")).to_have_text(label)
+    expect(page.get_by_test_id("plan")).to_contain_text("Total")
+    page.go_back()
 
     page.get_by_test_id("to-path").click()
     expect(page.get_by_test_id("path").first).to_be_visible()
     expect(page.locator(".path-node").first).to_contain_text("Personnel de cuisine")
+    page.get_by_label("Nombre de parcours").select_option("1")
+    page.get_by_test_id("path-go").click()
+    expect(page).to_have_url(re.compile(r"\?k=1$"))
+    expect(page.get_by_test_id("path")).to_have_count(1)
+    page.go_back()
+    expect(page.get_by_test_id("path").first).to_be_visible()
     shot(page, "fr-4-path")
     no_violations(page, "path")
 

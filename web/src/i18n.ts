@@ -164,6 +164,7 @@ const FR = {
   "sum.notes": "Notes",
   "sum.disclaimer": "Document indicatif établi à partir des référentiels ROME (France Travail) et ESCO (Commission européenne). Les formations marquées « illustratives » n'existent pas.",
   "sum.none": "—",
+  colon: " : ",
   // errors
   "err.BAD_USER_INPUT": "Une information saisie n'est pas acceptée ({detail}). Vérifiez-la et réessayez.",
   "err.STORE_UNAVAILABLE": "Le service de données ne répond pas pour le moment. Réessayez dans quelques minutes.",
@@ -344,6 +345,7 @@ const EN: Record<Key, string> = {
   "sum.notes": "Notes",
   "sum.disclaimer": "Indicative document built from the ROME (France Travail) and ESCO (European Commission) classifications. Trainings marked \"illustrative\" do not exist.",
   "sum.none": "—",
+  colon: ": ",
   "err.BAD_USER_INPUT": "Some information entered is not accepted ({detail}). Check it and try again.",
   "err.STORE_UNAVAILABLE": "The data service is not answering right now. Try again in a few minutes.",
   "err.DATA_ERROR": "The service's data is incomplete for this request. Tell the technical team.",

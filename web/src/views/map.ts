@@ -7,7 +7,8 @@ import { isEmpty, label } from "../profile";
 import { href, state, suggestions } from "../state";
 import { errorBox } from "../widgets";
 
-const PALETTE = ["#8fb3d9", "#a8d5ba", "#f3c98b", "#d7b4e0", "#f4a7a0", "#9fd3d9", "#c9c98f", "#e3b7a0", "#b0b8e8", "#b8dba0", "#e0b0c8", "#a0c4b8"];
+// soft colours for the clusters; none close to the seeker's red or the options' dark blue
+const PALETTE = ["#8fb3d9", "#a8d5ba", "#f3c98b", "#d7b4e0", "#9fd3d9", "#c9c98f", "#b0b8e8", "#b8dba0", "#a0c4b8", "#e6d58f", "#c4c4c4", "#9ec9a0"];
 const SEEKER = "#c0392b";
 const TARGET = "#123f7a";
 
@@ -132,6 +133,7 @@ export function mapView(root: HTMLElement, args: string[]): void {
       style: [
         { selector: "node", style: { "background-color": "data(color)", width: "data(size)", height: "data(size)", "border-width": 0.5, "border-color": "#fff" } },
         { selector: "node[hl != '']", style: { label: "data(label)", "font-size": 11, "text-background-color": "#fff", "text-background-opacity": 0.85, "text-background-padding": "2px", color: "#111", "text-valign": "top", "text-margin-y": -4, "z-index": 10, "border-width": 2 } },
+        { selector: "node[hl = 'seeker']", style: { "z-index": 15, "border-color": "#fff", "border-width": 3 } },
         { selector: "node:selected", style: { label: "data(label)", "border-width": 3, "border-color": "#f1c40f", "font-size": 12, "z-index": 20 } },
         { selector: "edge", style: { width: 1.5, "line-color": TARGET, "line-style": "dashed", opacity: 0.5, "curve-style": "straight" } },
       ],

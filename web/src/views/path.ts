@@ -3,7 +3,7 @@ import { gql } from "../api";
 import { h, uid } from "../dom";
 import { num, t } from "../i18n";
 import { label, type Named } from "../profile";
-import { go, href, state } from "../state";
+import { href, state } from "../state";
 import { autocomplete, errorBox } from "../widgets";
 
 const PATHS = `query Paths($from: ID!, $to: ID!, $k: Int!) {
@@ -39,7 +39,7 @@ export function pathView(root: HTMLElement, args: string[], params: URLSearchPar
           result.replaceChildren(h("p", { class: "card" }, t("path.pick")));
           return;
         }
-        go("path", a, b + `?k=${kSel.value}`);
+        location.hash = `${href("path", a, b)}?k=${kSel.value}`;
       },
     },
     h("div", { class: "grid2" },
