@@ -270,3 +270,18 @@ def test_every_step_works_with_the_keyboard(page) -> None:  # type: ignore[no-un
     # the unticked skill reached the engine: the profile sends it as lacking
     profile = json.loads(page.evaluate("localStorage.getItem('cartonet.profile')"))
     assert sum(1 for s in profile["skills"] if not s["checked"]) == 1
+
+
+def test_commune_is_checked_and_never_blocks_the_options(page) -> None:  # type: ignore[no-untyped-def]
+    cook_profile(page)
+    commune = page.get_by_test_id("commune")
+    commune.fill("Lyon")
+    commune.press("Tab")
+    expect(page.locator("#main")).to_contain_text("pas un code INSEE")
+    commune.fill("75056")
+    commune.press("Tab")
+    expect(page.locator("#main")).not_to_contain_text("pas un code INSEE")
+    # the fixtures hold no employment areas: the options come without local moves, said so
+    page.get_by_test_id("to-suggestions").click()
+    expect(page.get_by_test_id("suggestion").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("ne connaît pas de bassin d'emploi")

@@ -13,6 +13,7 @@ export class ApiError extends Error {
 
   /** The error in words a counsellor understands, in the interface language. */
   human(): string {
+    if (this.code === "BAD_USER_INPUT" && /commune|area/.test(this.detail)) return t("err.BAD_USER_INPUT.commune");
     const key = `err.${this.code}`;
     const text = t(key, { detail: this.detail, ref: this.ref || "—" });
     return text === key ? t("err.UNKNOWN") : text;

@@ -145,15 +145,13 @@ export function toInput(p: Profile, fields: Set<string>): Record<string, unknown
   // skills a job requires that the counsellor unticked: the engine must not count them held
   const unticked = p.skills.filter((s) => !s.checked).map((s) => s.id);
   if (unticked.length && fields.has("lackingSkills")) input.lackingSkills = unticked;
-  if (p.commune.trim()) {
-    for (const name of ["commune", "area", "communeCode"]) {
-      if (fields.has(name)) {
-        input[name] = p.commune.trim();
-        break;
-      }
-    }
-  }
+  if (validCommune(p.commune) && fields.has("commune")) input.commune = p.commune.trim().toUpperCase();
   return input;
+}
+
+/** An INSEE commune code: 5 characters, digits (Corsica: 2A/2B). */
+export function validCommune(code: string): boolean {
+  return /^(\d{2}|2[AB])\d{3}$/i.test(code.trim());
 }
 
 export function exportProfile(p: Profile): void {

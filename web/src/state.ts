@@ -1,5 +1,5 @@
 // What every view shares: the profile (saved on each change), the route, cached look-ups.
-import { gql, profileInputFields } from "./api";
+import { ApiError, gql, profileInputFields } from "./api";
 import { gqlLang } from "./i18n";
 import { loadProfile, saveProfile, toInput, type Profile } from "./profile";
 
@@ -8,7 +8,8 @@ export const state: {
   version: string;
   suggestions: any[] | null;
   suggestionsKey: string;
-} = { profile: loadProfile(), version: "", suggestions: null, suggestionsKey: "" };
+  communeIgnored: boolean;
+} = { profile: loadProfile(), version: "", suggestions: null, suggestionsKey: "", communeIgnored: false };
 
 export function save(): void {
   saveProfile(state.profile);
@@ -44,7 +45,7 @@ const SUGGEST = `query Suggest($p: ProfileInput!, $first: Int!, $lang: Lang!) {
   suggestTransitions(profile: $p, first: $first, lang: $lang) {
     score
     occupation { id source code fr: label(lang: FR) en: label(lang: EN) groups { id fr: label(lang: FR) en: label(lang: EN) } }
-    parts { skillFit affinityFit gapCost mobility }
+    parts { skillFit affinityFit gapCost mobility localMobility }
     activeParts
     curatedMobility
     mobilityFrom { id fr: label(lang: FR) en: label(lang: EN) }
@@ -60,7 +61,18 @@ export async function suggestions(first = 30): Promise<any[]> {
   const p = await profileInput();
   const key = JSON.stringify([p, first, gqlLang()]);
   if (state.suggestions && state.suggestionsKey === key) return state.suggestions;
-  const d = await gql(SUGGEST, { p, first, lang: gqlLang() });
+  let d: any;
+  state.communeIgnored = false;
+  try {
+    d = await gql(SUGGEST, { p, first, lang: gqlLang() });
+  } catch (e) {
+    // a commune the service has no employment area for: options without local moves,
+    // said on the page, rather than no options at all
+    if (!(e instanceof ApiError && e.code === "BAD_USER_INPUT" && /commune|area/.test(e.detail) && "commune" in p)) throw e;
+    const { commune: _ignored, ...rest } = p;
+    d = await gql(SUGGEST, { p: rest, first, lang: gqlLang() });
+    state.communeIgnored = true;
+  }
   state.suggestions = d.suggestTransitions;
   state.suggestionsKey = key;
   return d.suggestTransitions;
@@ -85,6 +97,8 @@ const GAP = `query Gap($p: ProfileInput!, $target: ID!, $opt: Boolean!) {
 }`;
 
 export async function skillGap(target: string, includeOptional = false): Promise<any> {
-  const d = await gql(GAP, { p: await profileInput(), target, opt: includeOptional });
+  // the gap does not depend on the place: the commune is left out
+  const { commune: _ignored, ...p } = await profileInput();
+  const d = await gql(GAP, { p, target, opt: includeOptional });
   return d.skillGap;
 }

@@ -3,7 +3,7 @@
 import { gql, profileInputFields } from "../api";
 import { h, uid } from "../dom";
 import { lang, t } from "../i18n";
-import { emptyProfile, exportProfile, label, parseProfile, type HeldSkill, type Named } from "../profile";
+import { emptyProfile, exportProfile, label, parseProfile, validCommune, type HeldSkill, type Named } from "../profile";
 import { go, save, state } from "../state";
 import { autocomplete, errorBox, namedList } from "../widgets";
 
@@ -223,9 +223,14 @@ export function profileView(root: HTMLElement): void {
     });
 
   const communeId = uid("commune");
-  const communeNote = h("p", { class: "hint" }, t("profile.communeHint"));
+  const communeNote = h("p", { class: "hint", id: `${communeId}-h` }, t("profile.communeHint"));
+  const communeStatus = h("p", { class: "hint warn", role: "status", "aria-live": "polite" });
+  const checkCommune = () => {
+    communeStatus.textContent = p.commune.trim() && !validCommune(p.commune) ? t("profile.communeBad") : "";
+  };
+  checkCommune();
   profileInputFields().then((f) => {
-    if (!["commune", "area", "communeCode"].some((n) => f.has(n))) communeNote.textContent = `${t("profile.communeHint")} ${t("profile.communeUnused")}`;
+    if (!f.has("commune")) communeNote.textContent = `${t("profile.communeHint")} ${t("profile.communeUnused")}`;
   });
   const hoursId = uid("hours");
   const fileId = uid("file");
@@ -311,11 +316,16 @@ export function profileView(root: HTMLElement): void {
             autocomplete: "off",
             value: p.commune,
             "data-testid": "commune",
+            "aria-describedby": `${communeId}-h`,
+            inputmode: "text",
+            maxlength: "5",
             onchange: (e: Event) => {
               p.commune = (e.target as HTMLInputElement).value;
+              checkCommune();
               changed();
             },
           }),
+          communeStatus,
         ),
         h("h3", null, t("profile.data")),
         h(

@@ -6,8 +6,8 @@ import { isEmpty, label, type Named } from "../profile";
 import { go, href, save, state, suggestions } from "../state";
 import { bar, errorBox } from "../widgets";
 
-const PARTS = ["skillFit", "affinityFit", "gapCost", "mobility"] as const;
-const SNAKE: Record<string, string> = { skillFit: "skill_fit", affinityFit: "affinity_fit", gapCost: "gap_cost", mobility: "mobility" };
+const PARTS = ["skillFit", "affinityFit", "gapCost", "mobility", "localMobility"] as const;
+const SNAKE: Record<string, string> = { skillFit: "skill_fit", affinityFit: "affinity_fit", gapCost: "gap_cost", mobility: "mobility", localMobility: "local_mobility" };
 
 const filters = { field: "", maxHours: "", curatedOnly: false };
 
@@ -118,7 +118,7 @@ export function suggestionsView(root: HTMLElement): void {
         (!(maxH > 0) || s.trainingPlan.totalHours <= maxH) &&
         (!filters.curatedOnly || s.curatedMobility),
     );
-    count.textContent = t("sugg.count", { n: shown.length, total: all.length });
+    count.textContent = t("sugg.count", { n: shown.length, total: all.length }) + (state.communeIgnored ? ` ${t("sugg.communeIgnored")}` : "");
     keptLine.replaceChildren(
       t("sugg.keptCount", { n: state.profile.kept.length }),
       " ",
