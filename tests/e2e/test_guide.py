@@ -281,7 +281,26 @@ def test_commune_is_checked_and_never_blocks_the_options(page) -> None:  # type:
     commune.fill("75056")
     commune.press("Tab")
     expect(page.locator("#main")).not_to_contain_text("pas un code INSEE")
-    # the fixtures hold no employment areas: the options come without local moves, said so
+    sent: list[dict] = []
+
+    def refuse_the_commune(route) -> None:  # type: ignore[no-untyped-def]
+        """A service with no employment area for the commune refuses it; the page must
+        then show the options without local moves, and say so."""
+        body = json.loads(route.request.post_data or "{}")
+        profile = (body.get("variables") or {}).get("p") or {}
+        if "suggestTransitions" in body.get("query", ""):
+            sent.append(profile)
+        if "suggestTransitions" in body.get("query", "") and "commune" in profile:
+            error = {
+                "message": "invalid argument 'profile.commune': no employment area known",
+                "extensions": {"code": "BAD_USER_INPUT", "argument": "profile.commune"},
+            }
+            route.fulfill(content_type="application/json", body=json.dumps({"errors": [error]}))
+        else:
+            route.continue_()
+
+    page.route("**/graphql", refuse_the_commune)
     page.get_by_test_id("to-suggestions").click()
     expect(page.get_by_test_id("suggestion").first).to_be_visible()
     expect(page.locator("main")).to_contain_text("ne connaît pas de bassin d'emploi")
+    assert sent[0]["commune"] == "75056" and "commune" not in sent[-1]
