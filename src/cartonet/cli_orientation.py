@@ -28,7 +28,7 @@ from cartonet.orientation.evaluate import (
     without_mobility,
 )
 from cartonet.orientation.explain import label
-from cartonet.orientation.profile import Constraints, Profile
+from cartonet.orientation.profile import EMPTY_PROFILE, Constraints, Profile, is_empty
 from cartonet.orientation.projection import project
 from cartonet.orientation.similarity import similar_occupations
 from cartonet.orientation.transitions import TransitionPart, suggest_transitions
@@ -291,6 +291,12 @@ def suggest(
         commune=commune or base.commune,
         area=area or base.area,
     )
+    if is_empty(profile):  # said before the (slow) graph is built
+        raise InvalidArgument(
+            "profile",
+            f"{EMPTY_PROFILE} (--occupation, --past, --skill, --interest, --like-skill, "
+            "--like-occupation, --like-group or --profile FILE)",
+        )
     G = _graph(ctx, store)
     observed = _observed(ctx, store, profile)
     found = suggest_transitions(G, profile, k, lang=lang, observed=observed)

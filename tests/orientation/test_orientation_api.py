@@ -182,6 +182,13 @@ async def test_bad_input_names_the_argument(client: httpx.AsyncClient) -> None:
         ),
         ('{ careerPaths(from: "rome:G1602", to: "rome:G1602") { totalCost } }', "to"),
         ('{ skillGap(profile: {}, target: "nope") { target { id } } }', "target"),
+        ("{ suggestTransitions(profile: {}) { score } }", "profile"),
+        (
+            '{ suggestTransitions(profile: {dislikedOccupations: ["rome:G1602"], '
+            'interests: [{id: "S", weight: 0}]}) { score } }',
+            "profile",
+        ),
+        ('{ skillGap(profile: {}, target: "rome:G1602") { target { id } } }', "profile"),
         ("{ skillMap(kind: OCCUPATIONS) { points(first: 501) { totalCount } } }", "first"),
         ("{ skillMap(kind: OCCUPATIONS) { points(first: -1) { totalCount } } }", "first"),
         ('{ skillMap(kind: OCCUPATIONS) { points(after: "nope") { totalCount } } }', "after"),

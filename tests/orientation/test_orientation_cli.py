@@ -124,6 +124,20 @@ def test_bad_input_is_a_clean_error(rome_store: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "bad.json:1" in result.output
 
 
+def test_an_empty_profile_is_refused(rome_store: Path, tmp_path: Path) -> None:
+    only_dislikes = tmp_path / "p.json"
+    only_dislikes.write_text('{"dislikedOccupations": ["rome:G1602"]}', encoding="utf-8")
+    for extra in (
+        [],
+        ["--profile", str(only_dislikes)],
+        ["--dislike-group", "x", "--max-hours", "9"],
+    ):
+        result = CliRunner().invoke(main, ["suggest", *extra, "--store", str(rome_store)])
+        assert result.exit_code == 2, result.output
+        assert "the profile is empty" in result.output and "--occupation" in result.output
+        assert "Traceback" not in result.output
+
+
 def test_evaluate(rome_store: Path, rome_fixture_graph: nx.MultiDiGraph, tmp_path: Path) -> None:
     truth = tmp_path / "pairs.csv"
     with truth.open("w", newline="", encoding="utf-8") as handle:

@@ -54,7 +54,7 @@ def test_plan_covers_what_can_be_covered_prerequisites_first(
     all_taught = set().union(*(taught(fixtures_graph, t) for t in trainings(fixtures_graph)))
     checked = 0
     for target in targets_with_trainings(fixtures_graph):
-        gap = skill_gap(fixtures_graph, Profile(), target)
+        gap = skill_gap(fixtures_graph, Profile(liked_occupations=(target,)), target)
         ess = essential(fixtures_graph, target)
         assert set(gap.missing_essential) == ess
         covered = set().union(*(set(s.covers) for s in gap.plan)) if gap.plan else set()
@@ -84,7 +84,7 @@ def test_greedy_cost_is_within_the_set_cover_bound(fixtures_graph: nx.MultiDiGra
     checked against a brute-force optimum on targets with few useful trainings."""
     tried = 0
     for target in targets_with_trainings(fixtures_graph):
-        gap = skill_gap(fixtures_graph, Profile(), target)
+        gap = skill_gap(fixtures_graph, Profile(liked_occupations=(target,)), target)
         needed = set(gap.missing_essential) - set(gap.uncovered)
         if any(s.prerequisites for s in gap.plan) or not needed:
             continue  # prerequisites change the problem; the bound is for the plain cover
@@ -156,3 +156,9 @@ def test_lacking_skills_are_missing_even_from_the_current_occupation(
     assert unticked[0] in gap.missing_essential
     with pytest.raises(InvalidArgument, match="lacking_skills"):
         skill_gap(fixtures_graph, Profile(lacking_skills=("no-such-skill",)), target)
+
+
+def test_an_empty_profile_is_refused(demo: nx.MultiDiGraph) -> None:
+    with pytest.raises(InvalidArgument) as err:
+        skill_gap(demo, Profile(disliked_skills=("demo:food-hygiene",)), "demo:cook")
+    assert err.value.argument == "profile" and "current or past occupation" in err.value.reason

@@ -198,6 +198,10 @@ def test_profile_errors_name_the_field(fixtures_graph: nx.MultiDiGraph) -> None:
         # not finite: would empty the interest vector and silently suggest nothing
         (Profile(interests={"S": math.inf}), "profile.interests.S"),
         (Profile(interests={"S": math.nan}), "profile.interests.S"),
+        # nothing to start from: empty, or only dislikes, constraints, a place, zero interest
+        (Profile(), "profile"),
+        (Profile(disliked_occupations=("rome:G1602",), area="x"), "profile"),
+        (Profile(interests={"S": 0.0}, constraints=Constraints(max_training_hours=5)), "profile"),
         (Profile(interests={"S": 1e308, "riasec:S": 1e308}), "profile.interests.riasec:S"),
     ]  # fmt: skip
     for profile, argument in cases:

@@ -45,8 +45,11 @@ class Constraints:
 
 @dataclass(frozen=True, slots=True)
 class Profile:
-    """What a seeker brings. Every field is optional; an empty profile is allowed (it gets
-    suggestions ranked by training effort alone).
+    """What a seeker brings. Every field is optional, but a profile must say something about
+    the seeker: a current or past occupation, a skill, an interest (weight > 0) or something
+    liked (skill, occupation, group). One with only dislikes, lacking skills, constraints or
+    a place is *empty* and :func:`resolve` refuses it (ranking "from nothing" would only
+    sort jobs by training hours, which no counsellor would take for advice).
 
     ``skills`` maps a skill id to a level in ``(0, 1]``; ``interests`` maps an interest
     (id, code or label) to a weight ``≥ 0``. ``commune`` (an INSEE code) or ``area`` (an
@@ -224,11 +227,40 @@ def held_skills(
     return held
 
 
+EMPTY_PROFILE = (
+    "the profile is empty: give at least a current or past occupation, a skill, an interest "
+    "(weight > 0), or a liked skill, occupation or group"
+)
+
+
+def is_empty(profile: Profile, interest_weights: Mapping[int, float] | None = None) -> bool:
+    """Whether ``profile`` says nothing a ranking could start from (see :class:`Profile`).
+
+    ``interest_weights`` are the resolved weights when known (an interest of weight 0 says
+    nothing); without them any interest counts.
+    """
+    interests = (
+        any(w > 0 for w in interest_weights.values())
+        if interest_weights is not None
+        else bool(profile.interests)
+    )
+    return not (
+        profile.current_occupations
+        or profile.past_occupations
+        or profile.skills
+        or interests
+        or profile.liked_skills
+        or profile.liked_occupations
+        or profile.liked_groups
+    )
+
+
 def resolve(G: nx.MultiDiGraph, profile: Profile) -> ResolvedProfile:
     """Check every id of ``profile`` against ``G`` and compute its vectors.
 
     Raises :class:`InvalidArgument` naming the field and the id that is unknown or of the
-    wrong type, or a level/weight out of range.
+    wrong type, or a level/weight out of range, and (argument ``profile``) when the profile
+    is empty.
     """
     ix = index_of(G)
     occ = (NodeType.OCCUPATION,)
@@ -270,6 +302,8 @@ def resolve(G: nx.MultiDiGraph, profile: Profile) -> ResolvedProfile:
         weights[pos] = weights.get(pos, 0.0) + w
         if not np.isfinite(weights[pos]):
             raise InvalidArgument(f"profile.interests.{key}", "the weights add up to infinity")
+    if is_empty(profile, weights):
+        raise InvalidArgument("profile", EMPTY_PROFILE)
     vec = np.zeros(len(ix.interests))
     for pos, w in weights.items():
         vec[pos] = w
