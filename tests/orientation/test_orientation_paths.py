@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from orientation_helpers import occupations
+from orientation_helpers import coverage, occupations
 
 from cartonet.errors import InvalidArgument
-from cartonet.orientation.paths import STEP_COST, career_paths, transition_graph
+from cartonet.orientation.paths import (
+    BLIND_STEP,
+    MIN_COVERAGE,
+    STEP_COST,
+    career_paths,
+    transition_graph,
+)
+from cartonet.orientation.similarity import SimilarityWeights
 
 
 def test_paths_are_loopless_chained_and_sorted(fixtures_graph: nx.MultiDiGraph) -> None:
@@ -25,7 +32,8 @@ def test_paths_are_loopless_chained_and_sorted(fixtures_graph: nx.MultiDiGraph) 
             assert [s.source for s in p.steps] == p.occupations[:-1]
             assert [s.target for s in p.steps] == p.occupations[1:]
             for s in p.steps:
-                assert s.cost == pytest.approx(STEP_COST + (1 - s.coverage) ** 2)
+                blind = BLIND_STEP if s.coverage < MIN_COVERAGE else 0.0
+                assert s.cost == pytest.approx(STEP_COST + (1 - s.coverage) ** 2 + blind)
                 assert 0 <= s.coverage <= 1
             assert p.total_cost == pytest.approx(sum(s.cost for s in p.steps))
 
@@ -72,8 +80,32 @@ def test_a_far_target_is_reached_in_steps() -> None:
     paths = career_paths(G, "A", "B", k=2)
     assert paths[0].occupations == ["A", "M", "B"]
     assert paths[1].occupations == ["A", "B"]
-    assert paths[1].total_cost == pytest.approx(STEP_COST + 1.0)
+    assert paths[1].total_cost == pytest.approx(STEP_COST + 1.0 + BLIND_STEP)
     assert paths[0].total_cost < paths[1].total_cost
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [("rome:N4101", "rome:J1505"), ("rome:D1213", "rome:J1304"), ("rome:D1501", "rome:G1602")],
+)
+def test_a_leap_covering_nothing_never_ranks_before_real_moves(
+    fixtures_graph: nx.MultiDiGraph, source: str, target: str
+) -> None:
+    """The source covers nothing of the target (checked with the plain formula), and routes
+    whose every step covers something exist: they all rank before the leap. With the bare
+    squared gap the leap cost 1.25 and came first, before routes of three 12-14 % moves."""
+    eta = SimilarityWeights().sibling_credit
+    assert coverage(fixtures_graph, source, target, eta) == 0.0
+    paths = career_paths(fixtures_graph, source, target, k=20)
+    blind = [any(s.coverage < MIN_COVERAGE for s in p.steps) for p in paths]
+    # the leap, when among the 20 cheapest, is blind (it covers nothing)
+    assert all(b for p, b in zip(paths, blind, strict=True) if len(p.steps) == 1)
+    assert not blind[0] and len(paths[0].steps) > 1
+    assert blind == sorted(blind), "every route with a blind step comes after the others"
+    for p in paths:
+        if not any(s.coverage < MIN_COVERAGE for s in p.steps):
+            assert all(coverage(fixtures_graph, s.source, s.target, eta) > 0 for s in p.steps)
+            break
 
 
 def test_errors(demo: nx.MultiDiGraph) -> None:

@@ -366,7 +366,8 @@ class CareerStep:
     source: Occupation = strawberry.field(name="from", description="Where the move starts.")
     target: Occupation = strawberry.field(name="to", description="Where the move leads.")
     cost: float = strawberry.field(
-        description="0.25 + (1 − coverage)²: one step costs at least 0.25, a leap more."
+        description="0.25 + (1 − coverage)²: one step costs at least 0.25, a leap more; "
+        "7.5 more when the step covers less than 1 % (a change of trade)."
     )
     coverage: float = strawberry.field(description="Share of the target's needs already covered.")
     curated: bool = strawberry.field(description="Whether a curated MOBILITY move is this step.")

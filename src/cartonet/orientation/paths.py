@@ -5,7 +5,7 @@ similar occupations (:func:`~cartonet.orientation.similarity.similarity_matrix`)
 curated ``MOBILITY`` edges when the graph has them (expert-validated moves are plausible by
 definition). A step costs::
 
-    cost(A→B) = STEP_COST + (1 − cov(A→B))²
+    cost(A→B) = STEP_COST + (1 − cov(A→B))²  [+ BLIND_STEP when cov(A→B) < MIN_COVERAGE]
 
 where ``cov(A→B)`` is the hierarchical, rarity-weighted share of B's requirements A covers
 (:func:`~cartonet.orientation.similarity.skill_coverage`) and ``STEP_COST = 0.25`` is the
@@ -16,6 +16,15 @@ the skills to learn each (0.16 + 0.16 + 2 × 0.25 = 0.82) beat a leap leaving 90
 (0.81 + 0.25 = 1.06), while a leap leaving 50 % (0.5) beats two steps of 20 % (0.58).
 The direct move from the source to the target is always an edge too, so a route via
 intermediates is only proposed when it is cheaper step by step than the leap.
+
+A *blind* step, one whose source covers less than ``MIN_COVERAGE`` (1 %) of the target's
+requirements, is a change of trade, not a move: the squared gap alone caps its cost at
+1.25, so a leap covering nothing used to beat any route of two or three real moves (each
+covering 10 to 30 %, so costing 0.74 to 1.06) and was ranked first. A blind step therefore
+pays ``BLIND_STEP = MAX_STEPS × (STEP_COST + 1)`` (7.5) on top: every step with real
+coverage costs less than ``STEP_COST + 1``, so any route of at most ``MAX_STEPS`` steps
+with real coverage at each step costs less than one blind step, and a route with a blind
+step only ranks before it when no such route exists (among the routes examined).
 
 The k cheapest loopless routes are found with Yen's algorithm (J. Y. Yen, 1971, "Finding
 the k shortest loopless paths in a network", *Management Science* 17(11)) as implemented by
@@ -44,6 +53,8 @@ STEP_COST = 0.25
 DEFAULT_NEIGHBOURS = 15
 MAX_PATHS = 20
 MAX_STEPS = 6
+MIN_COVERAGE = 0.01  # below it, shown as 0 %, a step is blind
+BLIND_STEP = MAX_STEPS * (STEP_COST + 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +73,11 @@ class CareerPath:
     total_cost: float
 
 
-def _step_cost(coverage: float) -> float:
-    return STEP_COST + (1.0 - coverage) ** 2
+def step_cost(coverage: float) -> float:
+    """The cost of one move whose source covers ``coverage`` of the target's requirements
+    (module docstring)."""
+    blind = BLIND_STEP if coverage < MIN_COVERAGE else 0.0
+    return STEP_COST + (1.0 - coverage) ** 2 + blind
 
 
 def transition_graph(
@@ -103,7 +117,7 @@ def _build(
                 H.add_edge(
                     ix.occupations[row],
                     ix.occupations[j],
-                    cost=_step_cost(cov),
+                    cost=step_cost(cov),
                     coverage=cov,
                     curated=j in curated,
                 )
@@ -167,7 +181,7 @@ def career_paths(
         # the direct leap is always a candidate; any route using a source→target edge is
         # that single step, so it merges with the routes of H without copying H
         cov = _direct(ix, s_row, t_row, weights.sibling_credit)
-        step = PathStep(source, target, _step_cost(cov), cov, curated=False)
+        step = PathStep(source, target, step_cost(cov), cov, curated=False)
         found.append(CareerPath([source, target], [step], step.cost))
     try:
         for nodes in islice(nx.shortest_simple_paths(H, source, target, weight="cost"), k * 4):
