@@ -10,6 +10,11 @@
 | ``CARTONET_WARM_UP`` | ``serve`` warms its caches at start-up; ``0``/``off``: no | on |
 | ``CARTONET_WARM_CACHE`` | the warm-up keeps its results on disk (see below); ``off``: no | on |
 | ``CARTONET_CACHE_DIR`` | where those files go | store's folder (Neo4j: data dir) |
+| ``CARTONET_MAX_BODY_BYTES`` | largest ``/graphql`` request body (413 above) | 1000000 |
+| ``CARTONET_BODY_TIMEOUT`` | seconds a request body may take to arrive (408 after) | 10 |
+| ``CARTONET_REQUEST_TIMEOUT`` | seconds one GraphQL operation may run (``TIMEOUT`` after) | 30 |
+| ``CARTONET_CORS_ORIGINS`` | browser origins allowed to call the API, comma-separated | none |
+| ``CARTONET_CACHE_MAX_AGE`` | ``max-age`` of GET answers, seconds (0: ``no-cache``) | 0 |
 
 The warm-up cache (:mod:`cartonet.orientation.persist`) lets a restart on an unchanged
 graph read back the orientation projection, index and maps instead of rebuilding them.
@@ -48,6 +53,11 @@ class Settings:
     # apps), so it writes no file next to a store unless asked
     warm_cache: bool = False
     cache_dir: Path | None = None
+    max_body_bytes: int = 1_000_000
+    body_timeout: float = 10.0
+    request_timeout: float = 30.0
+    cors_origins: tuple[str, ...] = ()
+    cache_max_age: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -67,6 +77,13 @@ class Settings:
             cache_dir=Path(env["CARTONET_CACHE_DIR"]).expanduser()
             if env.get("CARTONET_CACHE_DIR")
             else None,
+            max_body_bytes=int(_number(env, "CARTONET_MAX_BODY_BYTES", 1_000_000, integer=True)),
+            body_timeout=_number(env, "CARTONET_BODY_TIMEOUT", 10.0),
+            request_timeout=_number(env, "CARTONET_REQUEST_TIMEOUT", 30.0),
+            cors_origins=tuple(
+                o.strip() for o in (env.get("CARTONET_CORS_ORIGINS") or "").split(",") if o.strip()
+            ),
+            cache_max_age=int(_number(env, "CARTONET_CACHE_MAX_AGE", 0, integer=True)),
         )
 
     def with_overrides(self, **overrides: object) -> Settings:
@@ -104,6 +121,20 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     if not 0 <= port <= 65535:
         raise InvalidArgument(name, f"must be a port number (0 to 65535), got {text!r}")
     return port
+
+
+def _number(env: Mapping[str, str], name: str, default: float, *, integer: bool = False) -> float:
+    text = (env.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text) if integer else float(text)
+    except ValueError:
+        value = -1
+    if not 0 < value < 1e9 and not (integer and value == 0):
+        kind = "a whole number" if integer else "a number of seconds"
+        raise InvalidArgument(name, f"must be {kind} above 0, got {text!r}")
+    return value
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -2,9 +2,9 @@
 
 Routes:
 
-* ``/graphql`` — GraphQL over POST (and GET for queries); for a browser (``Accept:
-  text/html``, no query), GraphiQL built from npm packages and served from the package
-  itself, so it works offline (no CDN);
+* ``/graphql`` — GraphQL over HTTP (POST, and GET for queries; :mod:`cartonet.api.http`);
+  for a browser (``Accept: text/html``, no query), GraphiQL built from npm packages and
+  served from the package itself, so it works offline (no CDN);
 * ``/healthz`` — 200 while the process is alive;
 * ``/readyz`` — 200 when the store answers a ping, 503 with a JSON reason otherwise,
   always within :data:`READY_TIMEOUT` seconds; both bodies also say how far the start-up
@@ -12,6 +12,9 @@ Routes:
 * ``/`` — the orientation guide, a single-page app built from ``web/`` (``make web``) into
   ``cartonet/web/dist``; it talks to the service through ``/graphql`` only;
 * ``/static/...`` — the built assets of both pages (content-hashed names).
+
+Every answer is gzip-compressed when the client accepts it and it is worth it; CORS
+headers are added for the origins of ``Settings.cors_origins`` (none by default).
 
 Nothing lives at module level: :func:`create_app` builds everything from the settings it is
 given, so tests and the CLI can run several apps side by side.
@@ -26,13 +29,14 @@ from contextlib import asynccontextmanager, suppress
 from importlib import resources
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 
 from cartonet.errors import StoreUnavailable
 from cartonet.settings import Settings
@@ -40,6 +44,8 @@ from cartonet.store import make_store
 from cartonet.store.base import Store
 
 from .context import AppState, Context
+from .documents import Documents
+from .http import GraphQLHTTP, HttpLimits
 from .limits import Limits
 from .loaders import Loaders
 from .schema import QUERY_PARTS, build_schema
@@ -49,22 +55,6 @@ log = logging.getLogger("cartonet.api")
 
 READY_TIMEOUT = 1.5
 """Seconds ``/readyz`` waits for the store; keeps the answer under the 2 s probes expect."""
-
-
-class GraphQLView(GraphQL):
-    """Strawberry's ASGI view with Carto.net's per-request context."""
-
-    def __init__(self, schema: object, state: AppState) -> None:
-        # no IDE from strawberry: its GraphiQL loads scripts from a CDN (see BrowserIDE)
-        super().__init__(schema, graphql_ide=None)  # type: ignore[arg-type]
-        self._state = state
-
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> Context:
-        ctx = Context(state=self._state, loaders=None, request=request)  # type: ignore[arg-type]
-        ctx.loaders = Loaders(self._state.store, read=ctx.read)
-        return ctx
 
 
 WEB_DIST = resources.files("cartonet.web").joinpath("dist")
@@ -90,6 +80,23 @@ class BrowserIDE:
                 await self.page(scope, receive, send)
                 return
         await self.graphql(scope, receive, send)
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["accept", "content-type", "if-none-match"],
+                expose_headers=["etag"],
+                max_age=600,
+            )
+        )
+    middleware.append(Middleware(GZipMiddleware, minimum_size=1000))
+    return middleware
 
 
 def create_app(
@@ -118,7 +125,30 @@ def create_app(
     state = AppState(
         settings=settings, store=store or make_store(settings), read_timeout=read_timeout
     )
-    graphql = GraphQLView(build_schema(query_parts, limits), state)
+    limits = limits or Limits()
+    schema = build_schema(query_parts, limits)
+
+    def make_context(request: Request) -> Context:
+        ctx = Context(state=state, loaders=None, request=request)
+        ctx.loaders = Loaders(state.store, read=ctx.read)
+        return ctx
+
+    async def graph_version() -> str:
+        await state.ensure_open()
+        return await state.store.version()
+
+    graphql = GraphQLHTTP(
+        schema,
+        Documents(schema, limits),
+        make_context,
+        graph_version,
+        HttpLimits(
+            max_body_bytes=settings.max_body_bytes,
+            body_timeout=settings.body_timeout,
+            execution_timeout=settings.request_timeout,
+            cache_max_age=settings.cache_max_age,
+        ),
+    )
     guide_page = _page("index.html")
     ide = BrowserIDE(graphql, _page("graphiql.html"))
 
@@ -169,9 +199,10 @@ def create_app(
             Route("/", guide, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-            Route("/graphql", ide, methods=["GET", "POST"]),
+            Route("/graphql", ide),  # every method: refusals are GraphQL JSON too
             Mount("/static", StaticFiles(directory=str(WEB_DIST)), name="static"),
         ],
+        middleware=_middleware(settings),
         lifespan=lifespan,
     )
     app.state.cartonet = state

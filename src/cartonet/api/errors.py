@@ -10,6 +10,19 @@ its own, and never a stack trace.
 | ``DATA_ERROR`` | other errors meant for users (:class:`cartonet.errors.CartonetError`) |
 | ``INTERNAL_SERVER_ERROR`` | anything else: the message is "internal error", the details are
   logged server-side under ``extensions.errorId`` |
+
+Errors of the HTTP request itself (:mod:`cartonet.api.http`), before any GraphQL runs:
+
+| code | HTTP status | when |
+| --- | --- | --- |
+| ``BAD_REQUEST`` | 400 | the body is not a JSON object with a ``query`` string, batching, no
+  operation or several and no ``operationName`` |
+| ``METHOD_NOT_ALLOWED`` | 405 | neither GET nor POST, or a mutation over GET |
+| ``NOT_ACCEPTABLE`` | 406 | ``Accept`` names no JSON type |
+| ``REQUEST_TIMEOUT`` | 408 | the body did not arrive in time |
+| ``PAYLOAD_TOO_LARGE`` | 413 | the body is over the size limit |
+| ``UNSUPPORTED_MEDIA_TYPE`` | 415 | a POST whose ``Content-Type`` is not ``application/json`` |
+| ``TIMEOUT`` | 504 (200 for ``application/json``) | the operation ran longer than allowed |
 """
 
 from __future__ import annotations
@@ -43,6 +56,13 @@ GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 DATA_ERROR = "DATA_ERROR"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+BAD_REQUEST = "BAD_REQUEST"
+METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
+REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
+PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+TIMEOUT = "TIMEOUT"
 
 # graphql-core names arguments as 'text' or 'Query.search(text:)' depending on the message.
 _ARGUMENT_IN_MESSAGE = re.compile(r"argument '(?:\w+\.\w+\()?(\w+):?\)?'", re.IGNORECASE)

@@ -1,22 +1,41 @@
-"""Limits that keep one query from taking the service down.
+"""Limits that keep one query from taking the service down, each costing one linear pass.
 
-Depth, aliases and document size use Strawberry's own extensions (``QueryDepthLimiter``,
-``MaxAliasesLimiter``, ``MaxTokensLimiter``); batched requests stay off (Strawberry's
-default). None of those bounds how many nodes a query can make the service fetch:
-``occupations(first: 500) { ... skills { skill { occupations(first: 500) ... } } }`` is
-shallow and short yet asks for millions of nodes. :class:`QueryCostLimiter` estimates that
-number before execution and refuses queries above a budget.
+A document is measured by :func:`measure` in a single walk where every fragment is measured
+once and memoised: a spread adds the fragment's figures instead of walking it again, so
+30 fragments that each spread the next one twice cost 30 steps, not 2³⁰, while the
+figures themselves (aliases, cost) still count every expansion, which is what the server
+would resolve. Fragment cycles are refused before anything else
+(:func:`fragment_cycle`), so the walk always ends.
+
+What is measured, over the expanded operation:
+
+* **depth**: nesting of fields (introspection fields ``__*`` excepted, so GraphiQL's
+  schema query passes);
+* **aliases** and **directives**: how many the expanded document holds;
+* **cost**: about how many fields the server resolves, using real fan-outs: a field with
+  a ``first`` argument multiplies what is under it by ``first`` (given, from a variable, or
+  its default), ``nodes(ids:)`` by the number of ids, an unpaginated list by its entry of
+  :data:`FIELD_FANOUT` (``broader`` is 1: a chain of ``broader`` costs its length) or
+  ``Limits.list_fanout``, a single object by 1; a connection's ``edges`` adds no factor
+  (its length is the ``first`` already counted).
+
+The document's token count is bounded by the parser (``Limits.parse_options``), before
+any of this. :mod:`cartonet.api.documents` runs these checks before graphql-core's own
+validation and caches the outcome per document.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from functools import partial
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
+    FloatValueNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLInterfaceType,
@@ -24,24 +43,29 @@ from graphql import (
     GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
     ValidationRule,
     VariableNode,
     get_named_type,
 )
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
+from strawberry.extensions import SchemaExtension
 
 from cartonet.store.base import MAX_PAGE
+
+FIELD_FANOUT: Mapping[str, int] = {
+    "broader": 1,  # hierarchies: one parent (ESCO skills now and then two)
+    "groups": 6,  # every group above a node: ISCO is 4 deep, ROME 3
+    "interests": 6,  # RIASEC has six letters
+    "sameAs": 2,
+}
+"""Expected length of unpaginated list fields, by field name; others use
+``Limits.list_fanout``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,150 +74,340 @@ class Limits:
 
     max_depth: int = 10
     max_aliases: int = 20
+    max_directives: int = 20
     max_tokens: int = 2000
     max_cost: int = 200_000
     list_fanout: int = 50  # assumed length of unpaginated lists (ESCO: ~41 skills a job)
+    validation_seconds: float = 1.0  # graphql-core's own validation gives up after this
 
-    def extensions(self) -> list[Callable[[], SchemaExtension]]:
-        """Factories, so each operation gets its own extension instances."""
-        return [
-            partial(QueryDepthLimiter, max_depth=self.max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=self.max_aliases),
-            partial(MaxTokensLimiter, max_token_count=self.max_tokens),
-            partial(QueryCostLimiter, max_cost=self.max_cost, list_fanout=self.list_fanout),
-        ]
+    @property
+    def parse_options(self) -> dict[str, int]:
+        """Keyword arguments of ``graphql.parse`` bounding the parser's work."""
+        return {"max_lexical_tokens": self.max_tokens, "max_comments": self.max_tokens}
 
 
-def _unwrap_list(gql_type: Any) -> bool:
-    if isinstance(gql_type, GraphQLNonNull):
-        gql_type = gql_type.of_type
-    return isinstance(gql_type, GraphQLList)
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """Figures of a selection set (or a whole operation), per item of its parent."""
+
+    depth: int = 0
+    aliases: int = 0
+    directives: int = 0
+    cost: int = 0
 
 
-def estimate_cost(
-    context: ValidationContext,
-    operation: OperationDefinitionNode,
-    variables: Mapping[str, Any],
-    list_fanout: int,
-) -> int:
-    """Estimated number of fields an operation resolves.
+@dataclass
+class _Walk:
+    schema: GraphQLSchema
+    fragments: Mapping[str, FragmentDefinitionNode]
+    variables: Mapping[str, Any]
+    list_fanout: int
+    introspection_fanout: int
+    memo: dict[str, Measure] = field(default_factory=dict)
+    cost_variables: set[str] = field(default_factory=set)
 
-    Each field costs one per parent item. Below a field with a ``first`` argument, items
-    are multiplied by ``first`` (the value given, else its default); below ``nodes(ids)``
-    by the number of ids; below any other list of objects, by ``list_fanout``; a
-    connection's ``edges`` list adds no factor (its length is the ``first`` already
-    counted). Introspection fields are free.
+    def fragment(self, name: str, parent: GraphQLNamedType) -> Measure:
+        known = self.memo.get(name)
+        if known is not None:
+            return known
+        fragment = self.fragments.get(name)
+        if fragment is None:
+            return Measure()  # unknown fragment: graphql-core's validation reports it
+        target = self.schema.get_type(fragment.type_condition.name.value) or parent
+        measured = self.selections(fragment.selection_set, target)
+        self.memo[name] = measured
+        return measured
 
-    Example: ``{ occupations(first: 10) { edges { node { skills { skill { id } } } } } }``
-    costs 1 + 10 (edges) + 10 (node) + 10 (skills) + 500 (skill) + 500 (id) = 1031.
-    """
-    schema = context.schema
-    root = schema.get_root_type(operation.operation)
-    if root is None:
-        return 0
+    def selections(self, selection_set: SelectionSetNode, parent: GraphQLNamedType) -> Measure:
+        depth = aliases = directives = cost = 0
+        for selection in selection_set.selections:
+            directives += len(selection.directives or ())
+            if isinstance(selection, FieldNode):
+                m = self.field(selection, parent)
+            elif isinstance(selection, InlineFragmentNode):
+                target = parent
+                if selection.type_condition is not None:
+                    target = self.schema.get_type(selection.type_condition.name.value) or parent
+                m = self.selections(selection.selection_set, target)
+            elif isinstance(selection, FragmentSpreadNode):
+                m = self.fragment(selection.name.value, parent)
+            else:  # pragma: no cover - the AST has no other selection
+                continue
+            depth = max(depth, m.depth)
+            aliases += m.aliases
+            directives += m.directives
+            cost += m.cost
+        return Measure(depth, aliases, directives, cost)
 
-    def first_of(field: FieldNode, default: Any) -> int:
+    def field(self, node: FieldNode, parent: GraphQLNamedType) -> Measure:
+        name = node.name.value
+        alias = 1 if node.alias is not None else 0
+        definition = None
+        if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
+            definition = parent.fields.get(name)
+        if name.startswith("__"):
+            definition = _introspection_field(name)
+        if node.selection_set is None:
+            return Measure(0 if name.startswith("__") else 1, alias, 0, 1)
+        if definition is None:
+            # unknown field (validation reports it): still count what is under it
+            below = self.selections(node.selection_set, parent)
+            return Measure(below.depth + 1, below.aliases + alias, below.directives, 1)
+        below = self.selections(node.selection_set, get_named_type(definition.type))
+        factor = self.factor(node, definition, parent, name)
+        depth = 0 if name.startswith("__") else below.depth + 1
+        return Measure(depth, below.aliases + alias, below.directives, 1 + factor * below.cost)
+
+    def factor(self, node: FieldNode, definition: Any, parent: GraphQLNamedType, name: str) -> int:
+        if "first" in definition.args:
+            return self.first(node, definition.args["first"].default_value)
+        if "ids" in definition.args:
+            return self.ids(node)
+        if not _is_list(definition.type):
+            return 1
+        if parent.name.startswith("__"):
+            return len(self.schema.type_map) if name == "types" else self.introspection_fanout
+        if parent.name.endswith("Connection"):
+            return 1
+        return FIELD_FANOUT.get(name, self.list_fanout)
+
+    def first(self, node: FieldNode, default: Any) -> int:
         value: Any = default
-        for arg in field.arguments or ():
+        for arg in node.arguments or ():
             if arg.name.value != "first":
                 continue
             if isinstance(arg.value, IntValueNode):
-                value = int(arg.value.value)
+                value = _int(arg.value.value)
             elif isinstance(arg.value, VariableNode):
-                value = variables.get(arg.value.name.value, default)
+                self.cost_variables.add(arg.value.name.value)
+                value = self.variables.get(arg.value.name.value, default)
             else:
                 value = MAX_PAGE
-        if not isinstance(value, int):
-            return MAX_PAGE  # malformed: another rule reports it; assume the worst
+        if not isinstance(value, int) or isinstance(value, bool):
+            return MAX_PAGE  # malformed: validation reports it; assume the worst meanwhile
         return max(0, min(value, MAX_PAGE))
 
-    def ids_of(field: FieldNode) -> int:
-        for arg in field.arguments or ():
+    def ids(self, node: FieldNode) -> int:
+        for arg in node.arguments or ():
             if arg.name.value != "ids":
                 continue
             if isinstance(arg.value, ListValueNode):
                 return len(arg.value.values)
             if isinstance(arg.value, VariableNode):
-                value = variables.get(arg.value.name.value)
-                return len(value) if isinstance(value, list) else MAX_PAGE
+                self.cost_variables.add(arg.value.name.value)
+                value = self.variables.get(arg.value.name.value)
+                return min(len(value), MAX_PAGE) if isinstance(value, list) else MAX_PAGE
         return MAX_PAGE
 
-    def walk(
-        selection_set: SelectionSetNode,
-        parent: GraphQLNamedType,
-        items: int,
-        fragments: frozenset[str],
-    ) -> int:
-        total = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                name = selection.name.value
-                if name.startswith("__") or not isinstance(
-                    parent, (GraphQLObjectType, GraphQLInterfaceType)
-                ):
-                    continue
-                field = parent.fields.get(name)
-                if field is None:
-                    continue  # unknown field: FieldsOnCorrectTypeRule reports it
-                total += items
-                if selection.selection_set is None:
-                    continue
-                factor = 1
-                if "first" in field.args:
-                    factor = first_of(selection, field.args["first"].default_value)
-                elif "ids" in field.args:
-                    factor = ids_of(selection)
-                elif _unwrap_list(field.type) and not parent.name.endswith("Connection"):
-                    factor = list_fanout
-                total += walk(
-                    selection.selection_set, get_named_type(field.type), items * factor, fragments
-                )
-            elif isinstance(selection, InlineFragmentNode):
-                target = parent
-                if selection.type_condition is not None:
-                    named = schema.get_type(selection.type_condition.name.value)
-                    target = named if named is not None else parent
-                total += walk(selection.selection_set, target, items, fragments)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = context.get_fragment(name)
-                if fragment is None or name in fragments:
-                    continue  # unknown or cyclic: other rules report it
-                named = schema.get_type(fragment.type_condition.name.value)
-                total += walk(fragment.selection_set, named or parent, items, fragments | {name})
-        return total
 
-    return walk(operation.selection_set, root, 1, frozenset())
+def _int(text: str) -> int:
+    # int() of a 5,000-digit literal raises ValueError (Python's digit limit); any
+    # literal that long is far over every page size anyway.
+    return int(text) if len(text) <= 12 else MAX_PAGE + 1
 
 
-def cost_rule(max_cost: int, list_fanout: int, variables: Mapping[str, Any]) -> type:
-    class QueryCostRule(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            cost = estimate_cost(self.context, node, variables, list_fanout)
-            if cost > max_cost:
-                self.report_error(
-                    GraphQLError(
-                        f"query too costly: it may resolve about {cost:,} fields, the limit is "
-                        f"{max_cost:,}; ask for smaller pages (first) or nest fewer lists",
-                        node,
-                    )
-                )
-
-    return QueryCostRule
+def _is_list(gql_type: Any) -> bool:
+    if isinstance(gql_type, GraphQLNonNull):
+        gql_type = gql_type.of_type
+    return isinstance(gql_type, GraphQLList)
 
 
-class QueryCostLimiter(SchemaExtension):
-    """Refuses operations whose :func:`estimate_cost` exceeds ``max_cost``.
+def _introspection_field(name: str) -> Any:
+    if name == "__schema":
+        return SchemaMetaFieldDef
+    if name == "__type":
+        return TypeMetaFieldDef
+    return None  # __typename: a leaf
 
-    A validation rule made per operation, so it sees the operation's variables
-    (``first: $n``), which plain validation rules do not.
+
+def _introspection_fanout(schema: GraphQLSchema) -> int:
+    """Average fields per object or input type: the real fan-out of introspection lists."""
+    sizes = [len(t.fields) for t in schema.type_map.values() if hasattr(t, "fields")]
+    return max(1, math.ceil(sum(sizes) / max(1, len(sizes))))
+
+
+def fragment_cycle(document: DocumentNode) -> list[str] | None:
+    """A cycle of fragment spreads (names, first repeated at the end), or ``None``.
+
+    Iterative depth-first search over the spreads each fragment holds, so a long chain
+    cannot exhaust the interpreter's recursion limit.
     """
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    spreads = {name: list(_spreads(f.selection_set)) for name, f in fragments.items()}
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in fragments:
+        if state.get(start):
+            continue
+        path, stack = [start], [iter(spreads[start])]
+        state[start] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
+            if nxt not in fragments or state.get(nxt) == 2:
+                continue
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            state[nxt] = 1
+            path.append(nxt)
+            stack.append(iter(spreads[nxt]))
+    return None
 
-    def __init__(self, max_cost: int, list_fanout: int) -> None:
-        self.max_cost, self.list_fanout = max_cost, list_fanout
 
-    def on_operation(self) -> Iterator[None]:
+def _spreads(selection_set: SelectionSetNode) -> Iterator[str]:
+    pending = [selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FragmentSpreadNode):
+                yield selection.name.value
+            elif selection.selection_set is not None:  # type: ignore[union-attr]
+                pending.append(selection.selection_set)  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeasure:
+    """:func:`measure`'s answer: the worst figures over every operation and fragment
+    (``static``), the cost of the operation to run, and which variables that cost read."""
+
+    static: Measure
+    cost: int
+    cost_variables: frozenset[str]
+
+
+def measure(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode | None,
+    variables: Mapping[str, Any],
+    limits: Limits,
+) -> DocumentMeasure:
+    """Measure ``document`` in one pass (fragments once each); ``operation`` is the one
+    to run, whose cost is computed with ``variables``. The document must have no fragment
+    cycle (:func:`fragment_cycle`)."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    walk = _Walk(schema, fragments, variables, limits.list_fanout, _introspection_fanout(schema))
+    depth = aliases = directives = 0
+    cost = 0
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            root = schema.get_root_type(definition.operation)
+            if root is None:
+                continue
+            m = walk.selections(definition.selection_set, root)
+            directives += len(definition.directives or ())
+            if definition is operation:
+                cost = m.cost
+        elif isinstance(definition, FragmentDefinitionNode):
+            m = walk.fragment(definition.name.value, schema.query_type)  # type: ignore[arg-type]
+        else:
+            continue
+        depth, aliases = max(depth, m.depth), max(aliases, m.aliases)
+        directives = max(directives, m.directives)
+    return DocumentMeasure(
+        Measure(depth, aliases, directives, cost), cost, frozenset(walk.cost_variables)
+    )
+
+
+def static_errors(measured: Measure, limits: Limits) -> list[GraphQLError]:
+    """Errors for the figures over a limit that do not depend on variables."""
+    errors = []
+    if measured.depth > limits.max_depth:
+        errors.append(
+            GraphQLError(
+                f"query too deep: fields nest {measured.depth} levels, the limit is "
+                f"{limits.max_depth} (maximum depth)"
+            )
+        )
+    if measured.aliases > limits.max_aliases:
+        errors.append(
+            GraphQLError(
+                f"too many aliases: {measured.aliases:,} once fragments are expanded, "
+                f"the limit is {limits.max_aliases}"
+            )
+        )
+    if measured.directives > limits.max_directives:
+        errors.append(
+            GraphQLError(
+                f"too many directives: {measured.directives:,} once fragments are expanded, "
+                f"the limit is {limits.max_directives}"
+            )
+        )
+    return errors
+
+
+def cost_error(cost: int, limits: Limits) -> GraphQLError | None:
+    if cost <= limits.max_cost:
+        return None
+    shown = f"{cost:,}" if cost < 10**15 else f"more than {10**15:,}"
+    return GraphQLError(
+        f"query too costly: it may resolve about {shown} fields, the limit is "
+        f"{limits.max_cost:,}; ask for smaller pages (first) or nest fewer lists"
+    )
+
+
+class FiniteFloatRule(ValidationRule):
+    """Refuses float literals out of range (``1e400`` parses to infinity)."""
+
+    def enter_float_value(self, node: FloatValueNode, *_: Any) -> None:
+        if not math.isfinite(float(node.value)):
+            self.report_error(GraphQLError(f"number out of range: {node.value}", node))
+
+
+def limit_errors(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode | None,
+    variables: Mapping[str, Any],
+    limits: Limits,
+) -> list[GraphQLError]:
+    """Every limit ``document`` breaks, cycles first (an empty list: none)."""
+    cycle = fragment_cycle(document)
+    if cycle is not None:
+        return [
+            GraphQLError(
+                "fragment cycle: " + " → ".join(cycle) + " (a fragment cannot spread itself)"
+            )
+        ]
+    measured = measure(schema, document, operation, variables, limits)
+    errors = static_errors(measured.static, limits)
+    error = cost_error(measured.cost, limits)
+    return [*errors, error] if error is not None else errors
+
+
+class LimitsExtension(SchemaExtension):
+    """The same limits on Strawberry's own path (``schema.execute``), for callers that do
+    not come through ``/graphql`` (which checks them itself, with a cache: see
+    :mod:`cartonet.api.documents`)."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+
+    def on_parse(self) -> Iterator[None]:
+        self.execution_context.parse_options.update(self.limits.parse_options)  # type: ignore[typeddict-item]
+        yield
+
+    def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
-        rule = cost_rule(self.max_cost, self.list_fanout, ctx.variables or {})
-        ctx.validation_rules = (*ctx.validation_rules, rule)
+        if ctx.graphql_document is not None:
+            operations = [
+                d
+                for d in ctx.graphql_document.definitions
+                if isinstance(d, OperationDefinitionNode)
+                and (ctx.operation_name is None or (d.name and d.name.value == ctx.operation_name))
+            ]
+            errors = limit_errors(
+                ctx.schema._schema,
+                ctx.graphql_document,
+                operations[0] if len(operations) == 1 else None,
+                ctx.variables or {},
+                self.limits,
+            )
+            if errors:
+                ctx.pre_execution_errors = errors
         yield

@@ -509,6 +509,7 @@ def map_points_page(
         total_count=len(points),
         end_cursor=encode_cursor(chunk[-1].id) if chunk else None,
         has_next_page=start + len(chunk) < len(points),
+        has_previous_page=start > 0,
         make=lambda p: MapPoint(
             node=_node(G, p.id), x=p.x, y=p.y, community=p.community, centrality=p.centrality
         ),

@@ -11,6 +11,7 @@ from ``info.context`` (:class:`cartonet.api.context.Context`), and is added to
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -23,7 +24,7 @@ from cartonet.store.base import MAX_PAGE, NodeFilter, check_first, decode_cursor
 
 from .context import Context
 from .errors import ShapeErrors
-from .limits import Limits
+from .limits import Limits, LimitsExtension
 from .orientation import OrientationQuery
 from .types import (
     DEFAULT_PAGE,
@@ -98,7 +99,13 @@ async def _list(
     page = await ctx.read(ctx.store.list_nodes(node_type, flt, first, after))
     for node in page.items:
         ctx.loaders.nodes.prime(node.id, node)
-    return Connection.build(page.items, page.total_count, page.end_cursor, page.has_next_page)
+    return Connection.build(
+        page.items,
+        page.total_count,
+        page.end_cursor,
+        page.has_next_page,
+        has_previous_page=after is not None,  # keyset pages: the cursor's item came before
+    )
 
 
 def _text(text: str | None) -> str | None:
@@ -302,7 +309,9 @@ def build_schema(
     mutation_parts: Sequence[type] = (),
 ) -> strawberry.Schema:
     """The schema: ``Query`` merged from ``query_parts``, optional ``Mutation`` merged
-    from ``mutation_parts``, with error shaping and the query limits of ``limits``."""
+    from ``mutation_parts``, with error shaping and the query limits of ``limits`` on
+    ``schema.execute`` (``/graphql`` checks the same limits itself, with a cache:
+    :mod:`cartonet.api.documents`)."""
     query = merge_types("Query", tuple(query_parts))
     query.__strawberry_definition__.description = QUERY_DESCRIPTION  # type: ignore[attr-defined]
     mutation = merge_types("Mutation", tuple(mutation_parts)) if mutation_parts else None
@@ -312,6 +321,6 @@ def build_schema(
         query=query,
         mutation=mutation,
         types=NODE_TYPES,
-        extensions=[ShapeErrors, *(limits or Limits()).extensions()],
+        extensions=[ShapeErrors, partial(LimitsExtension, limits or Limits())],
         config=StrawberryConfig(disable_field_suggestions=False),
     )

@@ -217,11 +217,19 @@ async def ancestors(info: strawberry.Info, node_id: str, wanted: NodeType) -> li
 # --- connections -------------------------------------------------------------------------
 
 
-@strawberry.type(description="Where a page ends and whether another follows.")
+@strawberry.type(
+    description="Where a page starts and ends, and whether pages come before or after."
+)
 class PageInfo:
     has_next_page: bool = strawberry.field(description="Whether items follow this page.")
     end_cursor: str | None = strawberry.field(
         description="Cursor of the page's last item, for `after`; null on an empty page."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="Whether items come before this page (it was asked `after` a cursor)."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="Cursor of the page's first item; null on an empty page."
     )
 
 
@@ -245,10 +253,17 @@ class Connection(Generic[T]):
         end_cursor: str | None,
         has_next_page: bool,
         make: Callable[[Node], Any] = wrap,
+        has_previous_page: bool = False,
     ) -> Connection[Any]:
+        edges = [ConnectionEdge(cursor=encode_cursor(n.id), node=make(n)) for n in items]
         return cls(
-            edges=[ConnectionEdge(cursor=encode_cursor(n.id), node=make(n)) for n in items],
-            page_info=PageInfo(has_next_page=has_next_page, end_cursor=end_cursor),
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=has_next_page,
+                end_cursor=end_cursor,
+                has_previous_page=has_previous_page,
+                start_cursor=edges[0].cursor if edges else None,
+            ),
             total_count=total_count,
         )
 
@@ -268,6 +283,7 @@ def paginate(nodes: Iterable[Node], first: int, after: str | None) -> Connection
         total_count=len(ordered),
         end_cursor=encode_cursor(chunk[-1].id) if chunk else None,
         has_next_page=start + len(chunk) < len(ordered),
+        has_previous_page=start > 0,
     )
 
 
