@@ -52,7 +52,7 @@ from .errors import (
     GRAPHQL_VALIDATION_FAILED,
     shape_error,
 )
-from .limits import FiniteFloatRule, Limits, cost_error, fragment_cycle, measure, static_errors
+from .limits import Limits, NumberRangeRule, cost_error, fragment_cycle, measure, static_errors
 
 CACHE_ENTRIES = 1024
 CACHE_CHARS = 8_000_000
@@ -105,12 +105,7 @@ class Documents:
         self.schema, self.limits = schema, limits
         self._cache: OrderedDict[tuple[str, str | None], Prepared] = OrderedDict()
         self._chars = 0
-        self._rules = (
-            *specified_rules,
-            MaybeNullValidationRule,
-            OneOfInputValidationRule,
-            FiniteFloatRule,
-        )
+        self._rules = (*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule)
 
     def prepare(
         self, query: str, operation_name: str | None, variables: Mapping[str, Any]
@@ -120,8 +115,9 @@ class Documents:
         key = (query, operation_name)
         prepared = self._cache.get(key)
         if prepared is None:
-            prepared = self._prepare(query, operation_name, variables)
-            self._remember(key, prepared)
+            prepared, cacheable = self._prepare(query, operation_name, variables)
+            if cacheable:
+                self._remember(key, prepared)
         else:
             self._cache.move_to_end(key)
         if prepared.errors:
@@ -147,7 +143,7 @@ class Documents:
             key = json.dumps(
                 [variables.get(v) for v in sorted(prepared.cost_variables)], sort_keys=True
             )
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             key = repr([variables.get(v) for v in sorted(prepared.cost_variables)])
         known = prepared.costs.get(key)
         if known is not None:
@@ -157,7 +153,7 @@ class Documents:
         m = measure(
             self.schema._schema, prepared.document, prepared.operation, variables, self.limits
         )
-        error = cost_error(m.cost, self.limits)
+        error = cost_error(max(m.cost, m.static.cost), self.limits)
         errors = [self._format(error, prepared.document)] if error else []
         prepared.costs[key] = errors
         if len(prepared.costs) > COST_ENTRIES:
@@ -169,24 +165,33 @@ class Documents:
 
     def _prepare(
         self, query: str, operation_name: str | None, variables: Mapping[str, Any]
-    ) -> Prepared:
+    ) -> tuple[Prepared, bool]:
+        """The prepared document, and whether it holds for any variables (to cache it)."""
         try:
             document = parse(query, **self.limits.parse_options)
         except GraphQLSyntaxError as exc:
-            return Prepared([self._format(exc, None)])
+            return Prepared([self._format(exc, None)]), True
         except RecursionError:
-            return Prepared(
-                [_error("Syntax Error: the document nests too deeply.", GRAPHQL_PARSE_FAILED)]
-            )
+            message = "Syntax Error: the document nests too deeply."
+            return Prepared([_error(message, GRAPHQL_PARSE_FAILED)]), True
         cycle = fragment_cycle(document)
         if cycle is not None:
             message = "fragment cycle: " + " → ".join(cycle) + " (a fragment cannot spread itself)"
-            return Prepared([_error(message, GRAPHQL_VALIDATION_FAILED)], document)
+            return Prepared([_error(message, GRAPHQL_VALIDATION_FAILED)], document), True
         operation, problem = _pick_operation(document, operation_name)
         measured = measure(self.schema._schema, document, operation, variables, self.limits)
         errors = static_errors(measured.static, self.limits)
+        too_costly = cost_error(max(measured.cost, measured.static.cost), self.limits)
+        if too_costly is not None:
+            errors.append(too_costly)
         if errors:
-            return Prepared([self._format(e, document) for e in errors], document)
+            # a cost read from variables only holds for these variables: not cached
+            cacheable = too_costly is None or not measured.cost_variables
+            return Prepared([self._format(e, document) for e in errors], document), cacheable
+        # numbers first: graphql-core's own rules fail on integers Python cannot convert
+        errors = validate(self.schema._schema, document, (NumberRangeRule,))
+        if errors:
+            return Prepared([self._format(e, document) for e in errors], document), True
         deadline = time.perf_counter() + self.limits.validation_seconds
         try:
             errors = validate(
@@ -197,18 +202,14 @@ class Documents:
                 f"validation took longer than {self.limits.validation_seconds:g} s; "
                 "send a smaller document"
             )
-            return Prepared([_error(message, GRAPHQL_VALIDATION_FAILED)], document)
+            return Prepared([_error(message, GRAPHQL_VALIDATION_FAILED)], document), True
         if errors:
-            return Prepared([self._format(e, document) for e in errors], document)
+            return Prepared([self._format(e, document) for e in errors], document), True
         if problem is not None:
-            return Prepared([_error(problem, BAD_REQUEST)], document)
+            return Prepared([_error(problem, BAD_REQUEST)], document), True
         assert operation is not None
         prepared = Prepared([], document, operation, measured.cost, measured.cost_variables)
-        if not measured.cost_variables:
-            error = cost_error(measured.cost, self.limits)
-            if error is not None:
-                prepared.errors = [self._format(error, document)]
-        return prepared
+        return prepared, True
 
 
 def _pick_operation(

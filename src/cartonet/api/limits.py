@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graphql import (
@@ -77,6 +77,7 @@ class Limits:
     max_directives: int = 20
     max_tokens: int = 2000
     max_cost: int = 200_000
+    max_field_pairs: int = 20_000  # see Measure.pairs; about 40 ms of graphql-core's time
     list_fanout: int = 50  # assumed length of unpaginated lists (ESCO: ~41 skills a job)
     validation_seconds: float = 1.0  # graphql-core's own validation gives up after this
 
@@ -88,12 +89,25 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class Measure:
-    """Figures of a selection set (or a whole operation), per item of its parent."""
+    """Figures of a selection set (or a whole operation), per item of its parent.
+
+    ``pairs`` estimates the field comparisons graphql-core's overlapping-fields rule makes:
+    fields sharing a response name in one selection set are compared pairwise, each
+    comparison walking their sub-selections, so ``m`` fields named alike under which
+    ``w`` fields are selected cost about ``m² × (1 + w)``. ``names`` counts the response
+    names a selection set holds (fragments expanded), ``width`` its fields.
+    """
 
     depth: int = 0
     aliases: int = 0
     directives: int = 0
     cost: int = 0
+    pairs: int = 0
+    width: int = 0
+    names: Mapping[str, int] = field(default_factory=dict)
+
+
+_LEAF = Measure()
 
 
 @dataclass
@@ -112,34 +126,48 @@ class _Walk:
             return known
         fragment = self.fragments.get(name)
         if fragment is None:
-            return Measure()  # unknown fragment: graphql-core's validation reports it
+            return _LEAF  # unknown fragment: graphql-core's validation reports it
         target = self.schema.get_type(fragment.type_condition.name.value) or parent
         measured = self.selections(fragment.selection_set, target)
         self.memo[name] = measured
         return measured
 
     def selections(self, selection_set: SelectionSetNode, parent: GraphQLNamedType) -> Measure:
-        depth = aliases = directives = cost = 0
+        depth = aliases = directives = cost = pairs = width = 0
+        names: dict[str, int] = {}
+        widths: dict[str, int] = {}
         for selection in selection_set.selections:
             directives += len(selection.directives or ())
             if isinstance(selection, FieldNode):
-                m = self.field(selection, parent)
-            elif isinstance(selection, InlineFragmentNode):
-                target = parent
-                if selection.type_condition is not None:
-                    target = self.schema.get_type(selection.type_condition.name.value) or parent
-                m = self.selections(selection.selection_set, target)
-            elif isinstance(selection, FragmentSpreadNode):
-                m = self.fragment(selection.name.value, parent)
-            else:  # pragma: no cover - the AST has no other selection
-                continue
+                m, below = self.field(selection, parent)
+                key = (selection.alias or selection.name).value
+                names[key] = names.get(key, 0) + 1
+                widths[key] = max(widths.get(key, 0), below)
+                width += 1
+            else:
+                if isinstance(selection, InlineFragmentNode):
+                    target = parent
+                    if selection.type_condition is not None:
+                        name = selection.type_condition.name.value
+                        target = self.schema.get_type(name) or parent
+                    m = self.selections(selection.selection_set, target)
+                elif isinstance(selection, FragmentSpreadNode):
+                    m = self.fragment(selection.name.value, parent)
+                else:  # pragma: no cover - the AST has no other selection
+                    continue
+                for key, count in m.names.items():
+                    names[key] = names.get(key, 0) + count
+                width += m.width
             depth = max(depth, m.depth)
             aliases += m.aliases
             directives += m.directives
             cost += m.cost
-        return Measure(depth, aliases, directives, cost)
+            pairs += m.pairs
+        pairs += sum(m * m * (1 + widths.get(k, 0)) for k, m in names.items() if m > 1)
+        return Measure(depth, aliases, directives, cost, pairs, width, names)
 
-    def field(self, node: FieldNode, parent: GraphQLNamedType) -> Measure:
+    def field(self, node: FieldNode, parent: GraphQLNamedType) -> tuple[Measure, int]:
+        """The field's figures, and the number of fields selected right under it."""
         name = node.name.value
         alias = 1 if node.alias is not None else 0
         definition = None
@@ -148,15 +176,19 @@ class _Walk:
         if name.startswith("__"):
             definition = _introspection_field(name)
         if node.selection_set is None:
-            return Measure(0 if name.startswith("__") else 1, alias, 0, 1)
+            return Measure(0 if name.startswith("__") else 1, alias, 0, 1), 0
         if definition is None:
             # unknown field (validation reports it): still count what is under it
             below = self.selections(node.selection_set, parent)
-            return Measure(below.depth + 1, below.aliases + alias, below.directives, 1)
+            m = Measure(below.depth + 1, below.aliases + alias, below.directives, 1, below.pairs)
+            return m, below.width
         below = self.selections(node.selection_set, get_named_type(definition.type))
         factor = self.factor(node, definition, parent, name)
         depth = 0 if name.startswith("__") else below.depth + 1
-        return Measure(depth, below.aliases + alias, below.directives, 1 + factor * below.cost)
+        m = Measure(
+            depth, below.aliases + alias, below.directives, 1 + factor * below.cost, below.pairs
+        )
+        return m, below.width
 
     def factor(self, node: FieldNode, definition: Any, parent: GraphQLNamedType, name: str) -> int:
         if "first" in definition.args:
@@ -292,26 +324,29 @@ def measure(
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     walk = _Walk(schema, fragments, variables, limits.list_fanout, _introspection_fanout(schema))
-    depth = aliases = directives = 0
-    cost = 0
+    depth = aliases = directives = pairs = cost = fragment_cost = 0
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
             root = schema.get_root_type(definition.operation)
             if root is None:
                 continue
             m = walk.selections(definition.selection_set, root)
-            directives += len(definition.directives or ())
+            m = replace(m, directives=m.directives + len(definition.directives or ()))
             if definition is operation:
                 cost = m.cost
         elif isinstance(definition, FragmentDefinitionNode):
+            # a fragment is also measured on its own, as if spread once at the top, so one
+            # that no operation uses cannot hide a bomb from these limits
             m = walk.fragment(definition.name.value, schema.query_type)  # type: ignore[arg-type]
+            if definition.type_condition.name.value.startswith("__"):
+                m = replace(m, depth=0)  # introspection is exempt from depth, as below
+            fragment_cost = max(fragment_cost, m.cost)
         else:
             continue
         depth, aliases = max(depth, m.depth), max(aliases, m.aliases)
-        directives = max(directives, m.directives)
-    return DocumentMeasure(
-        Measure(depth, aliases, directives, cost), cost, frozenset(walk.cost_variables)
-    )
+        directives, pairs = max(directives, m.directives), max(pairs, m.pairs)
+    static = Measure(depth, aliases, directives, max(cost, fragment_cost), pairs)
+    return DocumentMeasure(static, cost, frozenset(walk.cost_variables))
 
 
 def static_errors(measured: Measure, limits: Limits) -> list[GraphQLError]:
@@ -327,36 +362,60 @@ def static_errors(measured: Measure, limits: Limits) -> list[GraphQLError]:
     if measured.aliases > limits.max_aliases:
         errors.append(
             GraphQLError(
-                f"too many aliases: {measured.aliases:,} once fragments are expanded, "
+                f"too many aliases: {_amount(measured.aliases)} once fragments are expanded, "
                 f"the limit is {limits.max_aliases}"
             )
         )
     if measured.directives > limits.max_directives:
         errors.append(
             GraphQLError(
-                f"too many directives: {measured.directives:,} once fragments are expanded, "
+                f"too many directives: {_amount(measured.directives)} once fragments are "
+                "expanded, "
                 f"the limit is {limits.max_directives}"
+            )
+        )
+    if measured.pairs > limits.max_field_pairs:
+        errors.append(
+            GraphQLError(
+                f"too many fields selected under the same name: checking that they merge "
+                f"would take {_amount(measured.pairs)} comparisons, the limit is "
+                f"{limits.max_field_pairs:,}"
             )
         )
     return errors
 
 
+def _amount(n: int) -> str:
+    # fragment bombs make numbers of 20+ digits: past 10^15 the exact figure says nothing
+    return f"{n:,}" if n < 10**15 else f"over {10**15:,}"
+
+
 def cost_error(cost: int, limits: Limits) -> GraphQLError | None:
     if cost <= limits.max_cost:
         return None
-    shown = f"{cost:,}" if cost < 10**15 else f"more than {10**15:,}"
     return GraphQLError(
-        f"query too costly: it may resolve about {shown} fields, the limit is "
+        f"query too costly: it may resolve {_amount(cost)} fields, the limit is "
         f"{limits.max_cost:,}; ask for smaller pages (first) or nest fewer lists"
     )
 
 
-class FiniteFloatRule(ValidationRule):
-    """Refuses float literals out of range (``1e400`` parses to infinity)."""
+MAX_INT_DIGITS = 309
+"""Longest integer literal read: any longer is beyond every float (and Python refuses to
+convert integers of over 4,300 digits, which would be an internal error)."""
+
+
+class NumberRangeRule(ValidationRule):
+    """Refuses number literals out of range: ``1e400`` (infinity as a float) and integers
+    of more than :data:`MAX_INT_DIGITS` digits."""
 
     def enter_float_value(self, node: FloatValueNode, *_: Any) -> None:
         if not math.isfinite(float(node.value)):
             self.report_error(GraphQLError(f"number out of range: {node.value}", node))
+
+    def enter_int_value(self, node: IntValueNode, *_: Any) -> None:
+        if len(node.value.lstrip("-")) > MAX_INT_DIGITS:
+            shown = f"{node.value[:12]}... ({len(node.value):,} digits)"
+            self.report_error(GraphQLError(f"number out of range: {shown}", node))
 
 
 def limit_errors(
@@ -376,7 +435,7 @@ def limit_errors(
         ]
     measured = measure(schema, document, operation, variables, limits)
     errors = static_errors(measured.static, limits)
-    error = cost_error(measured.cost, limits)
+    error = cost_error(max(measured.cost, measured.static.cost), limits)
     return [*errors, error] if error is not None else errors
 
 
