@@ -46,6 +46,7 @@ from starlette.types import Receive, Scope, Send
 from .documents import Documents, execute
 from .errors import (
     BAD_REQUEST,
+    BAD_USER_INPUT,
     INTERNAL_SERVER_ERROR,
     METHOD_NOT_ALLOWED,
     NOT_ACCEPTABLE,
@@ -54,6 +55,7 @@ from .errors import (
     TIMEOUT,
     UNSUPPORTED_MEDIA_TYPE,
 )
+from .limits import variables_problem
 
 log = logging.getLogger("cartonet.api")
 
@@ -220,8 +222,12 @@ class GraphQLHTTP:
         else:
             params = await self._from_body(request)
         query, operation_name, variables = _fields(params)
-        prepared, errors = self.documents.prepare(query, operation_name, variables or {})
         strict = media == GRAPHQL_RESPONSE
+        problem = variables_problem(variables or {}, self.documents.limits)
+        if problem is not None:
+            error = {"message": problem, "extensions": {"code": BAD_USER_INPUT}}
+            return (400 if strict else 200), {}, {"errors": [error]}
+        prepared, errors = self.documents.prepare(query, operation_name, variables or {})
         if errors:
             return (400 if strict else 200), {}, {"errors": errors}
         if method == "GET" and prepared.operation_type != OperationType.QUERY:
