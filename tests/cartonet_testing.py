@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
@@ -44,11 +45,13 @@ async def embedded_store_file(path: Path, datasets: Iterable[Dataset]) -> Path:
     return path
 
 
-def load_script(name: str) -> ModuleType:
-    """The module of ``scripts/<name>.py`` (scripts are not a package: loaded by path)."""
-    path = Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+def load_script(name: str, folder: str = "scripts") -> ModuleType:
+    """The module of ``<folder>/<name>.py`` (``scripts`` and ``bench`` are not packages:
+    loaded by path)."""
+    path = Path(__file__).resolve().parents[1] / folder / f"{name}.py"
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader, f"no script at {path}"
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module

@@ -1,0 +1,63 @@
+"""The hostile-request corpus of ``bench/hostile.py`` against a real ``cartonet serve``.
+
+Every case must get its status and error code, no answer may be a 5xx, and ``/healthz``,
+asked every 10 ms on its own connection while the corpus runs, must keep answering. The
+latencies are recorded (printed, and written to ``hostile-report.json`` in the test's temp
+dir or to ``$CARTONET_HOSTILE_REPORT``), not asserted: ``bench/hostile.py`` reports them.
+The only time bound is a generous hang detector on each request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from cartonet_testing import load_script
+
+hostile = load_script("hostile", folder="bench")
+
+HANG_SECONDS = 60.0
+"""A request not answered after this long means the server hung (not a speed target)."""
+
+
+def test_every_hostile_request_gets_a_coded_error_and_healthz_keeps_answering(
+    tmp_path: Path,
+) -> None:
+    with hostile.serve(log=tmp_path / "serve.log") as port:
+        report = hostile.run_corpus("127.0.0.1", port)
+        # the server is still whole after the corpus: an ordinary query works
+        after = hostile.send("127.0.0.1", port, hostile._query("after", "{ __typename }", ""))
+    out = Path(os.environ.get("CARTONET_HOSTILE_REPORT") or tmp_path / "hostile-report.json")
+    out.write_text(json.dumps(report, indent=2))
+    print(
+        f"\nhostile corpus: {report['cases']} cases, slowest {report['slowest']}, "
+        f"/healthz {report['healthz']} (report: {out})"
+    )
+    assert report["wrong"] == [], report["wrong"]
+    assert report["server_errors"] == 0
+    assert all(a["ms"] < HANG_SECONDS * 1000 for a in report["answers"])
+    health = report["healthz"]
+    assert health["failures"] == 0 and health["count"] > 0, health
+    assert after.status == 200 and after.code is None, after
+    log = (tmp_path / "serve.log").read_text()
+    assert "Traceback" not in log, log[-3000:]
+
+
+def test_the_corpus_covers_what_the_issue_lists() -> None:
+    names = " ".join(c.name for c in hostile.CASES)
+    for expected in (
+        "fragment bomb 40",
+        "alias flood",
+        "directive flood",
+        "arrays deep",
+        "5,000-digit",
+        "1e400",
+        "batching",
+        "two operations",
+        "invalid UTF-8",
+        "50 MB",
+        "never sent",
+    ):
+        assert expected in names, expected
+    assert len(hostile.CASES) >= 40
