@@ -319,6 +319,34 @@ def main(ctx: click.Context) -> None:
     help="Folder of the warm-up cache files (default: $CARTONET_CACHE_DIR, else the embedded "
     "store's folder, or the data dir for Neo4j).",
 )
+@click.option(
+    "--max-body-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Largest /graphql request body; larger ones get 413 "
+    "(default: $CARTONET_MAX_BODY_BYTES, else 1000000).",
+)
+@click.option(
+    "--request-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds one GraphQL operation may run before it is stopped with a TIMEOUT error "
+    "(default: $CARTONET_REQUEST_TIMEOUT, else 30).",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    help="A browser origin allowed to call the API (repeat for several; * for any; "
+    "default: $CARTONET_CORS_ORIGINS, else none).",
+)
+@click.option(
+    "--cache-max-age",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Cache-Control max-age, in seconds, of GET /graphql answers; 0: no-cache "
+    "(default: $CARTONET_CACHE_MAX_AGE, else 0).",
+)
 @store_option
 @click.pass_context
 def serve(
@@ -329,6 +357,10 @@ def serve(
     warm_up: bool | None,
     warm_cache: bool | None,
     cache_dir: Path | None,
+    max_body_bytes: int | None,
+    request_timeout: float | None,
+    cors_origins: tuple[str, ...],
+    cache_max_age: int | None,
     store: str | None,
 ) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql, orientation guide at /)."""
@@ -344,6 +376,10 @@ def serve(
         warm_up=warm_up,
         warm_cache=warm_cache,
         cache_dir=cache_dir,
+        max_body_bytes=max_body_bytes,
+        request_timeout=request_timeout,
+        cors_origins=cors_origins or None,
+        cache_max_age=cache_max_age,
     )
     require_store(settings)
     # The service's own messages (store unavailable, fixtures loaded, internal errors with
@@ -361,7 +397,16 @@ def serve(
         f"(store: {describe_store(settings)})",
         err=True,
     )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level)
+    # Idle keep-alive connections are closed after 5 s (uvicorn's default, kept explicit);
+    # bodies are bounded in size and time by the app itself (cartonet.api.http).
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=log_level,
+        timeout_keep_alive=5,
+        h11_max_incomplete_event_size=64 * 1024,  # request line + headers
+    )
 
 
 @main.command()

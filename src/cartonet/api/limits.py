@@ -14,10 +14,10 @@ What is measured, over the expanded operation:
 * **aliases** and **directives**: how many the expanded document holds;
 * **cost**: about how many fields the server resolves, using real fan-outs: a field with
   a ``first`` argument multiplies what is under it by ``first`` (given, from a variable, or
-  its default), ``nodes(ids:)`` by the number of ids, an unpaginated list by its entry of
-  :data:`FIELD_FANOUT` (``broader`` is 1: a chain of ``broader`` costs its length) or
-  ``Limits.list_fanout``, a single object by 1; a connection's ``edges`` adds no factor
-  (its length is the ``first`` already counted).
+  its default) — on a connection only its ``edges`` are multiplied, ``totalCount`` and
+  ``pageInfo`` are one each —, ``nodes(ids:)`` by the number of ids, an unpaginated list by
+  its entry of :data:`FIELD_FANOUT` (``broader`` is 1: a chain of ``broader`` costs its
+  length) or ``Limits.list_fanout``, a single object by 1.
 
 The document's token count is bounded by the parser (``Limits.parse_options``), before
 any of this. :mod:`cartonet.api.documents` runs these checks before graphql-core's own
@@ -119,29 +119,33 @@ class _Walk:
     variables: Mapping[str, Any]
     list_fanout: int
     introspection_fanout: int
-    memo: dict[str, Measure] = field(default_factory=dict)
+    memo: dict[tuple[str, int], Measure] = field(default_factory=dict)
     cost_variables: set[str] = field(default_factory=set)
 
-    def fragment(self, name: str, parent: GraphQLNamedType) -> Measure:
-        known = self.memo.get(name)
+    def fragment(self, name: str, parent: GraphQLNamedType, page: int = 1) -> Measure:
+        known = self.memo.get((name, page))
         if known is not None:
             return known
         fragment = self.fragments.get(name)
         if fragment is None:
             return _LEAF  # unknown fragment: graphql-core's validation reports it
         target = self.schema.get_type(fragment.type_condition.name.value) or parent
-        measured = self.selections(fragment.selection_set, target)
-        self.memo[name] = measured
+        measured = self.selections(fragment.selection_set, target, page)
+        self.memo[name, page] = measured
         return measured
 
-    def selections(self, selection_set: SelectionSetNode, parent: GraphQLNamedType) -> Measure:
+    def selections(
+        self, selection_set: SelectionSetNode, parent: GraphQLNamedType, page: int = 1
+    ) -> Measure:
+        """Figures of ``selection_set`` on ``parent``; ``page``: the length of the
+        ``edges`` list when ``parent`` is a connection."""
         depth = aliases = directives = cost = pairs = width = 0
         names: dict[str, int] = {}
         widths: dict[str, int] = {}
         for selection in selection_set.selections:
             directives += len(selection.directives or ())
             if isinstance(selection, FieldNode):
-                m, below = self.field(selection, parent)
+                m, below = self.field(selection, parent, page)
                 key = (selection.alias or selection.name).value
                 names[key] = names.get(key, 0) + 1
                 widths[key] = max(widths.get(key, 0), below)
@@ -152,9 +156,9 @@ class _Walk:
                     if selection.type_condition is not None:
                         name = selection.type_condition.name.value
                         target = self.schema.get_type(name) or parent
-                    m = self.selections(selection.selection_set, target)
+                    m = self.selections(selection.selection_set, target, page)
                 elif isinstance(selection, FragmentSpreadNode):
-                    m = self.fragment(selection.name.value, parent)
+                    m = self.fragment(selection.name.value, parent, page)
                 else:  # pragma: no cover - the AST has no other selection
                     continue
                 for key, count in m.names.items():
@@ -168,7 +172,7 @@ class _Walk:
         pairs += sum(m * m * (1 + widths.get(k, 0)) for k, m in names.items() if m > 1)
         return Measure(depth, aliases, directives, cost, pairs, width, names)
 
-    def field(self, node: FieldNode, parent: GraphQLNamedType) -> tuple[Measure, int]:
+    def field(self, node: FieldNode, parent: GraphQLNamedType, page: int) -> tuple[Measure, int]:
         """The field's figures, and the number of fields selected right under it."""
         name = node.name.value
         alias = 1 if node.alias is not None else 0
@@ -184,15 +188,23 @@ class _Walk:
             below = self.selections(node.selection_set, parent)
             m = Measure(below.depth + 1, below.aliases + alias, below.directives, 1, below.pairs)
             return m, below.width
-        below = self.selections(node.selection_set, get_named_type(definition.type))
-        factor = self.factor(node, definition, parent, name)
+        target = get_named_type(definition.type)
+        if "first" in definition.args and target.name.endswith("Connection"):
+            # a page: its edges are `first` long, its totalCount and pageInfo are one each
+            first = self.first(node, definition.args["first"].default_value)
+            below, factor = self.selections(node.selection_set, target, first), 1
+        else:
+            below = self.selections(node.selection_set, target)
+            factor = self.factor(node, definition, parent, name, page)
         depth = 0 if name.startswith("__") else below.depth + 1
         m = Measure(
             depth, below.aliases + alias, below.directives, 1 + factor * below.cost, below.pairs
         )
         return m, below.width
 
-    def factor(self, node: FieldNode, definition: Any, parent: GraphQLNamedType, name: str) -> int:
+    def factor(
+        self, node: FieldNode, definition: Any, parent: GraphQLNamedType, name: str, page: int
+    ) -> int:
         if "first" in definition.args:
             return self.first(node, definition.args["first"].default_value)
         if "ids" in definition.args:
@@ -202,7 +214,7 @@ class _Walk:
         if parent.name.startswith("__"):
             return len(self.schema.type_map) if name == "types" else self.introspection_fanout
         if parent.name.endswith("Connection"):
-            return 1
+            return page  # edges
         return FIELD_FANOUT.get(name, self.list_fanout)
 
     def first(self, node: FieldNode, default: Any) -> int:
