@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 BODY_TIMEOUT = 1.0
-"""Seconds the server under test waits for a body (set low so the 408 case is quick)."""
+"""Seconds the server under test waits for a body or for headers (set low so those cases
+are quick)."""
 
 JSON_HEADERS = {"content-type": "application/json"}
 
@@ -438,6 +439,7 @@ def serve(
             "CARTONET_DATA_DIR": data_dir,
             "CARTONET_WARM_UP": "off",
             "CARTONET_BODY_TIMEOUT": str(BODY_TIMEOUT),
+            "CARTONET_HEADER_TIMEOUT": str(BODY_TIMEOUT),
             **(env or {}),
         }
         if store:

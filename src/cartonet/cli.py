@@ -367,6 +367,7 @@ def serve(
     import uvicorn
 
     from cartonet.api.app import create_app
+    from cartonet.api.server import protocol_with_header_timeout
 
     settings = settings_for(
         ctx,
@@ -397,13 +398,15 @@ def serve(
         f"(store: {describe_store(settings)})",
         err=True,
     )
-    # Idle keep-alive connections are closed after 5 s (uvicorn's default, kept explicit);
-    # bodies are bounded in size and time by the app itself (cartonet.api.http).
+    # Idle keep-alive connections are closed after 5 s (uvicorn's default, kept explicit),
+    # headers must be complete within settings.header_timeout; bodies are bounded in size
+    # and time by the app itself (cartonet.api.http).
     uvicorn.run(
         app,
         host=settings.host,
         port=settings.port,
         log_level=log_level,
+        http=protocol_with_header_timeout(settings.header_timeout),
         timeout_keep_alive=5,
         h11_max_incomplete_event_size=64 * 1024,  # request line + headers
     )

@@ -12,6 +12,7 @@
 | ``CARTONET_CACHE_DIR`` | where those files go | store's folder (Neo4j: data dir) |
 | ``CARTONET_MAX_BODY_BYTES`` | largest ``/graphql`` request body (413 above) | 1000000 |
 | ``CARTONET_BODY_TIMEOUT`` | seconds a request body may take to arrive (408 after) | 10 |
+| ``CARTONET_HEADER_TIMEOUT`` | seconds request headers may take (connection closed after) | 10 |
 | ``CARTONET_REQUEST_TIMEOUT`` | seconds one GraphQL operation may run (``TIMEOUT`` after) | 30 |
 | ``CARTONET_CORS_ORIGINS`` | browser origins allowed to call the API, comma-separated | none |
 | ``CARTONET_CACHE_MAX_AGE`` | ``max-age`` of GET answers, seconds (0: ``no-cache``) | 0 |
@@ -55,6 +56,7 @@ class Settings:
     cache_dir: Path | None = None
     max_body_bytes: int = 1_000_000
     body_timeout: float = 10.0
+    header_timeout: float = 10.0
     request_timeout: float = 30.0
     cors_origins: tuple[str, ...] = ()
     cache_max_age: int = 0
@@ -79,6 +81,7 @@ class Settings:
             else None,
             max_body_bytes=int(_number(env, "CARTONET_MAX_BODY_BYTES", 1_000_000, integer=True)),
             body_timeout=_number(env, "CARTONET_BODY_TIMEOUT", 10.0),
+            header_timeout=_number(env, "CARTONET_HEADER_TIMEOUT", 10.0),
             request_timeout=_number(env, "CARTONET_REQUEST_TIMEOUT", 30.0),
             cors_origins=tuple(
                 o.strip() for o in (env.get("CARTONET_CORS_ORIGINS") or "").split(",") if o.strip()

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 
@@ -39,6 +41,8 @@ class Tally:
     statuses: Counter[int] = field(default_factory=Counter)
     codes: Counter[str] = field(default_factory=Counter)
     bad: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0  # generating and sending every case
+    server_seconds: float = 0.0  # waiting for answers
 
     def record(self, query: Any, status: int, text: str) -> None:
         self.cases += 1
@@ -64,6 +68,8 @@ class Tally:
 def fuzz(port: int) -> Tally:
     schema = schemathesis.graphql.from_url(f"http://127.0.0.1:{port}/graphql")
     tally = Tally()
+    session = requests.Session()  # one keep-alive connection for every case
+    started = time.perf_counter()
     for result in schema.get_all_operations():
         operation = result.ok()
 
@@ -77,10 +83,14 @@ def fuzz(port: int) -> Tally:
         )
         @given(operation.as_strategy())
         def one(case: Any) -> None:
-            response = case.call(timeout=60)
+            sent = time.perf_counter()
+            response = case.call(session=session, timeout=60)
+            tally.server_seconds += time.perf_counter() - sent
             tally.record(case.body, response.status_code, response.text)
 
         one()
+    session.close()
+    tally.seconds = time.perf_counter() - started
     return tally
 
 
@@ -88,13 +98,16 @@ def _check(tally: Tally, store: str, tmp_path: Path) -> None:
     report = {
         "store": store,
         "cases": tally.cases,
+        "seconds": round(tally.seconds, 1),
+        "server_seconds": round(tally.server_seconds, 1),
         "statuses": dict(tally.statuses),
         "codes": dict(tally.codes),
         "bad": tally.bad[:20],
     }
     (tmp_path / f"fuzz-{store}.json").write_text(json.dumps(report, indent=2, default=str))
     print(
-        f"\nfuzz {store}: {tally.cases} cases, statuses {dict(tally.statuses)}, "
+        f"\nfuzz {store}: {tally.cases} cases in {tally.seconds:.0f} s "
+        f"({tally.server_seconds:.0f} s waiting for answers), statuses {dict(tally.statuses)}, "
         f"error codes {dict(tally.codes)}"
     )
     assert tally.bad == [], tally.bad[:5]

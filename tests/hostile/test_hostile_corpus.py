@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import time
 from pathlib import Path
 
 from cartonet_testing import load_script
@@ -61,3 +63,16 @@ def test_the_corpus_covers_what_the_issue_lists() -> None:
     ):
         assert expected in names, expected
     assert len(hostile.CASES) >= 40
+
+
+def test_headers_that_never_end_get_the_connection_closed(tmp_path: Path) -> None:
+    with hostile.serve(log=tmp_path / "serve.log") as port:
+        with socket.create_connection(("127.0.0.1", port), timeout=HANG_SECONDS) as slow:
+            slow.sendall(b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: appl")
+            started = time.monotonic()
+            assert slow.recv(1024) == b""  # closed by the server, not by our timeout
+            waited = time.monotonic() - started
+        # other connections were served meanwhile and still are
+        after = hostile.send("127.0.0.1", port, hostile._query("after", "{ __typename }", ""))
+    print(f"\nunfinished headers: connection closed after {waited:.2f} s")
+    assert after.status == 200
