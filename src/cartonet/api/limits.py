@@ -408,7 +408,7 @@ def cost_error(cost: int, limits: Limits) -> GraphQLError | None:
     if cost <= limits.max_cost:
         return None
     return GraphQLError(
-        f"query too costly: it may resolve {_amount(cost)} fields, the limit is "
+        f"query too costly: it may resolve about {_amount(cost)} fields, the limit is "
         f"{limits.max_cost:,}; ask for smaller pages (first) or nest fewer lists"
     )
 
