@@ -420,19 +420,23 @@ def variables_problem(variables: Mapping[str, Any], limits: Limits) -> str | Non
     loop): 100,000 ids would hold the server for a second before any resolver refuses
     them. Iterative, so depth costs no recursion.
     """
-    count = 0
+    too_many = f"variables hold more than {limits.max_variable_values:,} values"
+    count = len(variables)
+    if count > limits.max_variable_values:
+        return too_many
     pending: list[tuple[Any, int]] = [(v, 1) for v in variables.values()]
     while pending:
         value, depth = pending.pop()
-        count += 1
-        if count > limits.max_variable_values:
-            return f"variables hold more than {limits.max_variable_values:,} values"
-        if depth > limits.max_variable_depth:
+        if not isinstance(value, (dict, list)):
+            continue
+        if depth >= limits.max_variable_depth:
             return f"variables nest deeper than {limits.max_variable_depth} levels"
-        if isinstance(value, dict):
-            pending.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            pending.extend((v, depth + 1) for v in value)
+        # counted before they are walked, so a list of a million is refused at once
+        count += len(value)
+        if count > limits.max_variable_values:
+            return too_many
+        items = value.values() if isinstance(value, dict) else value
+        pending.extend((v, depth + 1) for v in items)
     return None
 
 
