@@ -296,6 +296,7 @@ class Answer:
     expected_status: int
     expected_code: str
     message: str = ""
+    cpu_ms: float | None = None  # the server's event-loop thread, from /proc (Linux)
 
     @property
     def ok(self) -> bool:
@@ -333,8 +334,26 @@ def _complete(data: bytes) -> bool:
     return False
 
 
+SERVER_PIDS: dict[int, int] = {}
+"""Port -> process id of the servers :func:`serve` started, to read their CPU time."""
+
+
+def _loop_cpu_ns(pid: int | None) -> int | None:
+    """CPU time of the server's main thread (where the event loop runs), in ns."""
+    if pid is None:
+        return None
+    try:
+        return int(Path(f"/proc/{pid}/task/{pid}/schedstat").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def send(base_host: str, port: int, case: Case, timeout: float = 60.0) -> Answer:
-    """Send one case; the answer with the time it took."""
+    """Send one case; the answer with the time it took (and the server's CPU time for it,
+    when :func:`serve` started the server; it includes the few /healthz probes answered
+    meanwhile, about 0.3 ms each)."""
+    pid = SERVER_PIDS.get(port)
+    cpu_before = _loop_cpu_ns(pid)
     started = time.perf_counter()
     if case.raw is not None:
         status, body = _send_raw(base_host, port, case.raw, timeout)
@@ -348,8 +367,12 @@ def send(base_host: str, port: int, case: Case, timeout: float = 60.0) -> Answer
         finally:
             conn.close()
     ms = (time.perf_counter() - started) * 1000
+    cpu_after = _loop_cpu_ns(pid)
+    cpu_ms = None
+    if cpu_before is not None and cpu_after is not None:
+        cpu_ms = round((cpu_after - cpu_before) / 1e6, 2)
     code, message = _code(body)
-    return Answer(case.name, status, code, round(ms, 2), case.status, case.code, message)
+    return Answer(case.name, status, code, round(ms, 2), case.status, case.code, message, cpu_ms)
 
 
 class HealthProbe:
@@ -409,6 +432,7 @@ def run_corpus(host: str, port: int, rounds: int = 1) -> dict[str, Any]:
         for _ in range(rounds):
             answers.extend(send(host, port, case) for case in CASES)
     slowest = max(answers, key=lambda a: a.ms)
+    costliest = max(answers, key=lambda a: a.cpu_ms or 0.0)
     return {
         "cases": len(CASES),
         "rounds": rounds,
@@ -416,6 +440,7 @@ def run_corpus(host: str, port: int, rounds: int = 1) -> dict[str, Any]:
         "wrong": [a.__dict__ for a in answers if not a.ok],
         "server_errors": sum(1 for a in answers if a.status >= 500),
         "slowest": {"name": slowest.name, "ms": slowest.ms},
+        "most_server_cpu": {"name": costliest.name, "cpu_ms": costliest.cpu_ms},
         "healthz": probe.summary(),
     }
 
@@ -455,8 +480,10 @@ def serve(
         )
         try:
             _wait_ready(port, proc)
+            SERVER_PIDS[port] = proc.pid
             yield port
         finally:
+            SERVER_PIDS.pop(port, None)
             proc.terminate()
             try:
                 proc.wait(15)
@@ -493,14 +520,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
         return 0 if not report["wrong"] else 1
-    print(f"{'case':<42} {'status':>6} {'code':<26} {'ms':>9}  ok")
+    print(f"{'case':<42} {'status':>6} {'code':<26} {'ms':>9} {'CPU ms':>7}  ok")
     for a in report["answers"][: len(CASES)]:
+        cpu = "-" if a["cpu_ms"] is None else f"{a['cpu_ms']:.1f}"
         print(
-            f"{a['name']:<42} {a['status']:>6} {a['code'] or '-':<26} {a['ms']:>9.1f}  "
-            f"{'yes' if a['ok'] else 'NO: ' + a['message'][:60]}"
+            f"{a['name']:<42} {a['status']:>6} {a['code'] or '-':<26} {a['ms']:>9.1f} "
+            f"{cpu:>7}  {'yes' if a['ok'] else 'NO: ' + a['message'][:60]}"
         )
     h = report["healthz"]
     print(f"\nslowest hostile request: {report['slowest']['name']} ({report['slowest']['ms']} ms)")
+    most = report["most_server_cpu"]
+    print(f"most server CPU: {most['name']} ({most['cpu_ms']} ms)")
     print(
         f"/healthz during the corpus: {h['count']} probes, p50 {h.get('p50_ms')} ms, "
         f"p95 {h.get('p95_ms')} ms, max {h.get('max_ms')} ms, {h['failures']} failures"
