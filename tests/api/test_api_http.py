@@ -134,7 +134,7 @@ async def test_a_weight_out_of_range_is_bad_user_input(
         response = await client.post("/graphql", json={"query": query})
     error = _error(response)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert error["extensions"].get("argument") == "profile"
+    assert error["extensions"]["argument"].startswith("profile")
 
 
 async def test_a_huge_integer_literal_is_bad_user_input(client: httpx.AsyncClient) -> None:
