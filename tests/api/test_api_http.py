@@ -87,12 +87,13 @@ async def test_other_methods_are_405_with_allow(client: httpx.AsyncClient, metho
     assert _error(response)["extensions"]["code"] == "METHOD_NOT_ALLOWED"
 
 
-async def test_accept_without_a_json_type_is_406(client: httpx.AsyncClient) -> None:
+async def test_accept_without_a_json_type_is_answered_json(client: httpx.AsyncClient) -> None:
     response = await client.post(
         "/graphql", json={"query": "{ __typename }"}, headers={"accept": "text/csv"}
     )
-    assert response.status_code == 406
-    assert _error(response)["extensions"]["code"] == "NOT_ACCEPTABLE"
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json() == {"data": {"__typename": "Query"}}
 
 
 async def test_two_operations_need_an_operation_name(client: httpx.AsyncClient) -> None:

@@ -18,7 +18,6 @@ Errors of the HTTP request itself (:mod:`cartonet.api.http`), before any GraphQL
 | ``BAD_REQUEST`` | 400 | the body is not a JSON object with a ``query`` string, batching, no
   operation or several and no ``operationName`` |
 | ``METHOD_NOT_ALLOWED`` | 405 | neither GET nor POST, or a mutation over GET |
-| ``NOT_ACCEPTABLE`` | 406 | ``Accept`` names no JSON type |
 | ``REQUEST_TIMEOUT`` | 408 | the body did not arrive in time |
 | ``PAYLOAD_TOO_LARGE`` | 413 | the body is over the size limit |
 | ``UNSUPPORTED_MEDIA_TYPE`` | 415 | a POST whose ``Content-Type`` is not ``application/json`` |
@@ -58,7 +57,6 @@ DATA_ERROR = "DATA_ERROR"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 BAD_REQUEST = "BAD_REQUEST"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
-NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
 REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"

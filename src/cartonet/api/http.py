@@ -7,8 +7,9 @@ It follows the GraphQL-over-HTTP specification:
   and ``extensions`` JSON-encoded), for queries only (a mutation over GET is 405);
 * the answer is ``application/graphql-response+json`` when ``Accept`` asks for it: then a
   request that cannot run (parse or validation errors, variables that do not fit) is
-  400 and one that ran is 200; with ``application/json`` (the default) every well-formed
-  request is answered 200, as the spec requires for that media type;
+  400 and one that ran is 200; with ``application/json`` (the default, also when
+  ``Accept`` names neither type) every well-formed request is answered 200, as the spec
+  requires for that media type;
 * a request that is not well-formed (body not a JSON object with a ``query`` string,
   batching, invalid UTF-8...) is 400; a body over ``HttpLimits.max_body_bytes`` is 413,
   refused from its ``Content-Length`` or as soon as the bytes read pass the limit, never
@@ -49,7 +50,6 @@ from .errors import (
     BAD_USER_INPUT,
     INTERNAL_SERVER_ERROR,
     METHOD_NOT_ALLOWED,
-    NOT_ACCEPTABLE,
     PAYLOAD_TOO_LARGE,
     REQUEST_TIMEOUT,
     TIMEOUT,
@@ -103,7 +103,9 @@ def _loads(raw: bytes | str, what: str) -> Any:
 
 
 def _media_type(request: Request) -> str | None:
-    """The answer's media type from ``Accept``; ``None`` when it names none we give."""
+    """The answer's media type from ``Accept``; ``None`` when it names none we give (the
+    caller then answers ``application/json``, as the spec allows: a browser's GET with
+    ``Accept: text/html`` and a query still gets its JSON answer)."""
     accept = request.headers.get("accept", "")
     if not accept.strip():
         return JSON
@@ -179,7 +181,7 @@ class GraphQLHTTP:
         media = JSON
         try:
             media = _media_type(request) or JSON
-            status, headers, body = await self._handle(request)
+            status, headers, body = await self._handle(request, media)
         except HttpError as exc:
             status, headers = exc.status, exc.headers
             body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
@@ -203,7 +205,7 @@ class GraphQLHTTP:
         await send({"type": "http.response.start", "status": status, "headers": raw_headers})
         await send({"type": "http.response.body", "body": content})
 
-    async def _handle(self, request: Request) -> tuple[int, dict[str, str], Any]:
+    async def _handle(self, request: Request, media: str) -> tuple[int, dict[str, str], Any]:
         method = request.method
         if method == "OPTIONS":
             return 204, {"allow": ALLOW}, None
@@ -214,9 +216,6 @@ class GraphQLHTTP:
                 f"{method} is not allowed: use GET or POST",
                 {"allow": ALLOW},
             )
-        media = _media_type(request)
-        if media is None:
-            raise HttpError(406, NOT_ACCEPTABLE, f"Accept must allow {GRAPHQL_RESPONSE} or {JSON}")
         if method == "GET":
             params = self._from_query_string(request)
         else:

@@ -78,7 +78,7 @@ class Limits:
     max_cost: int = 200_000
     max_field_pairs: int = 20_000  # see Measure.pairs; about 40 ms of graphql-core's time
     list_fanout: int = 50  # assumed length of unpaginated lists (ESCO: ~41 skills a job)
-    validation_seconds: float = 1.0  # graphql-core's own validation gives up after this
+    validation_seconds: float = 1.0  # CPU seconds graphql-core's own validation may take
     max_variable_values: int = 10_000  # values in a request's variables, nested ones too
     max_variable_depth: int = 32  # nesting of lists and objects in variables
 
