@@ -453,16 +453,22 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def serve(
-    store: str | None = None, env: Mapping[str, str] | None = None, log: Path | None = None
+    store: str | None = None,
+    env: Mapping[str, str] | None = None,
+    log: Path | None = None,
+    warm: bool = False,
 ) -> Iterator[int]:
     """``cartonet serve`` on a free loopback port (the fixtures in a temporary data dir
-    when ``store`` is ``None``); yields the port once ``/readyz`` says ready."""
+    when ``store`` is ``None``); yields the port once ``/readyz`` says ready, and with
+    ``warm`` once the start-up warm-up is over too (as a server in service is: otherwise
+    the first orientation query pays the projection build, hostile or not)."""
     port = _free_port()
     with tempfile.TemporaryDirectory() as data_dir:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("CARTONET_")}
         environ |= {
             "CARTONET_DATA_DIR": data_dir,
-            "CARTONET_WARM_UP": "off",
+            "CARTONET_WARM_UP": "on" if warm else "off",
+            "CARTONET_WARM_CACHE": "off",
             "CARTONET_BODY_TIMEOUT": str(BODY_TIMEOUT),
             "CARTONET_HEADER_TIMEOUT": str(BODY_TIMEOUT),
             **(env or {}),
@@ -479,7 +485,7 @@ def serve(
             stderr=out,
         )
         try:
-            _wait_ready(port, proc)
+            _wait_ready(port, proc, warm)
             SERVER_PIDS[port] = proc.pid
             yield port
         finally:
@@ -494,14 +500,16 @@ def serve(
                 out.close()  # type: ignore[union-attr]
 
 
-def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+def _wait_ready(
+    port: int, proc: subprocess.Popen[bytes], warm: bool = False, timeout: float = 180.0
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"cartonet serve exited with {proc.returncode}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
-                if r.status == 200:
+                if r.status == 200 and (not warm or json.loads(r.read())["warm"] != "warming"):
                     return
         except OSError:
             pass
@@ -514,8 +522,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", help="a store to serve (default: the bundled fixtures)")
     parser.add_argument("--rounds", type=int, default=1, help="times the corpus is sent")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="no start-up warm-up (the first orientation query then builds the projection)",
+    )
     args = parser.parse_args(argv)
-    with serve(args.store) as port:
+    with serve(args.store, warm=not args.cold) as port:
         report = run_corpus("127.0.0.1", port, args.rounds)
     if args.json:
         print(json.dumps(report, indent=2))
