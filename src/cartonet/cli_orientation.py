@@ -21,11 +21,12 @@ from cartonet.errors import DataError, InvalidArgument
 from cartonet.orientation.diagnostics import Diagnostics
 from cartonet.orientation.diagnostics import diagnose as diagnose_misses
 from cartonet.orientation.evaluate import (
+    METHODS,
     EvaluationReport,
     camel_case,
     evaluate,
     read_pairs,
-    without_mobility,
+    without_edges,
 )
 from cartonet.orientation.explain import label
 from cartonet.orientation.profile import EMPTY_PROFILE, Constraints, Profile, is_empty
@@ -366,28 +367,40 @@ def suggest(
 
 def _report_lines(report: EvaluationReport) -> list[str]:
     k = report.k
-    rows = [("similarity (ours)", f"{report.recall_at_k:.4f}", f"{report.mrr:.4f}", report.n)]
-    rows += [
-        (name, f"{m.recall_at_k:.4f}", f"{m.mrr:.4f}", m.n) for name, m in report.baselines.items()
+    ours = {"similar": "similarity (ours)", "suggest": "suggestions (ours)"}[report.method]
+    rows = [
+        (
+            ours,
+            f"{report.recall_at_k:.4f}",
+            f"{report.mrr:.4f}",
+            f"{report.ndcg_at_k:.4f}",
+            report.n,
+        )
     ]
-    lines = table(rows, ("method", f"recall@{k}", "MRR", "sources"))
+    rows += [
+        (name, f"{m.recall_at_k:.4f}", f"{m.mrr:.4f}", f"{m.ndcg_at_k:.4f}", m.n)
+        for name, m in report.baselines.items()
+    ]
+    lines = table(rows, ("method", f"recall@{k}", "MRR", f"nDCG@{k}", "sources"))
     lines.append("")
     half_rows = [
         (
             f"half {h}: {'ours' if name == 'method' else name}",
             f"{m.recall_at_k:.4f}",
             f"{m.mrr:.4f}",
+            f"{m.ndcg_at_k:.4f}",
             m.n,
         )
         for h, d in report.halves.items()
         for name, m in d.items()
     ]
-    lines += table(half_rows, ("held-out check", f"recall@{k}", "MRR", "sources"))
+    lines += table(half_rows, ("held-out check", f"recall@{k}", "MRR", f"nDCG@{k}", "sources"))
+    removed = ", ".join(f"{t} {n}" for t, n in sorted(report.edges_removed.items())) or "none"
     lines += [
         "",
         f"pairs: {report.pairs_read} read, {report.pairs_used} used, "
         f"{report.pairs_skipped} skipped (unknown id, self or duplicate)",
-        f"MOBILITY edges removed before scoring: {report.mobility_edges_removed}",
+        f"edges removed before scoring (truth pairs, excluded types): {removed}",
     ]
     return lines
 
@@ -399,7 +412,26 @@ def _report_lines(report: EvaluationReport) -> list[str]:
     required=True,
     help="CSV with columns source,target (occupation ids as stored).",
 )
-@click.option("--k", "k", type=int, default=10, show_default=True, help="Cut-off of recall@k.")
+@click.option(
+    "--k", "k", type=int, default=10, show_default=True, help="Cut-off of recall@k and nDCG@k."
+)
+@click.option(
+    "--method",
+    type=click.Choice(METHODS),
+    default="similar",
+    show_default=True,
+    help="Ranking evaluated: the similarity, or suggestTransitions with the source "
+    "occupation as the profile.",
+)
+@click.option(
+    "--exclude-rel",
+    "exclude_rels",
+    multiple=True,
+    metavar="TYPE",
+    help="Relationship type removed before scoring (repeatable; default MOBILITY, the type "
+    "of the ROME mobilités; OBSERVED_MOBILITY for observed moves). Edges joining a truth "
+    "pair are removed whatever their type.",
+)
 @click.option(
     "--diagnose",
     is_flag=True,
@@ -411,18 +443,30 @@ def _report_lines(report: EvaluationReport) -> list[str]:
 @store_option
 @click.pass_context
 def evaluate_cmd(
-    ctx: click.Context, truth: Path, k: int, diagnose: bool, as_json: bool, store: str | None
+    ctx: click.Context,
+    truth: Path,
+    k: int,
+    method: str,
+    exclude_rels: tuple[str, ...],
+    diagnose: bool,
+    as_json: bool,
+    store: str | None,
 ) -> None:
-    """Rank all occupations from each source of TRUTH with the similarity and report
-    recall@k (mean over sources), MRR and the number of sources, next to plain Jaccard,
+    """Rank all occupations from each source of TRUTH with --method and report recall@k
+    (mean over sources), MRR, nDCG@k and the number of sources, next to plain Jaccard,
     IDF-cosine and random baselines computed in the same run, overall and on two held-out
-    halves. MOBILITY edges are removed from the graph before scoring (no leakage).
+    halves. Before scoring, every edge joining a truth pair (any type, both directions) and
+    every edge of the --exclude-rel types is removed (no leakage); the report counts them.
     """
     pairs = read_pairs(truth)
-    # the full projection, then one copy without MOBILITY edges that both the evaluation
+    # the full projection, then one copy without the leaking edges that both the evaluation
     # and the diagnosis score (the similarity matrix is computed once, cached on it)
-    clean, removed = without_mobility(_graph(ctx, store))
-    report = replace(evaluate(clean, pairs, k), mobility_edges_removed=removed)
+    clean, removed = without_edges(_graph(ctx, store), pairs, exclude_rels or ("MOBILITY",))
+    report = replace(
+        evaluate(clean, pairs, k, method=method, exclude_rels=()),
+        edges_removed=removed,
+        mobility_edges_removed=removed.get("MOBILITY", 0),
+    )
     if report.n == 0:
         raise InvalidArgument("--truth", "no pair names two occupations of this store")
     found = diagnose_misses(clean, pairs, k) if diagnose else None

@@ -158,8 +158,22 @@ def test_evaluate(rome_store: Path, rome_fixture_graph: nx.MultiDiGraph, tmp_pat
         > data["baselines"]["jaccard"]["recallAtK"]
         > data["baselines"]["random"]["recallAtK"]
     )
+    assert data["method"] == "similar" and data["edgesRemoved"] == {
+        "MOBILITY": data["pairs"]["read"]
+    }
     table = run("evaluate", "--truth", str(truth), "--store", str(rome_store))
     assert "recall@10" in table and "jaccard" in table and "half a" in table
+    assert "nDCG@10" in table and "MOBILITY" in table
+    suggested = json.loads(
+        run(
+            "evaluate", "--truth", str(truth), "--method", "suggest", "--json",
+            "--exclude-rel", "MOBILITY", "--exclude-rel", "SAME_AS", "--store", str(rome_store),
+        )
+    )  # fmt: skip
+    assert suggested["method"] == "suggest" and suggested["n"] == data["n"]
+    assert suggested["edgesRemoved"] == data["edgesRemoved"]
+    assert suggested["baselines"] == data["baselines"]
+    assert 0 < suggested["ndcgAtK"] <= 1
 
 
 HEADER = (

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pytest
 
-from cartonet.errors import DataError
+from cartonet.errors import DataError, InvalidArgument
 from cartonet.orientation.evaluate import (
     evaluate,
     half_of,
     jaccard_matrix,
     metrics,
     read_pairs,
+    without_edges,
     without_mobility,
 )
 from cartonet.orientation.index import index_of
@@ -74,7 +76,12 @@ def test_truth_file_and_pipeline_by_hand(demo: nx.MultiDiGraph, tmp_path: Path) 
     data = report.to_json()
     assert set(data) >= {"n", "k", "recallAtK", "mrr", "baselines"}
     assert set(data["baselines"]) == {"jaccard", "idfCosine", "random"}  # camelCase keys
-    assert set(data["baselines"]["jaccard"]) == {"n", "recallAtK", "mrr"}
+    assert set(data["baselines"]["jaccard"]) == {"n", "recallAtK", "mrr", "ndcgAtK"}
+    # nDCG@2 by hand: source 0 ranks 1, 3, 2 (targets 2, 3: one hit, at rank 2, of two
+    # possible); source 1 ranks 0, 2 (tie broken by id), 3 (target 2 at rank 2, of one)
+    d2 = 1 / math.log2(3)
+    assert report.ndcg_at_k == pytest.approx((d2 / (1 + d2) + d2 / 1) / 2)
+    assert data["ndcgAtK"] == round(report.ndcg_at_k, 4) and data["method"] == "similar"
     halves = report.halves
     assert halves["a"]["method"].n + halves["b"]["method"].n == report.n
     assert {half_of(occ[0]), half_of(occ[1])} == {h for h in "ab" if halves[h]["method"].n}
@@ -103,6 +110,54 @@ def test_mobility_is_removed_and_does_not_matter(demo: nx.MultiDiGraph) -> None:
     a = evaluate(demo, pairs, k=2)
     b = evaluate(demo_graph(include_mobility=False), pairs, k=2)
     assert (a.recall_at_k, a.mrr) == (b.recall_at_k, b.mrr)
+
+
+def test_every_edge_joining_a_truth_pair_is_removed(demo: nx.MultiDiGraph) -> None:
+    G = demo.copy()
+    # an edge of another type joining a pair, in the other direction, and one joining none
+    G.add_edge("demo:cook", "demo:kitchen-porter", key="OBSERVED_MOBILITY")
+    G.add_edge("demo:cook", "demo:waiter", key="OBSERVED_MOBILITY")
+    pairs = [("demo:kitchen-porter", "demo:cook")]
+    clean, removed = without_edges(G, pairs, exclude_rels=())
+    assert removed == {"MOBILITY": 1, "OBSERVED_MOBILITY": 1}
+    assert not clean.has_edge("demo:cook", "demo:kitchen-porter")
+    assert clean.has_edge("demo:cook", "demo:waiter", key="OBSERVED_MOBILITY")
+    assert clean.has_edge("demo:care-assistant", "demo:nurse", key="MOBILITY")
+    clean, removed = without_edges(G, pairs, exclude_rels=("OBSERVED_MOBILITY", "MOBILITY"))
+    assert removed == {"MOBILITY": 2, "OBSERVED_MOBILITY": 2}
+    assert clean.graph["mobility_included"] is False
+    report = evaluate(G, pairs, k=2, exclude_rels=("OBSERVED_MOBILITY",))
+    assert report.edges_removed == {"MOBILITY": 1, "OBSERVED_MOBILITY": 2}
+    assert report.mobility_edges_removed == 1
+
+
+def test_suggest_method_ranks_as_suggest_transitions(demo: nx.MultiDiGraph) -> None:
+    """``method="suggest"`` scores the order suggest_transitions gives, on the graph with
+    the truth's edges removed; recall@k and MRR recomputed by hand from that order."""
+    from cartonet.orientation.profile import Profile
+    from cartonet.orientation.transitions import suggest_transitions
+
+    pairs = [(u, v) for u, v, k in demo.edges(keys=True) if k == "MOBILITY"]
+    pairs += [("demo:cook", "demo:waiter"), ("demo:cook", "demo:pastry-cook")]
+    k = 2
+    report = evaluate(demo, pairs, k=k, method="suggest")
+    clean, _ = without_edges(demo, pairs)
+    truth: dict[str, set[str]] = {}
+    for u, v in pairs:
+        truth.setdefault(u, set()).add(v)
+    recalls, rrs = [], []
+    for source, targets in sorted(truth.items()):
+        order = [
+            s.occupation
+            for s in suggest_transitions(clean, Profile(current_occupations=(source,)), 20)
+        ]
+        recalls.append(len(set(order[:k]) & targets) / len(targets))
+        rrs.append(1 / (1 + min(order.index(t) for t in targets)))
+    assert report.method == "suggest" and report.n == len(truth) == 3
+    assert report.recall_at_k == pytest.approx(sum(recalls) / 3)
+    assert report.mrr == pytest.approx(sum(rrs) / 3)
+    with pytest.raises(InvalidArgument):
+        evaluate(demo, pairs, method="feeders")
 
 
 def test_truth_file_errors(tmp_path: Path) -> None:

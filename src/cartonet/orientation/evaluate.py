@@ -1,4 +1,14 @@
-"""Evaluation of occupation similarity against known transitions (e.g. ROME mobilités).
+"""Evaluation of the orientation rankings against known transitions (e.g. ROME mobilités,
+observed moves).
+
+Methods
+-------
+``method="similar"`` ranks with the occupation similarity
+(:func:`~cartonet.orientation.similarity.similar_occupations`); ``method="suggest"`` ranks
+with the product, :func:`~cartonet.orientation.transitions.suggest_transitions`, the source
+occupation being the profile's current occupation (default weights, no constraint): every
+part of the suggestion score counts, curated mobility included when the graph scored still
+has it.
 
 Metrics
 -------
@@ -10,6 +20,9 @@ target known to the graph, all *other* occupations are ranked by ``score(s → �
   sources** (macro average: each source counts once, whatever its number of targets);
 * ``RR(s) = 1 / rank of the best-ranked target`` (ranks from 1); **MRR** is its mean over
   sources;
+* ``nDCG@k(s) = DCG / IDCG`` with binary relevance, ``DCG = Σ 1 / log2(r + 1)`` over the
+  ranks ``r ≤ k`` holding a target and ``IDCG`` the same sum for ``min(|T_s|, k)`` targets
+  ranked first (Järvelin & Kekäläinen 2002); **nDCG@k** is its mean over sources;
 * ``n`` is the number of sources evaluated.
 
 Ties are broken by occupation id (rank order is deterministic). The same definitions and
@@ -22,11 +35,13 @@ the same sources are used for the baselines, computed in the same run:
 
 No leakage
 ----------
-Curated ``MOBILITY`` edges are the usual truth (ROME mobilités), so they must not feed the
-ranking. :func:`evaluate` removes every ``MOBILITY`` edge from the graph it is given before
-indexing it (``G.graph["mobility_included"]`` is ``False`` on the graph actually scored),
-and similarity itself never reads them; the test suite checks that adding or removing
-MOBILITY edges does not change a single score.
+The truth must not feed the ranking. Before indexing, :func:`evaluate` removes from a copy
+of the graph (:func:`without_edges`) every edge that joins a truth pair, in either
+direction and whatever its type, and every edge of the relationship types
+``exclude_rels`` names (default ``MOBILITY``, the type of the usual truth, ROME mobilités;
+``OBSERVED_MOBILITY`` when the truth is the observed moves). The report counts the removed
+edges per type. Similarity itself never reads MOBILITY edges (the test suite checks that
+adding or removing them does not change a single score); the suggestion does.
 
 Held-out halves
 ---------------
@@ -39,7 +54,7 @@ from __future__ import annotations
 
 import csv
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,10 +64,19 @@ import numpy as np
 
 from cartonet.errors import DataError, InvalidArgument
 from cartonet.orientation.index import OrientationIndex, index_of
+from cartonet.orientation.profile import Profile, resolve
 from cartonet.orientation.projection import MOBILITY
 from cartonet.orientation.similarity import SimilarityWeights, cached_similarity_matrix
+from cartonet.orientation.transitions import (
+    TransitionWeights,
+    combine_parts,
+    excluded_rows,
+    part_vectors,
+    ranked,
+)
 
 RANDOM_SEED = 20240601
+METHODS = ("similar", "suggest")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +84,7 @@ class Metrics:
     n: int
     recall_at_k: float
     mrr: float
+    ndcg_at_k: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,18 +100,28 @@ class EvaluationReport:
     pairs_skipped: int  # unknown ids, self-pairs, duplicates
     mobility_edges_removed: int
     weights: dict[str, float] = field(default_factory=dict)
+    method: str = "similar"
+    ndcg_at_k: float = 0.0
+    edges_removed: dict[str, int] = field(default_factory=dict)  # relationship type → count
 
     def to_json(self) -> dict[str, Any]:
         """The report for ``--json``: camelCase keys, like every JSON the project prints."""
 
         def m(x: Metrics) -> dict[str, Any]:
-            return {"n": x.n, "recallAtK": round(x.recall_at_k, 4), "mrr": round(x.mrr, 4)}
+            return {
+                "n": x.n,
+                "recallAtK": round(x.recall_at_k, 4),
+                "mrr": round(x.mrr, 4),
+                "ndcgAtK": round(x.ndcg_at_k, 4),
+            }
 
         return {
+            "method": self.method,
             "n": self.n,
             "k": self.k,
             "recallAtK": round(self.recall_at_k, 4),
             "mrr": round(self.mrr, 4),
+            "ndcgAtK": round(self.ndcg_at_k, 4),
             "baselines": {camel_case(name): m(x) for name, x in self.baselines.items()},
             "halves": {
                 h: {camel_case(name): m(x) for name, x in d.items()} for h, d in self.halves.items()
@@ -97,6 +132,7 @@ class EvaluationReport:
                 "skipped": self.pairs_skipped,
             },
             "mobilityEdgesRemoved": self.mobility_edges_removed,
+            "edgesRemoved": dict(sorted(self.edges_removed.items())),
             "weights": {camel_case(k): v for k, v in self.weights.items()},
         }
 
@@ -153,6 +189,42 @@ def without_mobility(G: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, int]:
     return H, len(edges)
 
 
+def without_edges(
+    G: nx.MultiDiGraph, pairs: list[tuple[str, str]], exclude_rels: Collection[str] = (MOBILITY,)
+) -> tuple[nx.MultiDiGraph, dict[str, int]]:
+    """A copy of ``G`` without the edges that would leak the truth ``pairs``, and how many
+    edges of each relationship type were removed.
+
+    Removed: every edge ``u → v`` with ``(u, v)`` or ``(v, u)`` a pair, whatever its type,
+    and every edge whose type is in ``exclude_rels``. The copy has no stale index; its
+    ``mobility_included`` flag is ``False`` when MOBILITY is excluded.
+
+    Example
+    -------
+    >>> from cartonet.orientation.demo import demo_graph
+    >>> pairs = [("demo:cook", "demo:kitchen-porter")]  # a MOBILITY edge joins them backwards
+    >>> H, removed = without_edges(demo_graph(), pairs, exclude_rels=())
+    >>> H.has_edge("demo:kitchen-porter", "demo:cook"), removed
+    (False, {'MOBILITY': 1})
+    """
+    joined = {(u, v) for u, v in pairs} | {(v, u) for u, v in pairs}
+    rels = set(exclude_rels)
+    removed: dict[str, int] = {}
+    kept = []
+    for u, v, key, d in G.edges(keys=True, data=True):
+        if key in rels or (u, v) in joined:
+            removed[str(key)] = removed.get(str(key), 0) + 1
+        else:
+            kept.append((u, v, key, d))
+    H = nx.MultiDiGraph()
+    H.graph.update({k: v for k, v in G.graph.items() if not k.startswith("_")})
+    if MOBILITY in rels:
+        H.graph["mobility_included"] = False
+    H.add_nodes_from(G.nodes(data=True))
+    H.add_edges_from(kept)
+    return H, removed
+
+
 def truth_sets(
     ix: OrientationIndex, pairs: list[tuple[str, str]]
 ) -> tuple[dict[int, set[int]], int]:
@@ -179,7 +251,8 @@ def metrics(
     if not sources:
         return Metrics(0, 0.0, 0.0)
     n = scores.shape[1]
-    recalls, rrs = [], []
+    recalls, rrs, ndcgs = [], [], []
+    discount = 1.0 / np.log2(np.arange(2, k + 2))  # rank r (from 1) → 1 / log2(r + 1)
     ids = np.arange(n)
     for s in sources:
         row = np.array(scores[s], dtype=np.float64)
@@ -192,7 +265,11 @@ def metrics(
         recalls.append(len(top & targets) / len(targets))
         position = np.flatnonzero(np.isin(order, list(targets)))
         rrs.append(1.0 / (position[0] + 1) if len(position) else 0.0)
-    return Metrics(len(sources), float(np.mean(recalls)), float(np.mean(rrs)))
+        hits = position[position < k]
+        ndcgs.append(float(discount[hits].sum() / discount[: min(len(targets), k)].sum()))
+    return Metrics(
+        len(sources), float(np.mean(recalls)), float(np.mean(rrs)), float(np.mean(ndcgs))
+    )
 
 
 def jaccard_matrix(ix: OrientationIndex) -> np.ndarray:
@@ -221,20 +298,41 @@ def half_of(source_id: str) -> str:
     return "a" if zlib.crc32(source_id.encode("utf-8")) % 2 == 0 else "b"
 
 
+def suggest_matrix(G: nx.MultiDiGraph, sources: Collection[int]) -> np.ndarray:
+    """Rows ``sources`` ranked as :func:`~cartonet.orientation.transitions.suggest_transitions`
+    ranks them for a profile holding only that occupation (score, then training gap, then
+    row): ``n - position`` in that order; occupations it never suggests, and rows not in
+    ``sources``, are NaN."""
+    ix = index_of(G)
+    n = len(ix.occupations)
+    weights = TransitionWeights()
+    out = np.full((n, n), np.nan)
+    for s in sources:
+        rp = resolve(G, Profile(current_occupations=(ix.occupations[s],)))
+        parts = part_vectors(G, rp, weights, None)
+        score = combine_parts(parts, weights)
+        order = list(ranked(score, parts.gap_cost, np.flatnonzero(~excluded_rows(ix, rp)), n))
+        out[s, order] = n - np.arange(len(order), dtype=np.float64)
+    return out
+
+
 def evaluate(
     G: nx.MultiDiGraph,
     pairs: list[tuple[str, str]],
     k: int = 10,
     weights: SimilarityWeights | None = None,
     scorer: Callable[[nx.MultiDiGraph], np.ndarray] | None = None,
+    method: str = "similar",
+    exclude_rels: Collection[str] = (MOBILITY,),
 ) -> EvaluationReport:
-    """Score :func:`~cartonet.orientation.similarity.similar_occupations`' ranking against
-    ``pairs`` (see the module docstring for the metrics and the leakage guard).
+    """Score the ranking of ``method`` against ``pairs`` (see the module docstring for the
+    methods, the metrics and the leakage guard).
 
     Parameters
     ----------
     G:
-        The orientation graph; MOBILITY edges are removed from a copy before scoring.
+        The orientation graph; the edges leaking the truth are removed from a copy before
+        scoring (:func:`without_edges`).
     pairs:
         ``(source id, target id)`` pairs (:func:`read_pairs`).
     k:
@@ -242,7 +340,11 @@ def evaluate(
     weights:
         Similarity weights (default: :class:`SimilarityWeights`).
     scorer:
-        All-pairs scores to evaluate instead of the similarity (for ablations).
+        All-pairs scores to evaluate instead of the method (for ablations).
+    method:
+        ``"similar"`` (the similarity) or ``"suggest"`` (the suggestions).
+    exclude_rels:
+        Relationship types removed entirely before scoring (default ``MOBILITY``).
 
     Returns
     -------
@@ -257,25 +359,31 @@ def evaluate(
     """
     if not isinstance(k, int) or not 1 <= k <= 500:
         raise InvalidArgument("k", f"must be between 1 and 500, got {k!r}")
+    if method not in METHODS:
+        raise InvalidArgument("method", f"must be one of {', '.join(METHODS)}, got {method!r}")
     weights = weights or SimilarityWeights()
-    clean, removed = without_mobility(G)
+    clean, removed = without_edges(G, pairs, exclude_rels)
     ix = index_of(clean)
     truth, used = truth_sets(ix, pairs)
     sources = sorted(truth)
-    # cached on the graph's index: a diagnosis of the same graph reuses it
-    method = scorer(clean) if scorer else cached_similarity_matrix(clean, weights)
+    if scorer:
+        scores = scorer(clean)
+    elif method == "suggest":
+        scores = suggest_matrix(clean, sources)
+    else:  # cached on the graph's index: a diagnosis of the same graph reuses it
+        scores = cached_similarity_matrix(clean, weights)
     n = len(ix.occupations)
-    ranked = {
-        "method": method,
+    rankings = {
+        "method": scores,
         "jaccard": jaccard_matrix(ix),
         "idf_cosine": idf_cosine_matrix(ix),
         "random": random_matrix(n),
     }
-    results = {name: metrics(m, truth, k, sources) for name, m in ranked.items()}
+    results = {name: metrics(m, truth, k, sources) for name, m in rankings.items()}
     halves = {
         h: {
             name: metrics(m, truth, k, [s for s in sources if half_of(ix.occupations[s]) == h])
-            for name, m in ranked.items()
+            for name, m in rankings.items()
         }
         for h in ("a", "b")
     }
@@ -285,11 +393,14 @@ def evaluate(
         k=k,
         recall_at_k=main.recall_at_k,
         mrr=main.mrr,
+        ndcg_at_k=main.ndcg_at_k,
         baselines=results,
         halves=halves,
         pairs_read=len(pairs),
         pairs_used=used,
         pairs_skipped=len(pairs) - used,
-        mobility_edges_removed=removed,
+        mobility_edges_removed=removed.get(MOBILITY, 0),
         weights=asdict(weights),
+        method=method,
+        edges_removed=removed,
     )

@@ -251,7 +251,7 @@ def combine_parts(parts: PartVectors, weights: TransitionWeights) -> np.ndarray:
     return sum(getattr(weights, p) * values[p] for p in parts.active) / total
 
 
-def _excluded(ix: OrientationIndex, rp: ResolvedProfile) -> np.ndarray:
+def excluded_rows(ix: OrientationIndex, rp: ResolvedProfile) -> np.ndarray:
     mask = np.zeros(len(ix.occupations), dtype=bool)
     named = [*rp.origins, *rp.liked_occupations]
     if named:  # stay in the taxonomies the profile speaks (see the module docstring)
@@ -329,7 +329,7 @@ def suggest_transitions(
     rp = resolve(G, profile)
     parts = part_vectors(G, rp, weights, observed)
     score = combine_parts(parts, weights)
-    excluded = _excluded(ix, rp)
+    excluded = excluded_rows(ix, rp)
     limit = rp.profile.constraints.max_training_hours
     results: list[Suggestion] = []
     scanned = 0
