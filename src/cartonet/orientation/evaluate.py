@@ -39,8 +39,11 @@ The truth must not feed the ranking. Before indexing, :func:`evaluate` removes f
 of the graph (:func:`without_edges`) every edge that joins a truth pair, in either
 direction and whatever its type, and every edge of the relationship types
 ``exclude_rels`` names (default ``MOBILITY``, the type of the usual truth, ROME mobilités;
-``OBSERVED_MOBILITY`` when the truth is the observed moves). The report counts the removed
-edges per type. Similarity itself never reads MOBILITY edges (the test suite checks that
+``OBSERVED_MOBILITY`` when the truth is the observed moves, which keeps MOBILITY). The
+report counts the removed edges per type, naming every excluded type (0 when the graph has
+none: the observed moves of ``cartonet load lbb`` are stored apart and are not edges of the
+orientation graph, and the evaluated suggestions get no ``observed`` argument, so they never
+read them). Similarity itself never reads MOBILITY edges (the test suite checks that
 adding or removing them does not change a single score); the suggestion does.
 
 Held-out halves
@@ -196,8 +199,9 @@ def without_edges(
     edges of each relationship type were removed.
 
     Removed: every edge ``u → v`` with ``(u, v)`` or ``(v, u)`` a pair, whatever its type,
-    and every edge whose type is in ``exclude_rels``. The copy has no stale index; its
-    ``mobility_included`` flag is ``False`` when MOBILITY is excluded.
+    and every edge whose type is in ``exclude_rels`` (each counted, 0 when absent). The
+    copy has no stale index; its ``mobility_included`` flag is ``False`` when MOBILITY is
+    excluded.
 
     Example
     -------
@@ -209,7 +213,7 @@ def without_edges(
     """
     joined = {(u, v) for u, v in pairs} | {(v, u) for u, v in pairs}
     rels = set(exclude_rels)
-    removed: dict[str, int] = {}
+    removed: dict[str, int] = dict.fromkeys(sorted(rels), 0)
     kept = []
     for u, v, key, d in G.edges(keys=True, data=True):
         if key in rels or (u, v) in joined:
