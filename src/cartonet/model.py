@@ -84,14 +84,35 @@ under others of the same kind (e.g. a specialised occupation under a general one
 """
 
 NODE_PROPS: Mapping[NodeType, frozenset[str]] = {
-    _O: frozenset({"code", "iscoGroup", "status", "incomplete", "jobZone"}),
+    _O: frozenset(
+        {
+            "code",
+            "iscoGroup",
+            "status",
+            "incomplete",
+            "jobZone",
+            # entry requirements (cartonet.qualifications.ENTRY_PROPS)
+            "entryLevel",
+            "entryLevelFrom",
+            "regulated",
+            "requiredDiploma",
+            "entryText",
+        }
+    ),
     _S: frozenset({"kind", "reuse", "code", "status", "incomplete"}),
     _SG: frozenset({"code"}),
     _OG: frozenset({"code", "level"}),
     _I: frozenset({"code", "scheme"}),
     _T: frozenset({"durationHours", "level", "certification", "provider", "illustrative"}),
 }
-"""Scalar properties a node of each type may carry besides its labels."""
+"""Scalar properties a node of each type may carry besides its labels.
+
+An occupation's entry requirements: ``entryLevel`` (an integer 2–8 on the European
+Qualifications Framework scale shared by ROME, ESCO and O*NET, see
+:mod:`cartonet.qualifications`), ``entryLevelFrom`` (``rome-text``, ``isco`` or
+``onet-job-zone``), ``regulated`` (a state diploma or a regulated-profession flag),
+``requiredDiploma`` (its name when the source gives it) and ``entryText`` (the source
+sentence, for display)."""
 
 REL_PROPS: Mapping[RelType, frozenset[str]] = {
     RelType.REQUIRES: frozenset({"relevance", "weight", "importance", "level"}),
@@ -113,12 +134,12 @@ PROP_ENUMS: Mapping[tuple[str, str], type[StrEnum]] = {
 """Properties whose value must be one of an enum's, keyed by (node or relationship type, name)."""
 
 NUMBER_PROPS: frozenset[str] = frozenset(
-    {"weight", "score", "rank", "durationHours", "importance", "level", "jobZone"}
+    {"weight", "score", "rank", "durationHours", "importance", "level", "jobZone", "entryLevel"}
 )
 """Properties holding a finite number ≥ 0 (``rank`` a whole one). ``importance`` and
 ``level`` on REQUIRES are O*NET's ratings (1–5, 0–7), see :mod:`cartonet.ingest.onet`."""
 
-BOOLEAN_PROPS: frozenset[str] = frozenset({"illustrative", "incomplete", "inferred"})
+BOOLEAN_PROPS: frozenset[str] = frozenset({"illustrative", "incomplete", "inferred", "regulated"})
 """``inferred`` marks an edge read across a crosswalk (:mod:`cartonet.ingest.crosswalk`)."""
 
 

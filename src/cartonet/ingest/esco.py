@@ -6,7 +6,9 @@ What is read, and what it becomes (ids are ESCO concept URIs as they are;
 ==========================================  ===============================================
 file (under the release dir)                becomes
 ==========================================  ===============================================
-``en/occupations_en.csv``                   Occupation (``code``, ``iscoGroup``)
+``en/occupations_en.csv``                   Occupation (``code``, ``iscoGroup``;
+                                            ``entryLevel`` from the ISCO skill level,
+                                            ``regulated`` from ``regulatedProfessionNote``)
 ``en/skills_en.csv``                        Skill: ``skill/competence`` → HARD,
                                             ``knowledge`` → KNOWLEDGE; ``reuse`` level
 ``en/transversalSkillsCollection_en.csv``   its members become SOFT, whatever their type
@@ -46,8 +48,32 @@ from cartonet.model import (
     Reuse,
     SkillKind,
 )
+from cartonet.qualifications import level_of_isco
 
 SOURCE = "esco-v1.1.1"
+
+REGULATED_NOTE = "http://data.europa.eu/esco/regulated-professions/regulated"
+"""``regulatedProfessionNote`` of the occupations ESCO v1.1.1 flags as regulated (15 of
+3,007: doctors, dentists, nurses, midwives, pharmacists, veterinarians, architects)."""
+
+
+def entry_requirements(isco_group: str, regulated_note: str) -> dict[str, object]:
+    """Entry properties of an ESCO occupation: ``entryLevel`` from its ISCO group's skill
+    level (:func:`cartonet.qualifications.level_of_isco`) and ``regulated`` from the
+    ``regulatedProfessionNote`` column (ESCO names no diploma: ``requiredDiploma`` is not
+    set). An empty note (a release without the column) leaves ``regulated`` unset.
+
+    >>> entry_requirements("2221", REGULATED_NOTE)
+    {'entryLevel': 6, 'entryLevelFrom': 'isco', 'regulated': True}
+    """
+    out: dict[str, object] = {}
+    level = level_of_isco(isco_group)
+    if level is not None:
+        out.update(entryLevel=level, entryLevelFrom="isco")
+    if regulated_note.strip():
+        out["regulated"] = regulated_note.strip() == REGULATED_NOTE
+    return out
+
 
 SKILL_TYPE_KIND: dict[str, SkillKind] = {
     "skill/competence": SkillKind.HARD,
@@ -224,6 +250,7 @@ class _EscoReader:
                 continue
             draft.add_alt("en", split_lines(row["altLabels"]))
             draft.props.update(code=row["code"] or None, iscoGroup=row["iscoGroup"] or None)
+            draft.props.update(entry_requirements(row["iscoGroup"], row["regulatedProfessionNote"]))
 
     def read_skills(self) -> None:
         transversal: set[str] = set()

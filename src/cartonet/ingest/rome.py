@@ -8,6 +8,9 @@ file ``unix_<name>_v333_utf8.csv``   becomes
 ===================================  ==========================================================
 ``referentiel_code_rome``            Occupation ``rome:<code_rome>`` (``code``)
 ``texte`` (type 1, definition)       the occupation's French description (paragraphs in order)
+``texte`` (type 2, accès à l'emploi)  entry requirements: ``entryLevel``, ``regulated``,
+                                     ``requiredDiploma``, ``entryText``
+                                     (:mod:`cartonet.ingest.rome_access`)
 ``referentiel_appellation``          French alt labels of the occupation (job titles, plus
                                      their masculine and feminine forms)
 ``item_arborescence``                tree 6: grands domaines (``A``), sub-groups (``H1``) and
@@ -44,6 +47,7 @@ from cartonet.ingest.builder import RELEVANCE_WEIGHT, DatasetBuilder
 from cartonet.ingest.csvread import CsvRow, CsvTable, companion_dir, rows_of
 from cartonet.ingest.labels import gender_forms
 from cartonet.ingest.problems import Problems, ProgressCallback
+from cartonet.ingest.rome_access import parse_access
 from cartonet.model import Dataset, MobilityKind, NodeType, Relevance, RelType, SkillKind
 
 CODE_ROME = re.compile(r"^[A-N][0-9]{4}$")
@@ -408,17 +412,29 @@ class _RomeReader:
             "texte", ["code_rome", "position_libelle_txt", "code_type_texte", "libelle_texte"]
         )
         parts: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        access: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for row in t:
             node_id = self.fiche(row["code_rome"], t, row)
-            if node_id is None or row["code_type_texte"] != "1":
-                continue  # 1 = definition; access to the job and conditions are not kept
+            kind = row["code_type_texte"]
+            if node_id is None or kind not in ("1", "2"):
+                continue  # 1 = definition, 2 = access to the job; conditions are not kept
             if not row["position_libelle_txt"].isdecimal():  # what int() reads
                 self.bad(t, row, f"position_libelle_txt '{row['position_libelle_txt']}'")
                 continue
-            parts[node_id].append((int(row["position_libelle_txt"]), row["libelle_texte"]))
+            into = parts if kind == "1" else access
+            into[node_id].append((int(row["position_libelle_txt"]), row["libelle_texte"]))
         for node_id, paragraphs in parts.items():
             text = "\n".join(p for _, p in sorted(paragraphs) if p)
             self.b.nodes[node_id].set_description("fr", text)
+        for node_id, sentences in access.items():
+            found = parse_access([s for _, s in sorted(sentences)])
+            if found.level is not None:
+                self.b.nodes[node_id].props.update(
+                    entryLevel=found.level, entryLevelFrom="rome-text"
+                )
+            self.b.nodes[node_id].props.update(
+                regulated=found.regulated, requiredDiploma=found.diploma, entryText=found.text
+            )
 
     def read_appellations(self) -> None:
         t = self.table("referentiel_appellation", ["code_rome", "libelle_appellation_long"])

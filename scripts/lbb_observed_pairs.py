@@ -1,0 +1,76 @@
+"""Turn La Bonne Boîte's observed moves into a truth file for ``cartonet evaluate``.
+
+Reads ``lbb-pse_bassin-emploi_rome-connexe.csv`` (``code_bassin_emploi,rome,rome_connexe,
+score``: for each French employment area, the ROME fiches into which people of a fiche were
+observed to move; see ``../shared/data/rome/PROVENANCE.md``) and writes ``source,target,kind``
+rows with ``rome:<code>`` ids, one per distinct fiche pair once the areas are merged (kind
+``OBSERVED``). Self-pairs are dropped. With ``--min-areas N`` a pair is kept only when at
+least N areas report it.
+
+Usage::
+
+    .venv/bin/python scripts/lbb_observed_pairs.py ../shared/data/rome/labonneboite_2021 \
+        -o OBSERVED.csv
+    cartonet evaluate --truth OBSERVED.csv --k 10 --json --store rome.sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections import Counter
+from pathlib import Path
+
+from cartonet.errors import DataError
+from cartonet.ingest.rome import CODE_ROME, fiche_id
+
+FILE = "lbb-pse_bassin-emploi_rome-connexe.csv"
+COLUMNS = ("code_bassin_emploi", "rome", "rome_connexe")
+
+
+def read_observed(path: Path) -> Counter[tuple[str, str]]:
+    """Number of employment areas reporting each ``(source id, target id)`` pair."""
+    if path.is_dir():
+        path = path / FILE
+    areas: Counter[tuple[str, str]] = Counter()
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise DataError(str(path), 1, f"missing column(s) {', '.join(missing)}")
+        for row in reader:
+            source, target = row["rome"].strip(), row["rome_connexe"].strip()
+            for code in (source, target):
+                if not CODE_ROME.match(code):
+                    raise DataError(str(path), reader.line_num, f"not a ROME code: {code!r}")
+            if source != target:
+                areas[(fiche_id(source), fiche_id(target))] += 1
+    return areas
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="labonneboite_2021 folder (or the CSV itself)")
+    parser.add_argument("-o", "--output", type=Path, default=Path("OBSERVED.csv"))
+    parser.add_argument(
+        "--min-areas", type=int, default=1, help="keep pairs reported by at least N areas"
+    )
+    args = parser.parse_args(argv)
+    try:
+        areas = read_observed(args.folder)
+    except (DataError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    pairs = sorted(p for p, n in areas.items() if n >= args.min_areas)
+    with args.output.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("source", "target", "kind"))
+        writer.writerows((s, t, "OBSERVED") for s, t in pairs)
+    sources = len({s for s, _ in pairs})
+    print(f"{len(pairs)} pairs from {sources} sources written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
