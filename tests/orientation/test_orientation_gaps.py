@@ -11,7 +11,7 @@ from orientation_helpers import essential, out, required
 
 from cartonet.errors import InvalidArgument
 from cartonet.model import NodeType
-from cartonet.orientation.gaps import skill_gap
+from cartonet.orientation.gaps import UNTAUGHT_SKILL_HOURS, skill_gap
 from cartonet.orientation.index import DEFAULT_TRAINING_HOURS
 from cartonet.orientation.profile import Profile
 
@@ -62,9 +62,12 @@ def test_plan_covers_what_can_be_covered_prerequisites_first(
             assert (s in covered) != (s in gap.uncovered)
         for s in gap.uncovered:
             assert s not in all_taught
-        assert gap.total_hours == pytest.approx(
+        assert gap.catalogue_hours == pytest.approx(
             sum(hours(fixtures_graph, s.training) for s in gap.plan)
         )
+        # skills no training teaches are not free: each counts at the documented estimate
+        assert gap.estimated_hours == UNTAUGHT_SKILL_HOURS * len(gap.uncovered)
+        assert gap.total_hours == pytest.approx(gap.catalogue_hours + gap.estimated_hours)
         seen: set[str] = set()
         for step in gap.plan:
             assert set(step.covers) <= taught(fixtures_graph, step.training)
@@ -98,7 +101,7 @@ def test_greedy_cost_is_within_the_set_cover_bound(fixtures_graph: nx.MultiDiGra
                     best = min(best, sum(hours(fixtures_graph, t) for t in combo))
         d = max(len(taught(fixtures_graph, t) & needed) for t in useful)
         bound = sum(1 / i for i in range(1, d + 1))
-        assert gap.total_hours <= bound * best + 1e-9
+        assert gap.catalogue_hours <= bound * best + 1e-9
         tried += 1
     assert tried >= 3
 

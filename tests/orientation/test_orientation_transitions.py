@@ -76,7 +76,7 @@ def test_explanations_agree_with_the_lists(fixtures_graph: nx.MultiDiGraph, lang
             for i in s.matched_interests:
                 assert fixtures_graph.nodes[i]["node"].label(lang) in s.explanation
             if s.gap.plan:
-                assert f"{s.gap.total_hours:g} h" in s.explanation
+                assert f"{s.gap.catalogue_hours:g} h" in s.explanation
             assert bool(s.curated_mobility) == (
                 ("Mobilité" in s.explanation) if lang == "fr" else ("curated" in s.explanation)
             )
@@ -215,7 +215,9 @@ def test_profile_errors_name_the_field(fixtures_graph: nx.MultiDiGraph) -> None:
     with pytest.raises(InvalidArgument):
         suggest_transitions(fixtures_graph, Profile(), 5, lang="de")
     with pytest.raises(InvalidArgument):
-        TransitionWeights(skill_fit=0, affinity_fit=0, gap_cost=0, mobility=0, local_mobility=0)
+        TransitionWeights(
+            skill_fit=0, affinity_fit=0, gap_cost=0, mobility=0, local_mobility=0, feasibility=0
+        )
 
 
 def test_profile_from_dict_accepts_json_shapes() -> None:

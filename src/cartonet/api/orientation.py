@@ -136,6 +136,17 @@ class ProfileInput:
     area: str | None = strawberry.field(
         default=None, description="Employment-area code (instead of a commune)."
     )
+    education_level: int | None = strawberry.field(
+        default=None,
+        description="The seeker's highest diploma on the entry scale of `Occupation."
+        "entryLevel` (2 none, 3 CAP/BEP, 4 Bac, 5 Bac+2, 6 Licence, 7 Master, 8 Doctorat); "
+        "without it, the highest entry level of the profile's occupations.",
+    )
+    open_to_long_training: bool = strawberry.field(
+        default=False,
+        description="Long or regulated training (a state diploma) is an option: moves up "
+        "the entry scale or into a regulated profession cost a quarter as much.",
+    )
 
     def to_profile(self) -> Profile:
         skills: dict[str, float] = {}
@@ -163,6 +174,8 @@ class ProfileInput:
             ),
             commune=self.commune,
             area=self.area,
+            education_level=self.education_level,
+            open_to_long_training=bool(self.open_to_long_training),
         )
 
 
@@ -216,6 +229,16 @@ class TransitionWeightsInput:
     direction: float = strawberry.field(
         default=_TW.direction, description="Share of skill fit measuring the target's needs."
     )
+    feasibility: float = strawberry.field(
+        default=_TW.feasibility,
+        description="Weight of the feasibility part (entry level above the seeker's, "
+        "regulated profession).",
+    )
+    affinity_gate: float = strawberry.field(
+        default=_TW.affinity_gate,
+        description="Skill fit at which affinity counts in full (below it, in proportion); "
+        "0 turns the gate off.",
+    )
 
     def to_weights(self) -> TransitionWeights:
         return TransitionWeights(
@@ -226,6 +249,8 @@ class TransitionWeightsInput:
             local_mobility=self.local_mobility,
             sibling_credit=self.sibling_credit,
             direction=self.direction,
+            feasibility=self.feasibility,
+            affinity_gate=self.affinity_gate,
         )
 
 
@@ -262,6 +287,10 @@ class SimilarityParts:
     content: float = strawberry.field(description="Description and skill text similarity.")
     group: float = strawberry.field(description="Shared occupation groups.")
     interest: float = strawberry.field(description="Interest (RIASEC) cosine.")
+    feasibility: float = strawberry.field(
+        description="1 minus the cost of a higher entry level or a state diploma the origin "
+        "lacks (see docs/algorithms.md)."
+    )
 
 
 @strawberry.type(description="An occupation similar to the one asked, with why.")
@@ -299,6 +328,22 @@ class TrainingPlan:
     uncovered_skills: list[Skill] = strawberry.field(
         description="Skills no training of the catalogue teaches."
     )
+    catalogue_hours: float = strawberry.field(
+        default=0.0, description="Hours of the catalogue trainings of the plan."
+    )
+    estimated_hours: float = strawberry.field(
+        default=0.0,
+        description="Estimated hours for the uncovered skills (70 h each); "
+        "`totalHours` = `catalogueHours` + `estimatedHours`.",
+    )
+    regulated: bool = strawberry.field(
+        default=False,
+        description="The target requires a diploma the seeker's occupations do not: "
+        "skills alone do not open it.",
+    )
+    required_diploma: str | None = strawberry.field(
+        default=None, description="That diploma, when the source names it."
+    )
 
 
 @strawberry.type(description="What a profile lacks for a target occupation.")
@@ -327,6 +372,11 @@ class TransitionParts:
     local_mobility: float = strawberry.field(
         description="Score of the best observed move into it from the profile's occupations, "
         "in the profile's commune or area (0 when none is given)."
+    )
+    feasibility: float = strawberry.field(
+        default=0.0,
+        description="Cost of an entry level above the seeker's or a regulated profession "
+        "(higher: worse).",
     )
 
 
@@ -359,6 +409,11 @@ class TransitionSuggestion:
         description="One paragraph saying why, in `lang`; every figure in it comes from the "
         "lists above."
     )
+    level_step: int | None = strawberry.field(
+        default=None,
+        description="Levels of the entry scale the occupation lies above the seeker's "
+        "(negative: below); null when either level is unknown.",
+    )
 
 
 @strawberry.type(description="One move of a career path.")
@@ -366,11 +421,17 @@ class CareerStep:
     source: Occupation = strawberry.field(name="from", description="Where the move starts.")
     target: Occupation = strawberry.field(name="to", description="Where the move leads.")
     cost: float = strawberry.field(
-        description="0.25 + (1 − coverage)²: one step costs at least 0.25, a leap more; "
-        "7.5 more when the step covers less than 1 % (a change of trade)."
+        description="0.25 + (1 − coverage)² + 0.5 · feasibility: one step costs at least "
+        "0.25, a leap more, a higher entry level or a state diploma more again; 7.5 more "
+        "when the step covers less than 1 % (a change of trade)."
     )
     coverage: float = strawberry.field(description="Share of the target's needs already covered.")
     curated: bool = strawberry.field(description="Whether a curated MOBILITY move is this step.")
+    feasibility: float = strawberry.field(
+        default=0.0,
+        description="Part of the cost due to a higher entry level or a state diploma "
+        "(see docs/algorithms.md).",
+    )
 
 
 @strawberry.type(description="A route through intermediate occupations.")
@@ -452,6 +513,10 @@ def _plan(G: nx.MultiDiGraph, gap: SkillGap) -> TrainingPlan:
         ],
         total_hours=gap.total_hours,
         uncovered_skills=_nodes(G, gap.uncovered),
+        catalogue_hours=gap.catalogue_hours,
+        estimated_hours=gap.estimated_hours,
+        regulated=gap.regulated,
+        required_diploma=gap.required_diploma,
     )
 
 
@@ -470,6 +535,7 @@ def _path(G: nx.MultiDiGraph, path: CareerPath) -> CareerPathResult:
                 cost=s.cost,
                 coverage=s.coverage,
                 curated=s.curated,
+                feasibility=s.feasibility,
             )
             for s in path.steps
         ],
@@ -618,6 +684,7 @@ class OrientationQuery:
                 matched_interests=_nodes(G, s.matched_interests),
                 training_plan=_plan(G, s.gap),
                 explanation=s.explanation,
+                level_step=s.level_step,
             )
             for s in found
         ]

@@ -514,6 +514,40 @@ class Occupation(NodeInterface):
     async def same_as(self, info: strawberry.Info) -> list[SameAs]:
         return await _same_as(info, self.raw.id)
 
+    @strawberry.field(
+        description="Typical entry level on the scale shared by the taxonomies (European "
+        "Qualifications Framework: 2 no diploma, 3 CAP/BEP, 4 Bac, 5 Bac+2, 6 Licence, "
+        "7 Master, 8 Doctorat); null when the source does not say."
+    )
+    def entry_level(self) -> int | None:
+        level = _float(self.raw.props.get("entryLevel"))
+        return int(level) if level is not None else None
+
+    @strawberry.field(
+        description="Where `entryLevel` comes from: `rome-text` (ROME access text), `isco` "
+        "(ISCO skill level of the occupation's group) or `onet-job-zone`."
+    )
+    def entry_level_from(self) -> str | None:
+        return _str(self.raw.props.get("entryLevelFrom"))
+
+    @strawberry.field(
+        description="True when the source says the occupation requires a state diploma "
+        "(ROME) or is a regulated profession (ESCO); null when it does not say."
+    )
+    def regulated(self) -> bool | None:
+        value = self.raw.props.get("regulated")
+        return value if isinstance(value, bool) else None
+
+    @strawberry.field(description="The diploma a regulated occupation requires, when named.")
+    def required_diploma(self) -> str | None:
+        return _str(self.raw.props.get("requiredDiploma"))
+
+    @strawberry.field(
+        description="The source sentence(s) the entry requirements were read from, as written."
+    )
+    def entry_text(self) -> str | None:
+        return _str(self.raw.props.get("entryText"))
+
 
 @strawberry.type(
     description="A skill: savoir-faire (HARD), savoir (KNOWLEDGE) or savoir-être (SOFT)."

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from cartonet.errors import InvalidArgument
+from cartonet.qualifications import level_name
 
 LANGS = ("fr", "en")
 MAX_NAMED = 3  # skills or trainings named in a sentence; the rest are counted
@@ -32,6 +33,11 @@ _PHRASES: dict[str, dict[str, str]] = {
         "illustrative": " (exemples illustratifs)",
         "training": "Formation(s) proposée(s){tag} : {trainings}, {hours:g} h au total.",
         "uncovered": "{n} compétence(s) sans formation dans le catalogue.",
+        "estimated": "{n} compétence(s) sans formation dans le catalogue (estimé : {hours:g} h).",
+        "diploma": "Exige le {diploma} : des compétences seules n'y suffisent pas.",
+        "regulated": "Profession réglementée : elle exige un diplôme spécifique.",
+        "one_up": "Un niveau au-dessus du vôtre ({level}).",
+        "levels_up": "{n} niveaux au-dessus du vôtre ({level}).",
     },
     "en": {
         "head": "{title}: you already have {n_shared} of the {n_total} skills it requires",
@@ -46,6 +52,11 @@ _PHRASES: dict[str, dict[str, str]] = {
         "illustrative": " (illustrative examples)",
         "training": "Suggested training{tag}: {trainings}, {hours:g} h in all.",
         "uncovered": "{n} skill(s) with no training in the catalogue.",
+        "estimated": "{n} skill(s) with no training in the catalogue (estimated: {hours:g} h).",
+        "diploma": "Requires the {diploma}: skills alone are not enough.",
+        "regulated": "A regulated profession: it requires a specific diploma.",
+        "one_up": "One level above yours ({level}).",
+        "levels_up": "{n} levels above yours ({level}).",
     },
 }
 
@@ -62,6 +73,11 @@ class ExplanationFacts:
     plan: Sequence[tuple[str, float]]  # (training id, hours)
     uncovered: Sequence[str]
     training_illustrative: bool
+    estimated_hours: float = 0.0  # for the uncovered skills
+    level_step: int | None = None  # target's entry level minus the seeker's
+    entry_level: int | None = None
+    regulated: bool = False  # a diploma the seeker lacks is required
+    required_diploma: str | None = None
 
 
 def check_lang(lang: str) -> str:
@@ -83,7 +99,7 @@ def _names(G: nx.MultiDiGraph, ids: Sequence[str], lang: str, more: str) -> str:
 
 
 def explain(G: nx.MultiDiGraph, facts: ExplanationFacts, lang: str = "fr") -> str:
-    """One to five sentences saying why ``facts.target`` is suggested and what it takes.
+    """One to eight sentences saying why ``facts.target`` is suggested and what it takes.
 
     >>> from cartonet.orientation.demo import demo_graph
     >>> f = ExplanationFacts("demo:nurse", ["demo:give-care"], ["demo:anatomy"],
@@ -121,5 +137,15 @@ def explain(G: nx.MultiDiGraph, facts: ExplanationFacts, lang: str = "fr") -> st
         tag = say["illustrative"] if facts.training_illustrative else ""
         out.append(say["training"].format(tag=tag, trainings=trainings, hours=hours))
     if facts.uncovered:
-        out.append(say["uncovered"].format(n=len(facts.uncovered)))
+        key = "estimated" if facts.estimated_hours > 0 else "uncovered"
+        out.append(say[key].format(n=len(facts.uncovered), hours=facts.estimated_hours))
+    if facts.regulated:
+        if facts.required_diploma:
+            out.append(say["diploma"].format(diploma=facts.required_diploma))
+        else:
+            out.append(say["regulated"])
+    if facts.level_step is not None and facts.level_step > 0 and facts.entry_level is not None:
+        key = "one_up" if facts.level_step == 1 else "levels_up"
+        level = level_name(facts.entry_level, lang)
+        out.append(say[key].format(n=facts.level_step, level=level))
     return " ".join(out)

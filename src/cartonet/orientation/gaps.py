@@ -15,7 +15,15 @@ Algorithm
 3. *Order*: a training that teaches another one's missing prerequisite comes first
    (topological order, ties in pick order); a cycle of prerequisites, which real
    catalogues should not have, is broken in pick order.
-4. *Uncovered*: missing (or prerequisite) skills no training of the graph teaches.
+4. *Uncovered*: missing (or prerequisite) skills no training of the graph teaches. Each
+   is counted at ``UNTAUGHT_SKILL_HOURS`` (70 h, two weeks full time: the price of a skill
+   learnt on the job or in a course outside the catalogue) in ``estimated_hours``, apart
+   from the catalogue's ``catalogue_hours``; ``total_hours`` is their sum, so a target
+   whose skills no training teaches never looks free.
+5. *Required diploma*: a regulated target (``regulated`` property, see
+   :mod:`cartonet.qualifications`) is reached through its diploma, not through skills
+   alone: the gap says so (``regulated``, ``required_diploma``) unless the seeker's own
+   occupation requires the same diploma.
 
 References: V. Chvátal (1979), "A greedy heuristic for the set-covering problem",
 *Mathematics of Operations Research* 4(3); A. B. Kahn (1962), "Topological sorting of large
@@ -48,8 +56,17 @@ class PlanStep:
     illustrative: bool
 
 
+UNTAUGHT_SKILL_HOURS = 70.0
+"""Estimated effort for a missing skill no training of the graph teaches (two weeks)."""
+
+
 @dataclass(frozen=True, slots=True)
 class SkillGap:
+    """``total_hours`` = ``catalogue_hours`` (the plan's trainings) + ``estimated_hours``
+    (``UNTAUGHT_SKILL_HOURS`` per uncovered skill). ``required_diploma`` names the
+    diploma a regulated target requires (``regulated`` is true even when the source
+    names none), unless the seeker's occupation requires it already."""
+
     target: str
     shared_skills: list[str]
     missing_skills: list[str]  # essential first, then rarest
@@ -57,6 +74,10 @@ class SkillGap:
     plan: list[PlanStep]
     total_hours: float
     uncovered: list[str]  # skills to cover that no training teaches
+    catalogue_hours: float = 0.0
+    estimated_hours: float = 0.0
+    regulated: bool = False
+    required_diploma: str | None = None
 
     @property
     def has_gap(self) -> bool:
@@ -174,14 +195,23 @@ def gap_for(
                 illustrative=bool(node.props.get("illustrative", False)),
             )
         )
+    catalogue = float(sum(s.hours for s in steps))
+    estimated = UNTAUGHT_SKILL_HOURS * len(uncovered)
+    held_diplomas = {int(ix.diploma_key[r]) for r in resolved.origins if ix.regulated[r]}
+    regulated = bool(ix.regulated[row]) and int(ix.diploma_key[row]) not in held_diplomas
+    diploma = G.nodes[ix.occupations[row]]["node"].props.get("requiredDiploma")
     return SkillGap(
         target=ix.occupations[row],
         shared_skills=[ix.skills[j] for j in shared],
         missing_skills=[ix.skills[j] for j in missing],
         missing_essential=[ix.skills[j] for j in missing if j in ess],
         plan=steps,
-        total_hours=float(sum(s.hours for s in steps)),
+        total_hours=catalogue + estimated,
         uncovered=[ix.skills[j] for j in uncovered],
+        catalogue_hours=catalogue,
+        estimated_hours=estimated,
+        regulated=regulated,
+        required_diploma=str(diploma) if regulated and diploma else None,
     )
 
 
@@ -206,8 +236,9 @@ def skill_gap(
     Returns
     -------
     :class:`SkillGap`: shared and missing skills, the ordered plan (prerequisites first),
-    its total hours, and the skills no training covers. A profile holding every skill of
-    the target has no missing skill and an empty plan.
+    its hours (catalogue, estimated for the skills no training covers, total), the
+    skills no training covers, and the diploma a regulated target requires. A profile
+    holding every skill of the target has no missing skill and an empty plan.
 
     Example
     -------

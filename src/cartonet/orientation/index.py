@@ -150,6 +150,9 @@ class OrientationIndex:
     )  # per skill, min over trainings teaching it of hours / skills taught (inf: none)
     mobility: dict[int, dict[int, str]]  # occ row → {target row: kind}
     skill_occurrence: np.ndarray  # per skill, number of occupations requiring it
+    entry_level: np.ndarray  # per occupation, ``entryLevel`` (NaN: unknown)
+    regulated: np.ndarray  # per occupation, bool: ``regulated`` is true
+    diploma_key: np.ndarray  # per occupation, one integer per required diploma (see below)
     cache: dict[Any, Any] = field(default_factory=dict)  # derived results (map, all-pairs)
     lock: threading.Lock = field(default_factory=threading.Lock)  # guards ``key_locks``
     key_locks: dict[Any, threading.Lock] = field(default_factory=dict)
@@ -366,6 +369,8 @@ def build_index(G: nx.MultiDiGraph) -> OrientationIndex:
         coo = teaches.tocoo()
         np.minimum.at(cheapest, coo.col, per_skill[coo.row])
 
+    entry_level, regulated, diploma_key = _entry_arrays(occ_nodes)
+
     return OrientationIndex(
         occupations=occupations,
         occ_pos=occ_pos,
@@ -403,4 +408,26 @@ def build_index(G: nx.MultiDiGraph) -> OrientationIndex:
         cheapest_hours=cheapest,
         mobility=mobility,
         skill_occurrence=occurrence,
+        entry_level=entry_level,
+        regulated=regulated,
+        diploma_key=diploma_key,
     )
+
+
+def _entry_arrays(nodes: list[Node]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Entry level, regulated flag and diploma key per occupation. Occupations requiring
+    the same named diploma share a key; a regulated one naming none gets a key of its own."""
+    n = len(nodes)
+    level = np.full(n, np.nan)
+    regulated = np.zeros(n, dtype=bool)
+    key = np.full(n, -1, dtype=np.int64)
+    names: dict[str, int] = {}
+    for i, node in enumerate(nodes):
+        value = node.props.get("entryLevel")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            level[i] = float(value)
+        if node.props.get("regulated") is True:
+            regulated[i] = True
+            diploma = node.props.get("requiredDiploma")
+            key[i] = names.setdefault(diploma, len(names)) if diploma else n + i
+    return level, regulated, key

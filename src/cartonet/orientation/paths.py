@@ -5,7 +5,8 @@ similar occupations (:func:`~cartonet.orientation.similarity.similarity_matrix`)
 curated ``MOBILITY`` edges when the graph has them (expert-validated moves are plausible by
 definition). A step costs::
 
-    cost(A→B) = STEP_COST + (1 − cov(A→B))²  [+ BLIND_STEP when cov(A→B) < MIN_COVERAGE]
+    cost(A→B) = STEP_COST + (1 − cov(A→B))² + FEASIBILITY_STEP_COST · feas(A→B)
+                [+ BLIND_STEP when cov(A→B) < MIN_COVERAGE]
 
 where ``cov(A→B)`` is the hierarchical, rarity-weighted share of B's requirements A covers
 (:func:`~cartonet.orientation.similarity.skill_coverage`) and ``STEP_COST = 0.25`` is the
@@ -14,6 +15,10 @@ The gap is squared because a leap that needs most of a job's skills at once is m
 than two moves needing half as much each: with a convex cost, two steps leaving 40 % of
 the skills to learn each (0.16 + 0.16 + 2 × 0.25 = 0.82) beat a leap leaving 90 %
 (0.81 + 0.25 = 1.06), while a leap leaving 50 % (0.5) beats two steps of 20 % (0.58).
+``feas(A→B)`` in [0, 1] is the cost of B's entry level above A's and of a state diploma A
+does not already require (:func:`~cartonet.orientation.feasibility.pair_cost`);
+``FEASIBILITY_STEP_COST = 0.5`` makes a move into a regulated profession cost as much
+extra as leaving 70 % of the skills to learn, and one level up a sixth of that.
 The direct move from the source to the target is always an edge too, so a route via
 intermediates is only proposed when it is cheaper step by step than the leap.
 
@@ -41,6 +46,7 @@ import networkx as nx
 import numpy as np
 
 from cartonet.errors import InvalidArgument
+from cartonet.orientation.feasibility import pair_cost
 from cartonet.orientation.index import OrientationIndex, index_of
 from cartonet.orientation.neighbours import similarity_neighbours
 from cartonet.orientation.similarity import (
@@ -50,6 +56,7 @@ from cartonet.orientation.similarity import (
 )
 
 STEP_COST = 0.25
+FEASIBILITY_STEP_COST = 0.5
 DEFAULT_NEIGHBOURS = 15
 MAX_PATHS = 20
 MAX_STEPS = 6
@@ -64,6 +71,7 @@ class PathStep:
     cost: float
     coverage: float  # share of the target's requirements the source covers
     curated: bool  # a MOBILITY edge of the graph
+    feasibility: float = 0.0  # the step's feasibility cost (before FEASIBILITY_STEP_COST)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +81,11 @@ class CareerPath:
     total_cost: float
 
 
-def step_cost(coverage: float) -> float:
-    """The cost of one move whose source covers ``coverage`` of the target's requirements
-    (module docstring)."""
+def step_cost(coverage: float, feasibility: float = 0.0) -> float:
+    """The cost of one move whose source covers ``coverage`` of the target's requirements,
+    with the move's ``feasibility`` cost (module docstring)."""
     blind = BLIND_STEP if coverage < MIN_COVERAGE else 0.0
-    return STEP_COST + (1.0 - coverage) ** 2 + blind
+    return STEP_COST + (1.0 - coverage) ** 2 + blind + FEASIBILITY_STEP_COST * feasibility
 
 
 def transition_graph(
@@ -107,19 +115,21 @@ def _build(
     for start in range(0, n, block):
         rows = np.arange(start, min(start + block, n), dtype=np.int64)
         into, _ = skill_coverage(ix, rows, weights.sibling_credit)
+        feas = pair_cost(ix, rows)
         for r, row in enumerate(rows):
             targets = set(best.row(int(row), neighbours)[0].tolist())
             curated = set(ix.mobility.get(int(row), {}))
             for j in sorted(targets | curated):
                 if j == row:
                     continue
-                cov = float(into[r, j])
+                cov, f = float(into[r, j]), float(feas[r, j])
                 H.add_edge(
                     ix.occupations[row],
                     ix.occupations[j],
-                    cost=step_cost(cov),
+                    cost=step_cost(cov, f),
                     coverage=cov,
                     curated=j in curated,
+                    feasibility=f,
                 )
     return H
 
@@ -181,7 +191,8 @@ def career_paths(
         # the direct leap is always a candidate; any route using a source→target edge is
         # that single step, so it merges with the routes of H without copying H
         cov = _direct(ix, s_row, t_row, weights.sibling_credit)
-        step = PathStep(source, target, step_cost(cov), cov, curated=False)
+        f = float(pair_cost(ix, np.asarray([s_row], dtype=np.int64))[0, t_row])
+        step = PathStep(source, target, step_cost(cov, f), cov, curated=False, feasibility=f)
         found.append(CareerPath([source, target], [step], step.cost))
     try:
         for nodes in islice(nx.shortest_simple_paths(H, source, target, weight="cost"), k * 4):
@@ -194,6 +205,7 @@ def career_paths(
                     cost=float(H[a][b]["cost"]),
                     coverage=float(H[a][b]["coverage"]),
                     curated=bool(H[a][b]["curated"]),
+                    feasibility=float(H[a][b]["feasibility"]),
                 )
                 for a, b in pairwise(nodes)
             ]

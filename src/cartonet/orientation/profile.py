@@ -26,8 +26,10 @@ import numpy as np
 
 from cartonet.errors import InvalidArgument
 from cartonet.model import NodeType
+from cartonet.orientation.feasibility import reference_level
 from cartonet.orientation.index import OrientationIndex, index_of
 from cartonet.orientation.text import normalize
+from cartonet.qualifications import MAX_LEVEL, MIN_LEVEL, level_of_diploma
 
 PAST_CREDIT = 0.8
 LANGS = ("fr", "en")
@@ -55,6 +57,10 @@ class Profile:
     (id, code or label) to a weight ``≥ 0``. ``commune`` (an INSEE code) or ``area`` (an
     employment-area code) say where the seeker looks for work: the caller turns them into
     the observed moves :func:`~cartonet.orientation.transitions.suggest_transitions` takes.
+    ``education_level`` is the seeker's highest diploma on the shared entry scale (2 = none
+    … 8 = doctorate, see :mod:`cartonet.qualifications`); ``open_to_long_training`` says
+    long or regulated training (a state diploma) is an option, which lowers the
+    feasibility cost (:mod:`cartonet.orientation.feasibility`).
     """
 
     current_occupations: tuple[str, ...] = ()
@@ -71,6 +77,8 @@ class Profile:
     lacking_skills: tuple[str, ...] = ()
     commune: str | None = None
     area: str | None = None
+    education_level: int | None = None
+    open_to_long_training: bool = False
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Profile:
@@ -118,6 +126,15 @@ class Profile:
         cons = get("constraints", default={}) or {}
         if not isinstance(cons, Mapping):
             raise InvalidArgument("profile.constraints", "must be an object")
+        level = get("education_level", "educationLevel")
+        education_level = None
+        if level is not None:
+            education_level = level_of_diploma(level)
+            if education_level is None:
+                raise InvalidArgument(
+                    "profile.education_level",
+                    f"must be a level {MIN_LEVEL}–{MAX_LEVEL} or a diploma name, got {level!r}",
+                )
         hours = cons.get("max_training_hours", cons.get("maxTrainingHours"))
         avoid = cons.get("avoid_groups", cons.get("avoidGroups")) or ()
         return cls(
@@ -140,6 +157,8 @@ class Profile:
             ),
             commune=_code(get("commune"), "profile.commune"),
             area=_code(get("area"), "profile.area"),
+            education_level=education_level,
+            open_to_long_training=bool(get("open_to_long_training", "openToLongTraining")),
         )
 
 
@@ -177,6 +196,7 @@ class ResolvedProfile:
     liked_groups: tuple[int, ...]
     disliked_groups: tuple[int, ...]
     avoid_groups: tuple[int, ...]
+    reference_level: float = float("nan")  # the seeker's entry level (NaN: unknown)
 
 
 def _check_type(
@@ -279,6 +299,13 @@ def resolve(G: nx.MultiDiGraph, profile: Profile) -> ResolvedProfile:
         _check_type(G, s, (NodeType.SKILL,), "profile.skills")
         if not 0 < level <= 1:
             raise InvalidArgument(f"profile.skills.{s}", f"level must be in (0, 1], got {level}")
+    level = profile.education_level
+    if level is not None and (
+        isinstance(level, bool) or not isinstance(level, int) or not MIN_LEVEL <= level <= MAX_LEVEL
+    ):
+        raise InvalidArgument(
+            "profile.education_level", f"must be between {MIN_LEVEL} and {MAX_LEVEL}, got {level!r}"
+        )
     hours = profile.constraints.max_training_hours
     if hours is not None and (np.isnan(hours) or hours < 0):
         raise InvalidArgument("constraints.max_training_hours", f"must be ≥ 0, got {hours}")
@@ -334,4 +361,5 @@ def resolve(G: nx.MultiDiGraph, profile: Profile) -> ResolvedProfile:
         avoid_groups=_group_positions(
             G, ix, profile.constraints.avoid_groups, "constraints.avoid_groups"
         ),
+        reference_level=reference_level(ix, level, current + past),
     )

@@ -73,9 +73,10 @@ import scipy.sparse as sp
 
 from cartonet.errors import InvalidArgument
 from cartonet.model import NodeType
+from cartonet.orientation.feasibility import pair_cost
 from cartonet.orientation.index import OrientationIndex, index_of
 
-PARTS: tuple[str, ...] = ("skill", "title", "content", "group", "interest")
+PARTS: tuple[str, ...] = ("skill", "title", "content", "group", "interest", "feasibility")
 MIN_SPREAD = 1e-9
 MAX_K = 500
 
@@ -111,6 +112,7 @@ class SimilarityWeights:
     content: float = 1.5
     group: float = 0.4
     interest: float = 0.3
+    feasibility: float = 0.0
     sibling_credit: float = 0.2
     direction: float = 0.6
 
@@ -179,7 +181,7 @@ def skill_coverage(
 def similarity_parts(
     ix: OrientationIndex, rows: np.ndarray, weights: SimilarityWeights
 ) -> dict[str, np.ndarray]:
-    """The five parts for origins ``rows`` against every occupation (arrays in [0, 1])."""
+    """The six parts for origins ``rows`` against every occupation (arrays in [0, 1])."""
     into, back = skill_coverage(ix, rows, weights.sibling_credit)
     a = weights.direction
     member = ix.occ_groups[rows].copy()
@@ -192,6 +194,7 @@ def similarity_parts(
             _safe_div(_against(ix, member, "occ_groups"), ix.occ_group_mass[None, :]), 0, 1
         ),
         "interest": np.clip(ix.interest_vec[rows] @ ix.interest_vec.T, 0.0, 1.0),
+        "feasibility": 1.0 - pair_cost(ix, rows),
     }
 
 

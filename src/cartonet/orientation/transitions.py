@@ -1,6 +1,6 @@
 """Transition suggestions: which occupations are within reach of a seeker, and why.
 
-For every occupation B of the graph, four parts in ``[0, 1]`` are computed at once with
+For every occupation B of the graph, five parts in ``[0, 1]`` are computed at once with
 sparse matrix products (no loop over occupations):
 
 ``skill_fit``
@@ -16,7 +16,12 @@ sparse matrix products (no loop over occupations):
     the occupation's MATCHES_INTEREST weights), 1 if B lies under a liked group, the
     highest description/skill-text cosine with a liked occupation, the share of liked
     skills B requires — minus the mean of the negative ones (disliked groups, skills,
-    occupations), clipped to ``[0, 1]``. Only dislikes: a neutral 0.5 minus them.
+    occupations), clipped to ``[0, 1]``. Only dislikes: a neutral 0.5 minus them. When
+    ``skill_fit`` is active it *gates* the affinity:
+    ``affinity_fit · min(1, skill_fit / affinity_gate)`` (gate 0.2), so an interest alone
+    cannot carry a job the seeker has none of the skills for (on the ROME bench, without
+    the gate 64 % of the top-10 suggestions had a skill fit ≤ 0.07; see
+    ``bench/feasibility.py``).
 ``gap_cost``
     Estimated training effort ``H / (H + 400)``, with
     ``H = Σ_{s essential in B} (1 − c_s) · hours(s)``, where ``hours(s)`` is the lowest
@@ -31,11 +36,18 @@ sparse matrix products (no loop over occupations):
     occupations to B, in the area the profile names (``commune`` or ``area``). Off unless
     the caller passes those moves (``observed``): the API and CLI do when the profile
     gives a commune or an area and the store holds observed mobility.
+``feasibility``
+    The cost of a higher entry level or a state diploma the seeker lacks
+    (:mod:`cartonet.orientation.feasibility`): ``1 − (1 − up)(1 − reg)``, ``up`` a third
+    per level above the seeker's (full at three), ``reg`` 1 for a regulated profession
+    whose diploma the seeker's occupations do not already require; a quarter of it when
+    the seeker is open to long or regulated training. ``1 − feasibility`` enters the score.
 
 The score is the weighted mean of the *active* parts (a part is inactive when the
 profile gives it nothing to work on: no skill and no occupation for ``skill_fit``, no
 interest or like/dislike for ``affinity_fit``, no curated mobility from the profile's
-occupations for ``mobility``), so it stays in ``[0, 1]`` and a profile with only
+occupations for ``mobility``, no entry level above the seeker's and no regulated
+profession for ``feasibility``), so it stays in ``[0, 1]`` and a profile with only
 interests is ranked by affinity and training effort. Current occupations, disliked
 occupations and occupations under an avoided group are left out; when the profile names
 occupations (current, past or liked), candidates come from their taxonomies only (a graph
@@ -54,19 +66,25 @@ import networkx as nx
 import numpy as np
 
 from cartonet.orientation.explain import ExplanationFacts, check_lang, explain
-from cartonet.orientation.gaps import SkillGap, gap_for
+from cartonet.orientation.feasibility import feasibility_cost, level_steps
+from cartonet.orientation.gaps import UNTAUGHT_SKILL_HOURS, SkillGap, gap_for
 from cartonet.orientation.index import OrientationIndex, index_of
 from cartonet.orientation.profile import Profile, ResolvedProfile, resolve
 from cartonet.orientation.similarity import check_k, check_weights
 
-UNTAUGHT_SKILL_HOURS = 70.0
-"""Effort assumed for a missing skill no training of the graph teaches (two weeks)."""
 GAP_HALF_HOURS = 400.0
 """Training hours at which ``gap_cost`` reaches 0.5 (about three months full time)."""
 MAX_SCAN = 50
 """With ``max_training_hours``, at most ``MAX_SCAN · k`` ranked candidates get a plan."""
 
-PART_NAMES = ("skill_fit", "affinity_fit", "gap_cost", "mobility", "local_mobility")
+PART_NAMES = (
+    "skill_fit",
+    "affinity_fit",
+    "gap_cost",
+    "mobility",
+    "local_mobility",
+    "feasibility",
+)
 
 
 class TransitionPart(StrEnum):
@@ -83,13 +101,17 @@ class TransitionPart(StrEnum):
 @dataclass(frozen=True, slots=True)
 class TransitionWeights:
     """Weights of the score parts, plus η (``sibling_credit``) and α (``direction``) of
-    ``skill_fit``. Any non-negative numbers; only their ratios matter."""
+    ``skill_fit`` and the skill fit at which affinity counts in full (``affinity_gate``;
+    0 turns the gate off). Part weights are any non-negative numbers; only their ratios
+    matter."""
 
     skill_fit: float = 0.5
     affinity_fit: float = 0.25
     gap_cost: float = 0.15
     mobility: float = 0.1
     local_mobility: float = 0.1
+    feasibility: float = 0.2
+    affinity_gate: float = 0.2
     sibling_credit: float = 0.2
     direction: float = 0.6
 
@@ -102,8 +124,11 @@ class TransitionWeights:
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """One suggested occupation. ``parts`` holds the five parts (``gap_cost`` as a cost:
-    higher is worse); ``active_parts`` those that counted in ``score``."""
+    """One suggested occupation. ``parts`` holds the six parts (``gap_cost`` and
+    ``feasibility`` as costs: higher is worse); ``active_parts`` those that counted in
+    ``score``. ``entry_level`` is the target's entry level, ``level_step`` how many levels
+    it lies above the seeker's (negative: below; ``None`` when either is unknown);
+    ``regulated`` and ``required_diploma`` say whether a state diploma is required."""
 
     occupation: str
     score: float
@@ -117,11 +142,15 @@ class Suggestion:
     matched_interests: list[str]
     gap: SkillGap
     explanation: str
+    entry_level: int | None = None
+    level_step: int | None = None
+    regulated: bool = False
+    required_diploma: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class PartVectors:
-    """The five parts for every occupation, and which ones are active."""
+    """The six parts for every occupation, and which ones are active."""
 
     skill_fit: np.ndarray
     affinity_fit: np.ndarray
@@ -130,6 +159,7 @@ class PartVectors:
     mobility_kind: dict[int, tuple[str, int]]  # target row → (kind, origin row)
     active: tuple[str, ...]
     local_mobility: np.ndarray | None = None
+    feasibility: np.ndarray | None = None  # cost in [0, 1] (feasibility module)
 
 
 def _skill_share(ix: OrientationIndex, skills: np.ndarray) -> np.ndarray:
@@ -188,6 +218,9 @@ def part_vectors(
         base = np.mean(positives, axis=0) if positives else np.full(n, 0.5)
         malus = np.mean(negatives, axis=0) if negatives else 0.0
         affinity = np.clip(base - malus, 0.0, 1.0)
+        if "skill_fit" in active and weights.affinity_gate > 0:
+            # liking a job one has none of the skills for does not make it within reach
+            affinity = affinity * np.minimum(skill_fit / weights.affinity_gate, 1.0)
     else:
         affinity = np.zeros(n)
 
@@ -216,7 +249,14 @@ def part_vectors(
                 local[row] = max(local[row], min(max(float(score), 0.0), 1.0))
     if local.any():
         active.append("local_mobility")
-    return PartVectors(skill_fit, affinity, gap_cost, mobility, kinds, tuple(active), local)
+    feasibility = feasibility_cost(
+        ix, rp.reference_level, rp.origins, rp.profile.open_to_long_training
+    )
+    if feasibility.any():
+        active.append("feasibility")
+    return PartVectors(
+        skill_fit, affinity, gap_cost, mobility, kinds, tuple(active), local, feasibility
+    )
 
 
 def _under(ix: OrientationIndex, groups: tuple[int, ...]) -> np.ndarray:
@@ -235,7 +275,7 @@ def _text_affinity(ix: OrientationIndex, rows: tuple[int, ...]) -> np.ndarray:
 
 
 def combine_parts(parts: PartVectors, weights: TransitionWeights) -> np.ndarray:
-    """Weighted mean of the active parts (``1 − gap_cost`` for the cost), in [0, 1]."""
+    """Weighted mean of the active parts (``1 − cost`` for the two costs), in [0, 1]."""
     values = {
         "skill_fit": parts.skill_fit,
         "affinity_fit": parts.affinity_fit,
@@ -244,6 +284,9 @@ def combine_parts(parts: PartVectors, weights: TransitionWeights) -> np.ndarray:
         "local_mobility": parts.local_mobility
         if parts.local_mobility is not None
         else np.zeros_like(parts.mobility),
+        "feasibility": 1.0 - parts.feasibility
+        if parts.feasibility is not None
+        else np.ones_like(parts.mobility),
     }
     total = sum(getattr(weights, p) for p in parts.active)
     if total <= 0:  # every active part weighted 0: fall back to training effort
@@ -296,7 +339,7 @@ def suggest_transitions(
         How many suggestions (1 to 500).
     weights:
         :class:`TransitionWeights` (defaults: skill fit 0.5, affinity 0.25, gap 0.15,
-        mobility 0.1).
+        mobility 0.1, feasibility 0.2; affinity gate 0.2).
     lang:
         ``"fr"`` or ``"en"``, the language of the explanations.
     observed:
@@ -375,6 +418,9 @@ def _suggestion(
 ) -> Suggestion:
     kind, origin = parts.mobility_kind.get(row, (None, None))
     interests = matched_interests(ix, rp, row)
+    entry = int(ix.entry_level[row]) if np.isfinite(ix.entry_level[row]) else None
+    raw_step = float(level_steps(ix, rp.reference_level)[row])
+    step = int(raw_step) if np.isfinite(raw_step) else None
     origin_id = ix.occupations[origin] if origin is not None else None
     facts = ExplanationFacts(
         target=ix.occupations[row],
@@ -387,6 +433,11 @@ def _suggestion(
         plan=[(s.training, s.hours) for s in gap.plan],
         uncovered=gap.uncovered,
         training_illustrative=any(s.illustrative for s in gap.plan),
+        estimated_hours=gap.estimated_hours,
+        level_step=step,
+        entry_level=entry,
+        regulated=gap.regulated,
+        required_diploma=gap.required_diploma,
     )
     return Suggestion(
         occupation=ix.occupations[row],
@@ -399,6 +450,7 @@ def _suggestion(
             "local_mobility": float(parts.local_mobility[row])
             if parts.local_mobility is not None
             else 0.0,
+            "feasibility": float(parts.feasibility[row]) if parts.feasibility is not None else 0.0,
         },
         active_parts=parts.active,
         curated_mobility=kind,
@@ -409,4 +461,8 @@ def _suggestion(
         matched_interests=interests,
         gap=gap,
         explanation=explain(G, facts, lang),
+        entry_level=entry,
+        level_step=step,
+        regulated=gap.regulated,
+        required_diploma=gap.required_diploma,
     )
