@@ -7,7 +7,11 @@ that are regulated professions** (a named *Diplôme d'État* in the access text,
 ``cartonet.ingest.rome_access``) **the source fiche does not already lead to** (no curated
 ROME mobility from the source), first with the feasibility part at weight 0 ("before"),
 then with the default weights ("after"). The mean skill fit of the suggestions and the share
-with a skill fit ≤ 0.07 are printed too (suggestions carried by the interest alone).
+with a skill fit ≤ 0.07 are printed too (suggestions carried by the interest alone), and
+the share of the suggestions that are moves La Bonne Boîte *observed* from the source fiche
+(a quality check the graph cannot leak: those moves are not loaded). "Before" is the ranking
+without the feasibility part and without the affinity gate; "feasibility only" adds the
+part; "after" is the default (part and gate).
 
 The similarity is checked in the same run: recall@10 and MRR of ``cartonet evaluate`` on
 the ROME mobilités (``scripts/rome_mobility_pairs.py``) and on the moves observed by La
@@ -55,11 +59,14 @@ def shared_data() -> Path:
     return Path(os.environ.get("CARTONET_SHARED_DATA") or REPO.parent / "shared" / "data")
 
 
-def suggestion_figures(G: nx.MultiDiGraph, weights: TransitionWeights) -> dict[str, Any]:
+def suggestion_figures(
+    G: nx.MultiDiGraph, weights: TransitionWeights, observed: set[tuple[str, str]]
+) -> dict[str, Any]:
     """Share of top-10 suggestions that are regulated without a curated move, and more."""
     ix = index_of(G)
-    shown = regulated_out = low_fit = 0
+    shown = regulated_out = low_fit = observed_hits = observed_shown = 0
     fits: list[float] = []
+    observed_sources = {s for s, _ in observed}
     started = time.perf_counter()
     for source in ix.occupations:
         curated = set(ix.mobility.get(ix.occ_pos[source], {}))
@@ -71,6 +78,9 @@ def suggestion_figures(G: nx.MultiDiGraph, weights: TransitionWeights) -> dict[s
                 regulated_out += bool(ix.regulated[row]) and row not in curated
                 fits.append(s.parts["skill_fit"])
                 low_fit += s.parts["skill_fit"] <= LOW_FIT
+                if source in observed_sources:
+                    observed_shown += 1
+                    observed_hits += (source, s.occupation) in observed
     elapsed = time.perf_counter() - started
     return {
         "profiles": len(ix.occupations) * len(INTERESTS),
@@ -78,6 +88,7 @@ def suggestion_figures(G: nx.MultiDiGraph, weights: TransitionWeights) -> dict[s
         "regulated_not_curated_share": regulated_out / shown if shown else 0.0,
         "mean_skill_fit": float(np.mean(fits)) if fits else 0.0,
         "low_skill_fit_share": low_fit / shown if shown else 0.0,
+        "observed_move_share": observed_hits / observed_shown if observed_shown else 0.0,
         "ms_per_profile": 1000 * elapsed / (len(ix.occupations) * len(INTERESTS)),
     }
 
@@ -103,13 +114,16 @@ def main(argv: list[str] | None = None) -> int:
         "observed_lbb": sorted(read_observed(data / "rome" / "labonneboite_2021")),
     }
     after_t = TransitionWeights()
-    before_t = replace(after_t, feasibility=0.0)
+    only_t = replace(after_t, affinity_gate=0.0)
+    before_t = replace(only_t, feasibility=0.0)
+    observed = set(truths["observed_lbb"])
     after_s = SimilarityWeights()
     before_s = replace(after_s, feasibility=0.0)
     out: dict[str, Any] = {
         "suggestions": {
-            "before": suggestion_figures(G, before_t),
-            "after": suggestion_figures(G, after_t),
+            "before": suggestion_figures(G, before_t, observed),
+            "feasibility_only": suggestion_figures(G, only_t, observed),
+            "after": suggestion_figures(G, after_t, observed),
         },
         "weights": {"transitions": after_t.as_dict(), "similarity": after_s.as_dict()},
         "recall": {
@@ -121,15 +135,17 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(out, indent=2))
         return 0
     sb, sa = out["suggestions"]["before"], out["suggestions"]["after"]
+    so = out["suggestions"]["feasibility_only"]
     print(f"{sb['profiles']} profiles (532 ROME fiches × {len(INTERESTS)} interests), top {K}")
-    print(f"{'':42} {'before':>10} {'after':>10}")
+    print(f"{'':42} {'before':>10} {'feas. only':>10} {'after':>10}")
     for key, label in (
         ("regulated_not_curated_share", "regulated, no curated move (share)"),
         ("low_skill_fit_share", f"skill fit ≤ {LOW_FIT} (share)"),
         ("mean_skill_fit", "mean skill fit"),
+        ("observed_move_share", "observed moves (share, LBB sources)"),
         ("ms_per_profile", "ms per profile (with details)"),
     ):
-        print(f"{label:42} {sb[key]:10.4f} {sa[key]:10.4f}")
+        print(f"{label:42} {sb[key]:10.4f} {so[key]:10.4f} {sa[key]:10.4f}")
     for name, r in out["recall"].items():
         b, a = r["before"], r["after"]
         print(

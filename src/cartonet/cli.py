@@ -734,35 +734,58 @@ def load_fixtures_cmd(ctx: click.Context, store: str | None, replace: bool, quie
 @main.command()
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--requirements",
+    is_flag=True,
+    help="Also report, per taxonomy, the share of occupations with an entry level and the "
+    "regulated ones (reads the whole graph).",
+)
 @click.pass_context
-def stats(ctx: click.Context, store: str | None, as_json: bool) -> None:
+def stats(ctx: click.Context, store: str | None, as_json: bool, requirements: bool) -> None:
     """Counts of the graph and its version."""
     settings = settings_for(ctx, store=store)
 
-    async def read() -> Stats:
+    async def read() -> tuple[Stats, dict[str, dict[str, Any]] | None]:
         async with opened_store(settings) as s:
-            return await s.stats()
+            counts = await s.stats()
+            return counts, requirements_by_source(await s.export()) if requirements else None
 
-    result = run(read())
+    result, coverage = run(read())
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "occupations": result.occupations,
-                    "skills": result.skills,
-                    "trainings": result.trainings,
-                    "interests": result.interests,
-                    "groups": result.groups,
-                    "relations": result.relations,
-                    "version": result.version,
-                },
-                indent=2,
-            )
-        )
+        out: dict[str, Any] = {
+            "occupations": result.occupations,
+            "skills": result.skills,
+            "trainings": result.trainings,
+            "interests": result.interests,
+            "groups": result.groups,
+            "relations": result.relations,
+            "version": result.version,
+        }
+        if coverage is not None:
+            out["requirements"] = coverage
+        click.echo(json.dumps(out, indent=2))
         return
     click.echo(f"store: {describe_store(settings)}")
     click.echo(format_stats(result))
     click.echo(f"version: {result.version}")
+    for source, c in (coverage or {}).items():
+        origins = ", ".join(f"{k} {v}" for k, v in c["by_origin"].items()) or "none"
+        click.echo(
+            f"entry requirements, {source}: {c['with_level']} of {c['occupations']} occupations "
+            f"with a level ({c['level_share']:.1%}; from {origins}), {c['regulated']} regulated"
+        )
+
+
+def requirements_by_source(dataset: Dataset) -> dict[str, dict[str, Any]]:
+    """:func:`cartonet.qualifications.entry_coverage` of the occupations of each source
+    (taxonomy release): the figure a validation report gives for entry requirements."""
+    from cartonet.qualifications import entry_coverage
+
+    by_source: dict[str, list[Mapping[str, Any]]] = {}
+    for node in dataset.nodes:
+        if node.type == NodeType.OCCUPATION:
+            by_source.setdefault(node.source, []).append(node.props)
+    return {source: entry_coverage(props) for source, props in sorted(by_source.items())}
 
 
 @main.command()

@@ -29,10 +29,12 @@ from cartonet.orientation.evaluate import (
     without_edges,
 )
 from cartonet.orientation.explain import label
+from cartonet.orientation.gaps import SkillGap
 from cartonet.orientation.profile import EMPTY_PROFILE, Constraints, Profile, is_empty
 from cartonet.orientation.projection import project
 from cartonet.orientation.similarity import similar_occupations
 from cartonet.orientation.transitions import TransitionPart, suggest_transitions
+from cartonet.qualifications import level_of_diploma
 
 lang_option = click.option(
     "--lang",
@@ -42,6 +44,7 @@ lang_option = click.option(
     help="Language of labels and explanations.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+SHOWN_PARTS = ("skill", "title", "content", "group", "interest", "feasibility")
 k_option = click.option(
     "--k", "k", type=int, default=10, show_default=True, help="How many results."
 )
@@ -154,15 +157,13 @@ def similar(
         (
             i,
             f"{r.score:.3f}",
-            *(f"{r.parts[p]:.2f}" for p in ("skill", "title", "content", "group", "interest")),
+            *(f"{r.parts[p]:.2f}" for p in SHOWN_PARTS),
             label(G, r.occupation, lang),
             r.occupation,
         )
         for i, r in enumerate(found, start=1)
     ]
-    for line in table(
-        rows, ("#", "score", "skill", "title", "content", "group", "interest", "occupation", "id")
-    ):
+    for line in table(rows, ("#", "score", *SHOWN_PARTS[:-1], "feasib.", "occupation", "id")):
         click.echo(line)
 
 
@@ -228,6 +229,21 @@ def _profile_file(path: Path) -> dict[str, Any]:
     "--max-hours", type=float, default=None, help="Leave out occupations needing longer training."
 )
 @click.option(
+    "--level",
+    "education_level",
+    metavar="LEVEL|DIPLOMA",
+    default=None,
+    help="The seeker's highest diploma: a level 2-8 of the entry scale or a name "
+    "(CAP, Bac, Bac+2, BTS, Licence, Master, Doctorat, 'sans diplôme').",
+)
+@click.option(
+    "--long-training/--no-long-training",
+    "long_training",
+    default=None,
+    help="Whether long or regulated training (a state diploma) is an option; with it, "
+    "moves up the entry scale or into a regulated profession cost a quarter as much.",
+)
+@click.option(
     "--profile",
     "profile_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -259,6 +275,8 @@ def suggest(
     dislike_group: tuple[str, ...],
     avoid_group: tuple[str, ...],
     max_hours: float | None,
+    education_level: str | None,
+    long_training: bool | None,
     profile_file: Path | None,
     commune: str | None,
     area: str | None,
@@ -274,6 +292,13 @@ def suggest(
     """
     base = Profile.from_dict(_profile_file(profile_file)) if profile_file else Profile()
     cons = base.constraints
+    level = base.education_level
+    if education_level is not None:
+        level = level_of_diploma(education_level)
+        if level is None:
+            raise InvalidArgument(
+                "--level", f"not a level 2-8 or a known diploma name: {education_level!r}"
+            )
     profile = Profile(
         current_occupations=base.current_occupations + current,
         past_occupations=base.past_occupations + past,
@@ -291,6 +316,10 @@ def suggest(
         ),
         commune=commune or base.commune,
         area=area or base.area,
+        education_level=level,
+        open_to_long_training=(
+            base.open_to_long_training if long_training is None else long_training
+        ),
     )
     if is_empty(profile):  # said before the (slow) graph is built
         raise InvalidArgument(
@@ -328,7 +357,13 @@ def suggest(
                         ],
                         "totalHours": s.gap.total_hours,
                         "uncoveredSkills": s.gap.uncovered,
+                        "catalogueHours": s.gap.catalogue_hours,
+                        "estimatedHours": s.gap.estimated_hours,
+                        "regulated": s.gap.regulated,
+                        "requiredDiploma": s.gap.required_diploma,
                     },
+                    "entryLevel": s.entry_level,
+                    "levelStep": s.level_step,
                     "explanation": s.explanation,
                 }
                 for s in found
@@ -345,21 +380,33 @@ def suggest(
             f"{s.parts['skill_fit']:.2f}",
             f"{s.parts['affinity_fit']:.2f}",
             f"{s.parts['gap_cost']:.2f}",
+            f"{s.parts['feasibility']:.2f}",
             s.curated_mobility or "-",
             *([f"{s.parts['local_mobility']:.2f}"] if observed is not None else []),
-            f"{s.gap.total_hours:g}",
+            _hours(s.gap),
             label(G, s.occupation, lang),
             s.occupation,
         )
         for i, s in enumerate(found, start=1)
     ]
-    header = ("#", "score", "skill", "affinity", "gap", "mobility")
+    header = ("#", "score", "skill", "affinity", "gap", "feasib.", "mobility")
     header += ("local",) if observed is not None else ()
     for line in table(rows, (*header, "hours", "occupation", "id")):
         click.echo(line)
     click.echo("")
     for i, s in enumerate(found, start=1):
         click.echo(f"{i}. {s.explanation}")
+
+
+def _hours(gap: SkillGap) -> str:
+    """Catalogue hours, ``+N est.`` for skills no training teaches, ``+diploma`` when a
+    state diploma is required: a plan never reads as free when it is not."""
+    text = f"{gap.catalogue_hours:g}"
+    if gap.estimated_hours:
+        text += f"+{gap.estimated_hours:g} est."
+    if gap.regulated:
+        text += " +diploma"
+    return text
 
 
 # --- evaluate ------------------------------------------------------------------------------

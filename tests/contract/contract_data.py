@@ -16,7 +16,10 @@ Where they come from (see ../shared/data/*/PROVENANCE.md):
   (``unix_referentiel_appellation_v333_utf8.csv``), their RIASEC codes
   (``unix_referentiel_code_rome_riasec_v333_utf8.csv``: major = rank 1, minor = rank 2) and the
   mobilités among them (``unix_rubrique_mobilite_v333_utf8.csv``: Proche = CLOSE,
-  Evolution = EVOLUTION). RIASEC interests carry Holland's type names.
+  Evolution = EVOLUTION). RIASEC interests carry Holland's type names. Two fiches carry the
+  entry requirements the loader reads from their "accès à l'emploi" text
+  (``unix_texte_v333_utf8.csv``, type 2); the ESCO occupations those it derives from their
+  ISCO group and ``regulatedProfessionNote``.
 
 Ids follow the project's scheme: ESCO URIs as they are, ``rome:<code>``, ``riasec:<letter>``.
 Tests derive their expectations from these records, never from hard-coded answers.
@@ -57,15 +60,32 @@ def _rel(type_: RelType, start: str, end: str, props: dict[str, Any]) -> Relatio
     return Relationship(type_, full[0], full[1], props)
 
 
-def _rome(code: str, label: str, appellations: tuple[str, ...]) -> Node:
+def _rome(
+    code: str, label: str, appellations: tuple[str, ...], entry: dict[str, Any] | None = None
+) -> Node:
     return Node(
         f"rome:{code}",
         OCCUPATION,
         {"fr": label},
         ROME_SOURCE,
         {"fr": appellations},
-        props={"code": code},
+        props={"code": code, **(entry or {})},
     )
+
+
+# Entry requirements as the ROME loader reads them from the "accès à l'emploi" texts
+# (``unix_texte_v333_utf8.csv``, type 2): the sentence quoted as written.
+M1805_ENTRY = {
+    "entryLevel": 5,
+    "entryLevelFrom": "rome-text",
+    "regulated": False,
+    "entryText": "Cet emploi/métier est accessible avec un diplôme de niveau Bac+2 (BTS, DUT, ...) à Master (MIAGE, diplôme d'ingénieur, Master professionnel, ...) en informatique.",
+}
+J1506_ENTRY = {
+    "regulated": True,
+    "requiredDiploma": "Diplôme d'État d'infirmier",
+    "entryText": "Cet emploi/métier est accessible avec le Diplôme d'Etat -DE- d'infirmier.",
+}
 
 
 def _riasec(letter: str, fr: str, en: str) -> Node:
@@ -193,7 +213,14 @@ ESCO_NODES: list[Node] = [
             "en": "Specialist nurses promote and restore people's health, and diagnose and care within a specific branch of the nursing field.",
             "fr": "Les infirmiers spécialistes/infirmières spécialistes promeuvent et rétablissent la santé des personnes, diagnostiquent et dispensent des soins dans une branche spécifique du domaine infirmier.",
         },
-        {"code": "2221.3", "iscoGroup": "2221", "status": "released"},
+        {
+            "code": "2221.3",
+            "iscoGroup": "2221",
+            "status": "released",
+            "entryLevel": 6,
+            "entryLevelFrom": "isco",
+            "regulated": False,
+        },
     ),
     _esco(
         "occupation/866c7813-2c03-47d7-9bdc-192cfbace57c",
@@ -234,7 +261,14 @@ ESCO_NODES: list[Node] = [
             "en": "User interface developers implement, code, document and maintain the interface of a software system by using front-end development technologies.",
             "fr": "Les développeurs d’interfaces utilisateurs mettent en œuvre, code, documentent et maintiennent l’interface d’un système logiciel en utilisant des technologies de développement de l’amont.",
         },
-        {"code": "2512.5", "iscoGroup": "2512", "status": "released"},
+        {
+            "code": "2512.5",
+            "iscoGroup": "2512",
+            "status": "released",
+            "entryLevel": 6,
+            "entryLevelFrom": "isco",
+            "regulated": False,
+        },
     ),
     _esco(
         "occupation/8d3e8aaa-791b-4c75-a465-f3f827028f50",
@@ -271,7 +305,14 @@ ESCO_NODES: list[Node] = [
             "en": "Nurses responsible for general care are in charge of promoting and restoring patients` health by providing physical and psychological support to patients, friends, and families.",
             "fr": "Les infirmiers de soins généraux/infirmières de soins généraux sont chargé-e-s de promouvoir et de restaurer la santé des patients en apportant un soutien physique et psychologique aux patients, aux amis et aux familles.",
         },
-        {"code": "2221.2", "iscoGroup": "2221", "status": "released"},
+        {
+            "code": "2221.2",
+            "iscoGroup": "2221",
+            "status": "released",
+            "entryLevel": 6,
+            "entryLevelFrom": "isco",
+            "regulated": True,
+        },
     ),
     _esco(
         "occupation/a7c1d23d-aeca-4bee-9a08-5993ed98b135",
@@ -309,7 +350,14 @@ ESCO_NODES: list[Node] = [
             "en": "ICT system developers maintain, audit and improve organisational support systems.",
             "fr": "Les développeurs de systèmes TIC maintiennent, contrôlent et améliorent les systèmes de soutien organisationnel.",
         },
-        {"code": "2511.15", "iscoGroup": "2511", "status": "released"},
+        {
+            "code": "2511.15",
+            "iscoGroup": "2511",
+            "status": "released",
+            "entryLevel": 6,
+            "entryLevelFrom": "isco",
+            "regulated": False,
+        },
     ),
     _esco(
         "occupation/c40a2919-48a9-40ea-b506-1f34f693496d",
@@ -339,7 +387,14 @@ ESCO_NODES: list[Node] = [
             "en": "Web developers develop, implement and document web-accessible software based on the designs provided.",
             "fr": "Les développeurs de sites web développent, mettent en œuvre et documentent le logiciel accessible en ligne sur la base des dessins ou modèles fournis.",
         },
-        {"code": "2513.5", "iscoGroup": "2513", "status": "released"},
+        {
+            "code": "2513.5",
+            "iscoGroup": "2513",
+            "status": "released",
+            "entryLevel": 6,
+            "entryLevelFrom": "isco",
+            "regulated": False,
+        },
     ),
     _esco(
         "occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1",
@@ -378,7 +433,14 @@ ESCO_NODES: list[Node] = [
             "en": "Software developers implement or program all kinds of software systems based on specifications and designs by using programming languages, tools, and platforms.",
             "fr": "Les concepteurs de logiciels mettent en œuvre ou programment tous types de systèmes logiciels fondés sur les spécifications et les modèles en utilisant les langages de programmation, les outils et les plateformes.",
         },
-        {"code": "2512.4", "iscoGroup": "2512", "status": "released"},
+        {
+            "code": "2512.4",
+            "iscoGroup": "2512",
+            "status": "released",
+            "entryLevel": 6,
+            "entryLevelFrom": "isco",
+            "regulated": False,
+        },
     ),
     _esco(
         "isced-f/061",
@@ -1123,6 +1185,7 @@ ROME_NODES: list[Node] = [
             "Analyste d'application",
             "Analyste de gestion informatique",
         ),
+        M1805_ENTRY,
     ),
     _rome(
         "M1806",
@@ -1153,6 +1216,7 @@ ROME_NODES: list[Node] = [
             "Infirmier / Infirmière de secteur psychiatrique",
             "Infirmier / Infirmière de service hospitalier",
         ),
+        J1506_ENTRY,
     ),
     _rome(
         "J1505",

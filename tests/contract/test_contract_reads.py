@@ -36,6 +36,24 @@ async def test_every_node_reads_back_as_loaded(loaded: Store) -> None:
     assert await loaded.get_nodes(ids) == [NODES[i] for i in ids]
 
 
+async def test_entry_requirements_read_back_with_their_types(loaded: Store) -> None:
+    """Entry level (an integer), the regulated flag (a boolean), the diploma and the source
+    sentence survive a load in every backend, by id and in lists."""
+    carrying = [n for n in NODES.values() if "regulated" in n.props]
+    assert any(n.props["regulated"] for n in carrying)
+    assert any("requiredDiploma" in n.props for n in carrying)
+    found = await loaded.get_nodes([n.id for n in carrying])
+    assert found == carrying
+    for node in found:
+        assert node is not None and isinstance(node.props["regulated"], bool)
+        if "entryLevel" in node.props:
+            level = node.props["entryLevel"]
+            assert isinstance(level, int) and not isinstance(level, bool)
+    page = await loaded.list_nodes(NodeType.OCCUPATION, NodeFilter(), MAX_PAGE, None)
+    listed = {n.id: n for n in page.items}
+    assert all(listed[n.id] == n for n in carrying)
+
+
 async def test_get_nodes_of_nothing(loaded: Store) -> None:
     assert await loaded.get_nodes([]) == []
 

@@ -54,7 +54,13 @@ def test_mini_release_maps_every_concept(tmp_path: Path) -> None:
     # In the transversal collection, so SOFT although its skillType says skill/competence.
     assert nodes[SK_SOFT].props["kind"] == "SOFT"
     occ = nodes[OCC_A]
-    assert occ.props == {"code": "2519.1", "iscoGroup": "2519"}
+    # ISCO 2519 (professionals, skill level 4) → entry level 6 on the shared scale
+    assert occ.props == {
+        "code": "2519.1",
+        "iscoGroup": "2519",
+        "entryLevel": 6,
+        "entryLevelFrom": "isco",
+    }
     assert occ.alt_labels["en"] == ("tester", "test analyst", "QA tester")
     assert occ.labels == {"en": "software tester", "fr": "testeur logiciel/testeuse logiciel"}
     # Both halves of the masculine/feminine label become French alternative labels.

@@ -31,9 +31,11 @@ def test_mini_export_maps_every_file(tmp_path: Path) -> None:
     nodes = by_id(ds)
     assert ds.source == "rome-v333"
     fiche = nodes["rome:M1805"]
-    assert fiche.type is NodeType.OCCUPATION and fiche.props == {"code": "M1805"}
+    # "Accès par un diplôme." names no level nor state diploma: not regulated, no level
+    assert fiche.type is NodeType.OCCUPATION
+    assert fiche.props == {"code": "M1805", "regulated": False}
     assert fiche.labels == {"fr": "Études et développement informatique"}
-    # Definition paragraphs in position order; the "accès à l'emploi" text is not used.
+    # Definition paragraphs in position order; the "accès à l'emploi" text is not in them.
     assert fiche.descriptions == {
         "fr": "Conçoit et développe des applications.\nPeut coordonner une équipe."
     }

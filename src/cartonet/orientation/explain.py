@@ -36,8 +36,8 @@ _PHRASES: dict[str, dict[str, str]] = {
         "estimated": "{n} compétence(s) sans formation dans le catalogue (estimé : {hours:g} h).",
         "diploma": "Exige le {diploma} : des compétences seules n'y suffisent pas.",
         "regulated": "Profession réglementée : elle exige un diplôme spécifique.",
-        "one_up": "Un niveau au-dessus du vôtre ({level}).",
-        "levels_up": "{n} niveaux au-dessus du vôtre ({level}).",
+        "one_up": "Un niveau au-dessus du vôtre : {level}.",
+        "levels_up": "{n} niveaux au-dessus du vôtre : {level}.",
     },
     "en": {
         "head": "{title}: you already have {n_shared} of the {n_total} skills it requires",
@@ -55,8 +55,8 @@ _PHRASES: dict[str, dict[str, str]] = {
         "estimated": "{n} skill(s) with no training in the catalogue (estimated: {hours:g} h).",
         "diploma": "Requires the {diploma}: skills alone are not enough.",
         "regulated": "A regulated profession: it requires a specific diploma.",
-        "one_up": "One level above yours ({level}).",
-        "levels_up": "{n} levels above yours ({level}).",
+        "one_up": "One level above yours: {level}.",
+        "levels_up": "{n} levels above yours: {level}.",
     },
 }
 

@@ -112,7 +112,7 @@ class SimilarityWeights:
     content: float = 1.5
     group: float = 0.4
     interest: float = 0.3
-    feasibility: float = 0.0
+    feasibility: float = 0.1
     sibling_credit: float = 0.2
     direction: float = 0.6
 

@@ -96,6 +96,7 @@ class TransitionPart(StrEnum):
     GAP_COST = "gap_cost"
     MOBILITY = "mobility"
     LOCAL_MOBILITY = "local_mobility"
+    FEASIBILITY = "feasibility"
 
 
 @dataclass(frozen=True, slots=True)
