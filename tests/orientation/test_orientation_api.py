@@ -340,3 +340,67 @@ async def test_lacking_skills_reach_the_engine(
     gap = body["data"]["skillGap"]
     assert sorted(m["skill"]["id"] for m in gap["missingSkills"]) == unticked
     assert len(gap["sharedSkills"]) == len(cook_skills) - 3
+
+
+async def test_entry_requirements_and_feasibility_through_the_api(
+    client: httpx.AsyncClient, fixtures_graph: nx.MultiDiGraph
+) -> None:
+    """The occupation's entry requirements, the seeker's level, the feasibility part, the
+    honest hours and the required diploma, as the engine computes them."""
+    body = await gql(
+        client,
+        """{ occupation(id: "rome:J1507") {
+               entryLevel entryLevelFrom regulated requiredDiploma entryText } }""",
+    )
+    assert "errors" not in body
+    node = fixtures_graph.nodes["rome:J1507"]["node"]
+    assert body["data"]["occupation"] == {
+        "entryLevel": node.props.get("entryLevel"),
+        "entryLevelFrom": node.props.get("entryLevelFrom"),
+        "regulated": True,
+        "requiredDiploma": "Diplôme d'État de puéricultrice",
+        "entryText": node.props["entryText"],
+    }
+    query = """
+        query($p: ProfileInput!) {
+          suggestTransitions(profile: $p, first: 10, lang: FR) {
+            occupation { id } parts { feasibility } levelStep explanation
+            trainingPlan {
+              totalHours catalogueHours estimatedHours regulated requiredDiploma } } }"""
+    profile = {
+        "currentOccupations": ["rome:G1602"],
+        "interests": [{"id": "S"}],
+        "educationLevel": 3,
+        "openToLongTraining": True,
+    }
+    body = await gql(client, query, {"p": profile})
+    assert "errors" not in body
+    expected = suggest_transitions(
+        fixtures_graph,
+        Profile(
+            current_occupations=("rome:G1602",),
+            interests={"S": 1.0},
+            education_level=3,
+            open_to_long_training=True,
+        ),
+        10,
+    )
+    found = body["data"]["suggestTransitions"]
+    assert [f["occupation"]["id"] for f in found] == [e.occupation for e in expected]
+    for f, e in zip(found, expected, strict=True):
+        plan = f["trainingPlan"]
+        assert f["levelStep"] == e.level_step and f["explanation"] == e.explanation
+        assert f["parts"]["feasibility"] == pytest.approx(e.parts["feasibility"])
+        assert plan["totalHours"] == pytest.approx(plan["catalogueHours"] + plan["estimatedHours"])
+        assert plan["requiredDiploma"] == e.gap.required_diploma
+    gap = await gql(
+        client,
+        """{ skillGap(profile: {currentOccupations: ["rome:G1602"]}, target: "rome:J1507") {
+               trainingPlan { regulated requiredDiploma } } }""",
+    )
+    assert gap["data"]["skillGap"]["trainingPlan"] == {
+        "regulated": True,
+        "requiredDiploma": "Diplôme d'État de puéricultrice",
+    }
+    bad = await gql(client, query, {"p": {"educationLevel": 11}})
+    assert bad["errors"][0]["extensions"]["argument"] == "profile.educationLevel"
