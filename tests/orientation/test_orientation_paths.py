@@ -9,6 +9,7 @@ from orientation_helpers import coverage, occupations
 from cartonet.errors import InvalidArgument
 from cartonet.orientation.paths import (
     BLIND_STEP,
+    FEASIBILITY_STEP_COST,
     MIN_COVERAGE,
     STEP_COST,
     career_paths,
@@ -33,8 +34,9 @@ def test_paths_are_loopless_chained_and_sorted(fixtures_graph: nx.MultiDiGraph) 
             assert [s.target for s in p.steps] == p.occupations[1:]
             for s in p.steps:
                 blind = BLIND_STEP if s.coverage < MIN_COVERAGE else 0.0
-                assert s.cost == pytest.approx(STEP_COST + (1 - s.coverage) ** 2 + blind)
-                assert 0 <= s.coverage <= 1
+                feas = FEASIBILITY_STEP_COST * s.feasibility
+                assert s.cost == pytest.approx(STEP_COST + (1 - s.coverage) ** 2 + blind + feas)
+                assert 0 <= s.coverage <= 1 and 0 <= s.feasibility <= 1
             assert p.total_cost == pytest.approx(sum(s.cost for s in p.steps))
 
 
