@@ -147,6 +147,11 @@ def test_profile_levels_from_json_and_errors() -> None:
     assert Profile.from_dict({"educationLevel": "BTS"}).education_level == 5
     assert Profile.from_dict({"education_level": 7}).education_level == 7
     assert Profile.from_dict({"openToLongTraining": True}).open_to_long_training
+    # left unsaid, long training is an option for someone choosing a first training only
+    assert Profile(interests={"S": 1.0}).long_training_ok()
+    assert not Profile(current_occupations=(COOK,)).long_training_ok()
+    assert not Profile(interests={"S": 1.0}, open_to_long_training=False).long_training_ok()
+    assert Profile.from_dict({}).open_to_long_training is None
     with pytest.raises(InvalidArgument) as err:
         Profile.from_dict({"educationLevel": "permis B"})
     assert err.value.argument == "profile.education_level"

@@ -181,7 +181,7 @@ def test_errors_name_the_argument(demo: nx.MultiDiGraph) -> None:
     with pytest.raises(InvalidArgument):
         SimilarityWeights(skill=-1)
     with pytest.raises(InvalidArgument):
-        SimilarityWeights(skill=0, title=0, content=0, group=0, interest=0)
+        SimilarityWeights(skill=0, title=0, content=0, group=0, interest=0, feasibility=0)
     with pytest.raises(InvalidArgument):
         SimilarityWeights(direction=0.3)
 

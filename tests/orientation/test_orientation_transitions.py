@@ -103,7 +103,9 @@ def test_interests_only_profile_gets_matching_suggestions(fixtures_graph: nx.Mul
     ix = index_of(fixtures_graph)
     social = ix.interest_pos["riasec:S"]
     for s in found:
-        assert s.active_parts == ("affinity_fit", "gap_cost")
+        # no skill, no occupation: affinity, effort and (regulated professions being in
+        # the graph) feasibility rank the suggestions
+        assert s.active_parts == ("affinity_fit", "gap_cost", "feasibility")
         assert "riasec:S" in s.matched_interests
         # the occupation's strongest interest is the profile's strongest one
         row = ix.interest_raw[ix.occ_pos[s.occupation]]

@@ -142,10 +142,11 @@ class ProfileInput:
         "entryLevel` (2 none, 3 CAP/BEP, 4 Bac, 5 Bac+2, 6 Licence, 7 Master, 8 Doctorat); "
         "without it, the highest entry level of the profile's occupations.",
     )
-    open_to_long_training: bool = strawberry.field(
-        default=False,
+    open_to_long_training: bool | None = strawberry.field(
+        default=None,
         description="Long or regulated training (a state diploma) is an option: moves up "
-        "the entry scale or into a regulated profession cost a quarter as much.",
+        "the entry scale or into a regulated profession cost a quarter as much. Default: "
+        "true for a profile with no occupation and no skill (a first training), else false.",
     )
 
     def to_profile(self) -> Profile:
@@ -175,7 +176,7 @@ class ProfileInput:
             commune=self.commune,
             area=self.area,
             education_level=self.education_level,
-            open_to_long_training=bool(self.open_to_long_training),
+            open_to_long_training=self.open_to_long_training,
         )
 
 

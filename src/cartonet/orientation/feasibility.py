@@ -11,11 +11,13 @@ occupation ``B`` costs::
                                                              when the seeker is open to long
                                                              or regulated training, else 1
 
-so one level up costs ⅓, three or more cost 1, and a regulated profession costs 1 whatever
-the level: a state diploma (*Diplôme d'État*) is years of full-time schooling that no set
-of short trainings replaces. A diploma is *held* when one of the profile's occupations
-requires the same named diploma (a nurse moving between nursing fiches), or, when the
-source names none (ESCO's flag), when the profile's occupation is the same one.
+(a profile that leaves it unsaid is open when it has no occupation and no skill: it is
+choosing a first training), so one level up costs ⅓, three or more cost 1, and a
+regulated profession costs 1 whatever the level: a state diploma (*Diplôme d'État*) is
+years of full-time schooling that no set of short trainings replaces. A diploma is *held*
+when one of the profile's occupations requires the same named diploma (a nurse moving
+between nursing fiches), or, when the source names none (ESCO's flag), when the profile's
+occupation is the same one.
 
 The reference level ``L`` is, for a seeker, the highest diploma the profile states
 (``education_level``), else the highest entry level of their current and past occupations

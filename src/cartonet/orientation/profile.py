@@ -60,8 +60,16 @@ class Profile:
     ``education_level`` is the seeker's highest diploma on the shared entry scale (2 = none
     … 8 = doctorate, see :mod:`cartonet.qualifications`); ``open_to_long_training`` says
     long or regulated training (a state diploma) is an option, which lowers the
-    feasibility cost (:mod:`cartonet.orientation.feasibility`).
+    feasibility cost (:mod:`cartonet.orientation.feasibility`); left ``None``, it is true
+    for a profile with no occupation and no skill (someone choosing a first training) and
+    false otherwise.
     """
+
+    def long_training_ok(self) -> bool:
+        """``open_to_long_training``, or its default for this profile (see above)."""
+        if self.open_to_long_training is not None:
+            return self.open_to_long_training
+        return not (self.current_occupations or self.past_occupations or self.skills)
 
     current_occupations: tuple[str, ...] = ()
     past_occupations: tuple[str, ...] = ()
@@ -78,7 +86,7 @@ class Profile:
     commune: str | None = None
     area: str | None = None
     education_level: int | None = None
-    open_to_long_training: bool = False
+    open_to_long_training: bool | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Profile:
@@ -158,7 +166,9 @@ class Profile:
             commune=_code(get("commune"), "profile.commune"),
             area=_code(get("area"), "profile.area"),
             education_level=education_level,
-            open_to_long_training=bool(get("open_to_long_training", "openToLongTraining")),
+            open_to_long_training=_optional_bool(
+                get("open_to_long_training", "openToLongTraining")
+            ),
         )
 
 
@@ -168,6 +178,10 @@ def _code(value: Any, argument: str) -> str | None:
     if not isinstance(value, str | int):
         raise InvalidArgument(argument, f"must be a code (text), got {value!r}")
     return str(value).strip() or None
+
+
+def _optional_bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
 
 
 def _number(value: Any, argument: str) -> float:

@@ -41,7 +41,9 @@ sparse matrix products (no loop over occupations):
     (:mod:`cartonet.orientation.feasibility`): ``1 − (1 − up)(1 − reg)``, ``up`` a third
     per level above the seeker's (full at three), ``reg`` 1 for a regulated profession
     whose diploma the seeker's occupations do not already require; a quarter of it when
-    the seeker is open to long or regulated training. ``1 − feasibility`` enters the score.
+    the seeker is open to long or regulated training (by default, a profile with no
+    occupation and no skill is: it is choosing a first training). ``1 − feasibility``
+    enters the score.
 
 The score is the weighted mean of the *active* parts (a part is inactive when the
 profile gives it nothing to work on: no skill and no occupation for ``skill_fit``, no
@@ -251,7 +253,7 @@ def part_vectors(
     if local.any():
         active.append("local_mobility")
     feasibility = feasibility_cost(
-        ix, rp.reference_level, rp.origins, rp.profile.open_to_long_training
+        ix, rp.reference_level, rp.origins, rp.profile.long_training_ok()
     )
     if feasibility.any():
         active.append("feasibility")
