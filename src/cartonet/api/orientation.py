@@ -264,6 +264,8 @@ described_enum(
         "GAP_COST": "Training effort (counts as 1 − gapCost).",
         "MOBILITY": "A curated move from a profile occupation.",
         "LOCAL_MOBILITY": "An observed move from a profile occupation in its commune or area.",
+        "FEASIBILITY": "Entry level above the seeker's or a state diploma they lack "
+        "(counts as 1 − feasibility).",
     },
 )
 
