@@ -101,8 +101,19 @@ def test_suggest(rome_store: Path, rome_fixture_graph: nx.MultiDiGraph, tmp_path
             "gapCost",
             "mobility",
             "localMobility",
+            "feasibility",
         }
-        assert set(d["trainingPlan"]) == {"steps", "totalHours", "uncoveredSkills"}
+        assert set(d["trainingPlan"]) == {
+            "steps",
+            "totalHours",
+            "catalogueHours",
+            "estimatedHours",
+            "uncoveredSkills",
+            "regulated",
+            "requiredDiploma",
+        }
+        assert d["trainingPlan"]["totalHours"] == e.gap.total_hours
+        assert d["levelStep"] == e.level_step and d["entryLevel"] == e.entry_level
     profile = tmp_path / "p.json"
     profile.write_text(json.dumps({"currentOccupations": ["rome:G1602"]}), encoding="utf-8")
     table = run(

@@ -74,7 +74,8 @@ def _cost(up: np.ndarray, reg: np.ndarray, open_to_long_training: bool) -> np.nd
 
 
 def _up(steps: np.ndarray) -> np.ndarray:
-    return np.clip(np.nan_to_num(steps, nan=0.0), 0.0, MAX_STEP) / MAX_STEP
+    # fmax ignores NaN: an unknown level costs nothing
+    return np.minimum(np.fmax(steps, 0.0), MAX_STEP) / MAX_STEP
 
 
 def feasibility_cost(
@@ -85,8 +86,8 @@ def feasibility_cost(
 ) -> np.ndarray:
     """The cost of moving into every occupation for a seeker at ``level`` (NaN: unknown)
     who worked in the occupations at rows ``origins`` (see the module docstring)."""
-    held = {int(ix.diploma_key[r]) for r in origins if ix.regulated[r]}
-    reg = ix.regulated & ~np.isin(ix.diploma_key, list(held))
+    held = [int(ix.diploma_key[r]) for r in origins if ix.regulated[r]]
+    reg = ix.regulated & ~np.isin(ix.diploma_key, held) if held else ix.regulated
     return _cost(_up(level_steps(ix, level)), reg.astype(np.float64), open_to_long_training)
 
 

@@ -68,7 +68,7 @@ import networkx as nx
 import numpy as np
 
 from cartonet.orientation.explain import ExplanationFacts, check_lang, explain
-from cartonet.orientation.feasibility import feasibility_cost, level_steps
+from cartonet.orientation.feasibility import feasibility_cost
 from cartonet.orientation.gaps import UNTAUGHT_SKILL_HOURS, SkillGap, gap_for
 from cartonet.orientation.index import OrientationIndex, index_of
 from cartonet.orientation.profile import Profile, ResolvedProfile, resolve
@@ -377,6 +377,11 @@ def suggest_transitions(
     score = combine_parts(parts, weights)
     excluded = excluded_rows(ix, rp)
     limit = rp.profile.constraints.max_training_hours
+    if limit is not None:
+        # a plan is at least UNTAUGHT_SKILL_HOURS per missing essential skill no training
+        # teaches: candidates above the limit on that bound alone need no plan
+        untaught = ((rp.held <= 0) & ~np.isfinite(ix.cheapest_hours)).astype(np.float64)
+        excluded = excluded | (UNTAUGHT_SKILL_HOURS * (ix.essential @ untaught) > limit)
     results: list[Suggestion] = []
     scanned = 0
     for row in ranked(score, parts.gap_cost, np.flatnonzero(~excluded), 4 * k):
@@ -422,7 +427,7 @@ def _suggestion(
     kind, origin = parts.mobility_kind.get(row, (None, None))
     interests = matched_interests(ix, rp, row)
     entry = int(ix.entry_level[row]) if np.isfinite(ix.entry_level[row]) else None
-    raw_step = float(level_steps(ix, rp.reference_level)[row])
+    raw_step = float(ix.entry_level[row] - rp.reference_level)
     step = int(raw_step) if np.isfinite(raw_step) else None
     origin_id = ix.occupations[origin] if origin is not None else None
     facts = ExplanationFacts(
