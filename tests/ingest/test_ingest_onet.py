@@ -16,6 +16,7 @@ from cartonet.cli import main
 from cartonet.errors import LoadError
 from cartonet.ingest.onet import load_onet, soc_groups
 from cartonet.model import Dataset, NodeType, RelType
+from cartonet.qualifications import level_of_job_zone
 from cartonet_testing import need
 
 RATING_HEADER = [
@@ -166,7 +167,13 @@ def test_mini_release_maps_every_file(tmp_path: Path) -> None:
     assert ds.source == "onet-29.3"
     dev = nodes["onet:15-1252.00"]
     assert dev.labels == {"en": "Software Developers"}
-    assert dev.props == {"code": "15-1252.00", "jobZone": 4}
+    # job zone 4 (a bachelor's degree) is level 6 of the shared entry scale
+    assert dev.props == {
+        "code": "15-1252.00",
+        "jobZone": 4,
+        "entryLevel": 6,
+        "entryLevelFrom": "onet-job-zone",
+    }
     assert dev.alt_labels == {
         "en": (
             "Application Developer",
@@ -334,6 +341,10 @@ def test_real_release_counts_match_the_files(onet_full: Dataset, onet_dir: Path)
     zones = tsv_rows(onet_dir / "Job Zones.txt")
     with_zone = {n.id: n.props["jobZone"] for n in onet_full.nodes if "jobZone" in n.props}
     assert with_zone == {f"onet:{r['O*NET-SOC Code']}": int(r["Job Zone"]) for r in zones}
+    # every occupation with a job zone has its entry level on the shared scale
+    for n in onet_full.nodes:
+        if "jobZone" in n.props:
+            assert n.props["entryLevel"] == level_of_job_zone(n.props["jobZone"])
     # one MATCHES_INTEREST per non-zero high point of Interests.txt
     high_points = [r for r in tsv_rows(onet_dir / "Interests.txt") if r["Scale ID"] == "IH"]
     non_zero = sum(float(r["Data Value"]) > 0 for r in high_points)

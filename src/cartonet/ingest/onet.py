@@ -20,7 +20,8 @@ file                                becomes
 ``Interests.txt``                   MATCHES_INTEREST to the RIASEC Interest nodes ``riasec:R``…
                                     the ROME loader uses: the high-point interests (1 to 3),
                                     ``rank`` 1..3, ``weight`` = occupational-interest score / 7
-``Job Zones.txt``                   the occupation's ``jobZone`` (1 to 5)
+``Job Zones.txt``                   the occupation's ``jobZone`` (1 to 5) and ``entryLevel``
+                                    (:func:`cartonet.qualifications.level_of_job_zone`)
 ``Alternate Titles.xlsx``           English alt labels (alternate and short titles)
 ``Sample of Reported Titles.txt``   English alt labels (titles incumbents reported)
 SOC codes                           the SOC 2018 hierarchy as OccupationGroup
@@ -67,6 +68,7 @@ from cartonet.ingest.problems import Problems, ProgressCallback
 from cartonet.ingest.rome import RIASEC, interest_id
 from cartonet.ingest.xlsxread import XlsxTable
 from cartonet.model import Dataset, NodeType, Relevance, RelType, SkillKind
+from cartonet.qualifications import level_of_job_zone
 
 ESSENTIAL_IMPORTANCE = 3.5
 """Importance (1–5) from which a rated element is an ESSENTIAL requirement."""
@@ -446,6 +448,8 @@ class _OnetReader:
             draft = self.b.get(occ)
             assert draft is not None
             draft.props["jobZone"] = int(zone)
+            # the shared entry scale (cartonet.qualifications): zone 1..5 → level 2, 3, 4, 6, 7
+            draft.props.update(entryLevel=level_of_job_zone(zone), entryLevelFrom="onet-job-zone")
 
     def read_alternate_titles(self) -> None:
         t = self.workbook("Alternate Titles.xlsx", ["O*NET-SOC Code", "Alternate Title"])
