@@ -768,12 +768,20 @@ def stats(ctx: click.Context, store: str | None, as_json: bool, requirements: bo
     click.echo(f"store: {describe_store(settings)}")
     click.echo(format_stats(result))
     click.echo(f"version: {result.version}")
-    for source, c in (coverage or {}).items():
+    for line in requirements_lines(coverage or {}):
+        click.echo(line)
+
+
+def requirements_lines(coverage: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """One line per taxonomy of :func:`requirements_by_source`."""
+    lines = []
+    for source, c in coverage.items():
         origins = ", ".join(f"{k} {v}" for k, v in c["by_origin"].items()) or "none"
-        click.echo(
+        lines.append(
             f"entry requirements, {source}: {c['with_level']} of {c['occupations']} occupations "
             f"with a level ({c['level_share']:.1%}; from {origins}), {c['regulated']} regulated"
         )
+    return lines
 
 
 def requirements_by_source(dataset: Dataset) -> dict[str, dict[str, Any]]:
@@ -806,9 +814,13 @@ def validate(ctx: click.Context, store: str | None, as_json: bool, strict: bool)
         async with opened_store(settings, seed=False) as s:
             return await s.export()
 
-    report = check_graph(run(read()))
+    dataset = run(read())
+    report = check_graph(dataset)
+    # entry requirements: the share of occupations with an entry level, per taxonomy
+    coverage = requirements_by_source(dataset)
     if as_json:
-        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        out = {**report.as_json(), "entryRequirements": coverage}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         click.echo(f"store: {describe_store(settings)}")
         click.echo("")
@@ -828,6 +840,8 @@ def validate(ctx: click.Context, store: str | None, as_json: bool, strict: bool)
             for example in f.examples[: 3 if f.severity == "info" else 10]:
                 click.echo(f"           {example}")
         click.echo("")
+        for line in requirements_lines(coverage):
+            click.echo(line)
         click.echo(f"{report.errors:,} errors, {report.warnings:,} warnings")
     if report.errors or (strict and report.warnings):
         ctx.exit(1)

@@ -77,6 +77,15 @@ def test_cli_exit_code_gates_on_errors(tmp_path: Path) -> None:
     report = json.loads(output)
     assert report["errors"] == 0
     assert report["nodesBySource"]["rome-v333"]["Occupation"] > 0
+    # the share of occupations with an entry level, per taxonomy (the fixtures' fiches and
+    # ESCO occupations were loaded by the real loaders, which read them)
+    entry = report["entryRequirements"]
+    for source in ("rome-v333", "esco-v1.1.1"):
+        c = entry[source]
+        assert c["occupations"] == report["nodesBySource"][source]["Occupation"]
+        assert 0 < c["with_level"] <= c["occupations"]
+        assert c["level_share"] == c["with_level"] / c["occupations"]
+    assert entry["rome-v333"]["regulated"] > 0  # the health fiches
     assert cli("validate", "--store", store, "--strict")[0] == 1  # the fixtures have warnings
     # a BROADER cycle passes the load checks (they look at records) but not validate
     cycle = tmp_path / "cycle.json"
