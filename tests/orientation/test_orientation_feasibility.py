@@ -18,7 +18,7 @@ from cartonet.orientation.feasibility import (
 )
 from cartonet.orientation.gaps import UNTAUGHT_SKILL_HOURS, skill_gap
 from cartonet.orientation.index import index_of
-from cartonet.orientation.paths import FEASIBILITY_STEP_COST, STEP_COST, career_paths
+from cartonet.orientation.paths import FEASIBILITY_STEP_COST, career_paths, step_cost
 from cartonet.orientation.profile import Constraints, Profile
 from cartonet.orientation.similarity import similar_occupations
 from cartonet.orientation.transitions import TransitionWeights, suggest_transitions
@@ -138,8 +138,10 @@ def test_similarity_and_paths_use_the_pair_cost(rome_graph: nx.MultiDiGraph) -> 
             a, b = ix.occ_pos[step.source], ix.occ_pos[step.target]
             f = pair_cost(ix, np.asarray([a]))[0, b]
             assert step.feasibility == pytest.approx(f)
-            expected = STEP_COST + (1 - step.coverage) ** 2 + FEASIBILITY_STEP_COST * f
-            assert step.cost == pytest.approx(expected)
+            assert step.cost == pytest.approx(step_cost(step.coverage, f))
+            assert step_cost(step.coverage, f) == pytest.approx(
+                step_cost(step.coverage) + FEASIBILITY_STEP_COST * f
+            )
         assert path.steps[-1].feasibility == 1.0  # into the regulated fiche
 
 
