@@ -22,10 +22,15 @@ OPTIONAL MATCH (m:CartonetMeta {key: 'graph'})
 RETURN occupations, skills, trainings, interests, skill_groups + occupation_groups AS groups,
        relations, m.version AS version
 
+// Nodes travel as lists of [key, value] pairs of their model properties only: the
+// derived search properties (_filter, _index_text, _fp...) stay on the server, and with
+// $text = false so do descriptions (desc_*) and alternative labels (alt_*), which make
+// most of a node's bytes. (A map cannot be built from computed keys without APOC.)
+
 // name: get_nodes
 UNWIND $ids AS id
 MATCH (n:Node {id: id})
-RETURN collect(properties(n)) AS nodes
+RETURN collect([k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]]) AS nodes
 
 // One page of nodes of one type in id order (keyset: ids after $after, "" for the first
 // page), with the number of nodes passing the filters. $needle is the normalised filter
@@ -46,25 +51,97 @@ CALL () {
     AND ($needle IS NULL OR n._filter CONTAINS $needle)
     AND ($group IS NULL OR (n.id <> $group AND EXISTS { (n)-[:BROADER*1..]->(:Node {id: $group}) }))
   WITH n ORDER BY n.id LIMIT $limit
-  RETURN collect(properties(n)) AS items
+  RETURN collect([k IN keys(n) WHERE NOT k STARTS WITH '_'
+                  AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, n[k]]]
+         ) AS items
+}
+RETURN total, items
+
+// The same without filters: the total comes from the count store (no scan).
+// name: list_nodes_all
+CALL () {
+  MATCH (n:{label})
+  RETURN count(n) AS total
+}
+CALL () {
+  MATCH (n:{label})
+  WHERE n.id > $after
+  WITH n ORDER BY n.id LIMIT $limit
+  RETURN collect([k IN keys(n) WHERE NOT k STARTS WITH '_'
+                  AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, n[k]]]
+         ) AS items
 }
 RETURN total, items
 
 // Edges of one type leaving each id. $props: properties the edge must have with these
-// values; $absent: properties it must not have.
+// values; $absent: properties it must not have. Edge properties travel without the
+// internal ones (_source, _fp).
 // name: neighbours_out
 UNWIND $ids AS id
 MATCH (:Node {id: id})-[r:{rel}]->(other:Node)
 WHERE all(k IN keys($props) WHERE r[k] = $props[k])
   AND all(k IN $absent WHERE r[k] IS NULL)
-RETURN collect([id, other.id, properties(r), properties(other)]) AS edges
+RETURN collect([id, other.id, [k IN keys(r) WHERE NOT k STARTS WITH '_' | [k, r[k]]],
+                [k IN keys(other) WHERE NOT k STARTS WITH '_'
+                 AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
+               ]) AS edges
 
 // name: neighbours_in
 UNWIND $ids AS id
 MATCH (:Node {id: id})<-[r:{rel}]-(other:Node)
 WHERE all(k IN keys($props) WHERE r[k] = $props[k])
   AND all(k IN $absent WHERE r[k] IS NULL)
-RETURN collect([id, other.id, properties(r), properties(other)]) AS edges
+RETURN collect([id, other.id, [k IN keys(r) WHERE NOT k STARTS WITH '_' | [k, r[k]]],
+                [k IN keys(other) WHERE NOT k STARTS WITH '_'
+                 AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
+               ]) AS edges
+
+// One page per id of its edges to nodes of one type, in the other node's id order after
+// $after ("" for the first page), at most $limit, with the number over all pages: paging,
+// counting and ordering happen here, so a skill 350 occupations require sends 20 of them.
+// name: neighbour_pages_out
+UNWIND $ids AS id
+MATCH (n:Node {id: id})
+CALL (n) {
+  MATCH (n)-[r:{rel}]->(other:{label})
+  WHERE all(k IN keys($props) WHERE r[k] = $props[k])
+    AND all(k IN $absent WHERE r[k] IS NULL)
+  RETURN count(other) AS total
+}
+CALL (n) {
+  MATCH (n)-[r:{rel}]->(other:{label})
+  WHERE other.id > $after
+    AND all(k IN keys($props) WHERE r[k] = $props[k])
+    AND all(k IN $absent WHERE r[k] IS NULL)
+  WITH r, other ORDER BY other.id LIMIT $limit
+  RETURN collect([other.id, [k IN keys(r) WHERE NOT k STARTS WITH '_' | [k, r[k]]],
+                  [k IN keys(other) WHERE NOT k STARTS WITH '_'
+                   AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
+                 ]) AS items
+}
+RETURN collect([id, total, items]) AS pages
+
+// name: neighbour_pages_in
+UNWIND $ids AS id
+MATCH (n:Node {id: id})
+CALL (n) {
+  MATCH (n)<-[r:{rel}]-(other:{label})
+  WHERE all(k IN keys($props) WHERE r[k] = $props[k])
+    AND all(k IN $absent WHERE r[k] IS NULL)
+  RETURN count(other) AS total
+}
+CALL (n) {
+  MATCH (n)<-[r:{rel}]-(other:{label})
+  WHERE other.id > $after
+    AND all(k IN keys($props) WHERE r[k] = $props[k])
+    AND all(k IN $absent WHERE r[k] IS NULL)
+  WITH r, other ORDER BY other.id LIMIT $limit
+  RETURN collect([other.id, [k IN keys(r) WHERE NOT k STARTS WITH '_' | [k, r[k]]],
+                  [k IN keys(other) WHERE NOT k STARTS WITH '_'
+                   AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
+                 ]) AS items
+}
+RETURN collect([id, total, items]) AS pages
 
 // name: export_nodes
 MATCH (n:Node)

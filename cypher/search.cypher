@@ -23,7 +23,7 @@ OPTIONAL MATCH (m:CartonetMeta {key: 'graph'})
 CALL () {
   UNWIND $ids AS id
   MATCH (n:Node {id: id})
-  RETURN collect(properties(n)) AS nodes
+  RETURN collect([k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]]) AS nodes
 }
 RETURN m.version AS version, nodes
 

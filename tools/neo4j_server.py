@@ -758,16 +758,25 @@ class Target:
     started for the run (``startup_s`` then says how long it took to start)."""
 
     def __init__(
-        self, uri: str, auth: tuple[str, str] | None, database: str, startup_s: float | None
+        self,
+        uri: str,
+        auth: tuple[str, str] | None,
+        database: str,
+        startup_s: float | None,
+        pid: int | None = None,
     ) -> None:
         self.uri, self.auth, self.database, self.startup_s = uri, auth, database, startup_s
+        self.pid = pid  # the JVM's process id when the server was started here
 
 
 @contextmanager
-def neo4j_target(heap: str = "2g", progress: bool = True) -> Iterator[Target]:
+def neo4j_target(
+    heap: str = "2g", progress: bool = True, home: str | os.PathLike[str] | None = None
+) -> Iterator[Target]:
     """The Neo4j a benchmark should use: ``CARTONET_NEO4J_URI`` (with
-    ``CARTONET_NEO4J_USER`` / ``_PASSWORD`` / ``_DATABASE``) when set, otherwise a fresh
-    :class:`Neo4jServer` with ``heap``, stopped when the block ends."""
+    ``CARTONET_NEO4J_USER`` / ``_PASSWORD`` / ``_DATABASE``) when set, otherwise a
+    :class:`Neo4jServer` with ``heap``, stopped when the block ends: in a fresh temporary
+    home, or in ``home`` (kept, so a benchmark can reuse a database it loaded before)."""
     database = os.environ.get("CARTONET_NEO4J_DATABASE") or "neo4j"
     uri = os.environ.get("CARTONET_NEO4J_URI")
     if uri:
@@ -775,11 +784,12 @@ def neo4j_target(heap: str = "2g", progress: bool = True) -> Iterator[Target]:
         user = os.environ.get("CARTONET_NEO4J_USER") or "neo4j"
         yield Target(uri, (user, password) if password else None, database, None)
         return
-    server = Neo4jServer(heap=heap, progress=progress)
+    server = Neo4jServer(home, heap=heap, progress=progress)
     try:
         started = time.perf_counter()
         uri = server.start()
-        yield Target(uri, server.auth, database, round(time.perf_counter() - started, 2))
+        startup_s = round(time.perf_counter() - started, 2)
+        yield Target(uri, server.auth, database, startup_s, server.pid)
     finally:
         server.close()
 

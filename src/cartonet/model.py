@@ -174,6 +174,9 @@ class Node:
     alt_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     descriptions: Mapping[str, str] = field(default_factory=dict)
     props: Mapping[str, Any] = field(default_factory=dict)
+    complete: bool = field(default=True, compare=False, repr=False)
+    """``False`` when a store read left out the descriptions and alternative labels (a
+    read that asked for labels only); a complete copy is one ``get_nodes`` away."""
 
     def label(self, lang: str = "fr") -> str:
         """Preferred label in ``lang``, falling back to the other language, then the id."""

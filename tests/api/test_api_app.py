@@ -99,15 +99,26 @@ class Outage:
         await self._gate()
         return await self.store.get_nodes(ids)
 
-    async def list_nodes(self, type: NodeType, flt: NodeFilter, first: int, after: Any) -> Any:
-        await self._gate()
-        return await self.store.list_nodes(type, flt, first, after)
-
-    async def neighbours(
-        self, ids: Sequence[str], rel: Any, direction: Direction, rel_props: Mapping | None = None
+    async def list_nodes(
+        self, type: NodeType, flt: NodeFilter, first: int, after: Any, **kwargs: Any
     ) -> Any:
         await self._gate()
-        return await self.store.neighbours(ids, rel, direction, rel_props)
+        return await self.store.list_nodes(type, flt, first, after, **kwargs)
+
+    async def neighbours(
+        self,
+        ids: Sequence[str],
+        rel: Any,
+        direction: Direction,
+        rel_props: Mapping | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        await self._gate()
+        return await self.store.neighbours(ids, rel, direction, rel_props, **kwargs)
+
+    async def neighbour_pages(self, *args: Any, **kwargs: Any) -> Any:
+        await self._gate()
+        return await self.store.neighbour_pages(*args, **kwargs)
 
     async def search(self, text: str, types: Any, lang: Any, first: int) -> Any:
         await self._gate()

@@ -28,8 +28,8 @@ class Counting:
         method = getattr(self._store, name)
 
         async def counted(*args: Any, **kwargs: Any) -> Any:
-            ids = len(args[0]) if name in ("get_nodes", "neighbours") else 0
-            rel = f"{args[1]}:{args[2]}" if name == "neighbours" else None
+            ids = len(args[0]) if name in ("get_nodes", "neighbours", "neighbour_pages") else 0
+            rel = f"{args[1]}:{args[2]}" if name in ("neighbours", "neighbour_pages") else None
             self.calls.append((name, ids, rel))
             return await method(*args, **kwargs)
 
@@ -95,6 +95,8 @@ async def test_nested_lists_batch_across_parents(store_path: Path, graph: Graph)
         for s_id in (r.end for r in graph.out(e["node"]["id"], RelType.REQUIRES))
         if graph.nodes[s_id].type == NodeType.SKILL
     }
+    # One paged read per batch of parents: the store pages, orders and counts.
     calls = [ids for name, ids, rel in counting.calls if rel == "REQUIRES:IN"]
+    assert all(name == "neighbour_pages" for name, _, rel in counting.calls if rel == "REQUIRES:IN")
     assert sum(calls) == len(skills)
     assert len(calls) == math.ceil(len(skills) / MAX_PAGE)

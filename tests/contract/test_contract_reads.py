@@ -12,7 +12,7 @@ from contract_data import (
 from contract_expect import as_tuples, below, by_id, edges, ids_of_type, text_matches
 
 from cartonet.errors import InvalidArgument
-from cartonet.model import NodeType, RelType, SkillKind
+from cartonet.model import Node, NodeType, RelType, SkillKind
 from cartonet.store.base import MAX_PAGE, Direction, NodeFilter, Store, encode_cursor
 
 NODES = by_id(all_nodes())
@@ -268,3 +268,93 @@ async def test_empty_store(store: Store) -> None:
     assert await store.search("nurse", None, None, 10) == []
     assert await store.get_nodes([SOFTWARE_DEVELOPER]) == [None]
     await store.ping()
+
+
+PAGE_CASES = [
+    (RelType.REQUIRES, Direction.OUT, NodeType.SKILL, None),
+    (RelType.REQUIRES, Direction.OUT, NodeType.SKILL, {"relevance": "ESSENTIAL"}),
+    (RelType.REQUIRES, Direction.IN, NodeType.OCCUPATION, None),
+    (RelType.BROADER, Direction.OUT, NodeType.SKILL_GROUP, None),
+    (RelType.BROADER, Direction.IN, NodeType.SKILL, None),
+    (RelType.BROADER, Direction.OUT, NodeType.OCCUPATION_GROUP, None),
+    (RelType.MATCHES_INTEREST, Direction.IN, NodeType.OCCUPATION, None),
+    (RelType.MOBILITY, Direction.OUT, NodeType.OCCUPATION, {"kind": "CLOSE"}),
+]
+
+
+@pytest.mark.parametrize(("rel", "direction", "node_type", "props"), PAGE_CASES)
+@pytest.mark.parametrize("first", [1, 3, MAX_PAGE])
+async def test_neighbour_pages_cover_every_edge_once(
+    loaded: Store,
+    rel: RelType,
+    direction: Direction,
+    node_type: NodeType,
+    props: dict[str, object] | None,
+    first: int,
+) -> None:
+    ids = [*sorted(NODES), "rome:Z9999"]
+    expected = {
+        i: [
+            e for e in edges(NODES, RELS, i, rel, direction, props) if NODES[e[4]].type == node_type
+        ]
+        for i in ids[:-1]
+    }
+    expected["rome:Z9999"] = []
+    firsts = await loaded.neighbour_pages(ids, rel, direction, node_type, first, None, props)
+    assert list(firsts) == ids
+    assert any(page.edges for page in firsts.values()), "some node has such edges"
+    for node_id in ids:
+        page, seen = firsts[node_id], []
+        while True:
+            assert page.total_count == len(expected[node_id]), node_id
+            assert len(page.edges) <= first
+            seen.extend(as_tuples(page.edges))
+            if page.edges:
+                assert page.end_cursor == encode_cursor(page.edges[-1].node.id)
+            assert page.edges or not page.has_next_page
+            if not page.has_next_page:
+                break
+            nxt = await loaded.neighbour_pages(
+                [node_id], rel, direction, node_type, first, page.end_cursor, props
+            )
+            page = nxt[node_id]
+        assert seen == expected[node_id], node_id
+
+
+async def test_neighbour_pages_check_their_arguments(loaded: Store) -> None:
+    args = ([SOFTWARE_DEVELOPER], RelType.REQUIRES, Direction.OUT, NodeType.SKILL)
+    with pytest.raises(InvalidArgument, match="first"):
+        await loaded.neighbour_pages(*args, MAX_PAGE + 1)
+    with pytest.raises(InvalidArgument, match="after"):
+        await loaded.neighbour_pages(*args, 5, "!!!!")
+    assert await loaded.neighbour_pages([], *args[1:], 5) == {}
+    (page,) = (await loaded.neighbour_pages(*args, 0)).values()
+    assert page.edges == [] and page.total_count > 0 and page.has_next_page
+
+
+def _labels_only(node: Node) -> tuple[object, ...]:
+    return (node.id, node.type, dict(node.labels), node.source, dict(node.props))
+
+
+async def test_reads_without_text_keep_everything_else(loaded: Store) -> None:
+    """``text=False`` may leave out descriptions and alternative labels, and then says so
+    (``complete=False``); every other part of the answer is the same."""
+    ids = sorted(NODES)
+    light = await loaded.neighbours(ids, RelType.REQUIRES, Direction.OUT, text=False)
+    pages = await loaded.neighbour_pages(
+        ids, RelType.REQUIRES, Direction.IN, NodeType.OCCUPATION, MAX_PAGE, text=False
+    )
+    listed = await loaded.list_nodes(NodeType.SKILL, NodeFilter(), MAX_PAGE, None, text=False)
+    nodes = [e.node for found in light.values() for e in found]
+    nodes += [e.node for page in pages.values() for e in page.edges]
+    nodes += listed.items
+    assert len(nodes) > 20
+    for node in nodes:
+        assert _labels_only(node) == _labels_only(NODES[node.id])
+        if node.complete:
+            assert node == NODES[node.id]
+        else:
+            assert not node.descriptions and not node.alt_labels
+    full = await loaded.neighbours(ids, RelType.REQUIRES, Direction.OUT)
+    assert {k: as_tuples(v) for k, v in light.items()} == {k: as_tuples(v) for k, v in full.items()}
+    assert all(e.node.complete for found in full.values() for e in found)

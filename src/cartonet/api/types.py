@@ -119,9 +119,18 @@ T = TypeVar("T")
 def _edges(
     info: strawberry.Info, node_id: str, rel: RelType, direction: Direction, **props: Any
 ) -> Any:
-    """Awaitable edges of ``node_id`` through the request's batching loader."""
-    loader = info.context.loaders.neighbours(rel, direction, props or None)
+    """Awaitable edges of ``node_id`` through the request's batching loader. The nodes
+    come without descriptions and alternative labels (see :func:`_whole`)."""
+    loader = info.context.loaders.neighbours(rel, direction, props or None, False)
     return loader.load(node_id)
+
+
+async def _whole(info: strawberry.Info, node_id: str, pick: Callable[[Node], T]) -> T | None:
+    """``pick`` of the whole node ``node_id``: nested reads fetch labels only, and a query
+    that selects a description or alternative labels on such a node gets the whole node
+    here, in one batched read for all of them."""
+    node = await info.context.loaders.nodes.load(node_id)
+    return pick(node) if node is not None else None
 
 
 def _enum(cls: type[Enum], value: Any) -> Any:
@@ -159,6 +168,26 @@ async def _linked(
     return [e.node for e in _of_type(edges, node_type)]
 
 
+def _page(
+    info: strawberry.Info,
+    node_id: str,
+    rel: RelType,
+    direction: Direction,
+    node_type: NodeType,
+    first: int,
+    after: str | None,
+    **props: Any,
+) -> Any:
+    """Awaitable :class:`~cartonet.store.base.EdgePage` of ``node_id``'s neighbours of
+    ``node_type``: paged, ordered and counted by the store, one call for every parent
+    asking for the same page. ``first`` and ``after`` are checked before anything is
+    fetched."""
+    check_first(first)
+    decode_cursor(after)
+    loader = info.context.loaders.pages(rel, direction, node_type, first, after, props or None)
+    return loader.load(node_id)
+
+
 async def _linked_page(
     info: strawberry.Info,
     node_id: str,
@@ -169,9 +198,11 @@ async def _linked_page(
     after: str | None,
     **props: Any,
 ) -> Connection[Any]:
-    """A page of ``_linked``; ``first`` is checked before anything is fetched."""
-    check_first(first)
-    return paginate(await _linked(info, node_id, rel, direction, node_type, **props), first, after)
+    """A page of ``_linked`` as a connection of node objects."""
+    page = await _page(info, node_id, rel, direction, node_type, first, after, **props)
+    return Connection.build(
+        [e.node for e in page.edges], page.total_count, page.end_cursor, page.has_next_page
+    )
 
 
 def wrap(node: Node | None) -> NodeInterface | None:
@@ -196,7 +227,7 @@ async def ancestors(info: strawberry.Info, node_id: str, wanted: NodeType) -> li
     still reaches its ISCO groups). Each level is one batched loader call shared by every
     node of the query climbing at the same time.
     """
-    loader = info.context.loaders.neighbours(RelType.BROADER, Direction.OUT)
+    loader = info.context.loaders.neighbours(RelType.BROADER, Direction.OUT, None, False)
     seen, found, frontier = {node_id}, [], [node_id]
     for _ in range(MAX_HIERARCHY_DEPTH):
         if not frontier:
@@ -307,11 +338,15 @@ class NodeInterface:
         return self.raw.label(lang.value)
 
     @strawberry.field(description="Alternative labels (synonyms, appellations) in `lang`.")
-    def alt_labels(self, lang: LangArg = Lang.FR) -> list[str]:
+    def alt_labels(self, info: strawberry.Info, lang: LangArg = Lang.FR) -> list[str]:
+        if not self.raw.complete:  # read as a nested node: labels only
+            return _whole(info, self.raw.id, lambda n: list(n.alt(lang.value)))  # type: ignore[return-value]
         return list(self.raw.alt(lang.value))
 
     @strawberry.field(description="Description in `lang`, else the other language.")
-    def description(self, lang: LangArg = Lang.FR) -> str | None:
+    def description(self, info: strawberry.Info, lang: LangArg = Lang.FR) -> str | None:
+        if not self.raw.complete:
+            return _whole(info, self.raw.id, lambda n: n.description(lang.value))  # type: ignore[return-value]
         return self.raw.description(lang.value)
 
     @strawberry.field(description="Source release the node was loaded from.")
@@ -379,6 +414,14 @@ class SameAs:
     method: str | None = strawberry.field(description="How the match was made, when known.")
 
 
+def _requirement(edge: StoreEdge) -> SkillRequirement:
+    return SkillRequirement(
+        skill=Skill(raw=edge.node),
+        relevance=_enum(Relevance, edge.rel.props.get("relevance")),
+        weight=_float(edge.rel.props.get("weight")),
+    )
+
+
 async def _same_as(info: strawberry.Info, node_id: str) -> list[SameAs]:
     out = await _edges(info, node_id, RelType.SAME_AS, Direction.OUT)
     into = await _edges(info, node_id, RelType.SAME_AS, Direction.IN)
@@ -441,16 +484,40 @@ class Occupation(NodeInterface):
         for edge in _of_type(edges, NodeType.SKILL):
             if kind and _enum(SkillKind, edge.node.props.get("kind")) != kind:
                 continue
-            rel_relevance = _enum(Relevance, edge.rel.props.get("relevance"))
-            result.append(
-                SkillRequirement(
-                    skill=Skill(raw=edge.node),
-                    relevance=rel_relevance,
-                    weight=_float(edge.rel.props.get("weight")),
-                )
-            )
+            result.append(_requirement(edge))
         result.sort(key=lambda r: r.relevance != Relevance.ESSENTIAL)  # stable: ids stay sorted
         return result
+
+    @strawberry.field(
+        description="Skills the occupation requires, as pages in skill id order (ESCO: up to "
+        "340 a job), with their count; `relevance` keeps one kind of requirement."
+    )
+    async def skills_connection(
+        self,
+        info: strawberry.Info,
+        relevance: Relevance | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[SkillRequirement]:
+        props = {"relevance": relevance.value} if relevance else {}
+        page = await _page(
+            info,
+            self.raw.id,
+            RelType.REQUIRES,
+            Direction.OUT,
+            NodeType.SKILL,
+            first,
+            after,
+            **props,
+        )
+        return Connection(
+            edges=[
+                ConnectionEdge(cursor=encode_cursor(e.node.id), node=_requirement(e))
+                for e in page.edges
+            ],
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            total_count=page.total_count,
+        )
 
     @strawberry.field(description="Curated transitions to other occupations (ROME mobilités).")
     async def mobilities(

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from cartonet.settings import Settings
-from cartonet.store.base import Direction, Edge, NodeFilter, Page, SearchHit, Store
+from cartonet.store.base import Direction, Edge, EdgePage, NodeFilter, Page, SearchHit, Store
 
-__all__ = ["Direction", "Edge", "NodeFilter", "Page", "SearchHit", "Store", "make_store"]
+__all__ = [
+    "Direction",
+    "Edge",
+    "EdgePage",
+    "NodeFilter",
+    "Page",
+    "SearchHit",
+    "Store",
+    "make_store",
+]
 
 
 def make_store(settings: Settings) -> Store:

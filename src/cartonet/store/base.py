@@ -67,6 +67,17 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class EdgePage:
+    """A page of one node's edges: ``edges`` in ascending order of the other node's id,
+    ``total_count`` over all pages."""
+
+    edges: list[Edge]
+    total_count: int
+    end_cursor: str | None
+    has_next_page: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     node: Node
     score: float  # 0..100, higher is better
@@ -162,8 +173,17 @@ class Store(Protocol):
         """Nodes by id, in the order asked, ``None`` for unknown ids."""
 
     async def list_nodes(
-        self, type: NodeType, flt: NodeFilter, first: int, after: str | None
-    ) -> Page: ...
+        self,
+        type: NodeType,
+        flt: NodeFilter,
+        first: int,
+        after: str | None,
+        *,
+        text: bool = True,
+    ) -> Page:
+        """One page of the nodes of ``type`` passing ``flt``. With ``text=False`` the store
+        may leave out descriptions and alternative labels (such nodes say
+        ``complete=False``); everything else is the same."""
 
     async def neighbours(
         self,
@@ -171,9 +191,31 @@ class Store(Protocol):
         rel: RelType,
         direction: Direction,
         rel_props: Mapping[str, Any] | None = None,
+        *,
+        text: bool = True,
     ) -> dict[str, list[Edge]]:
         """For each id, the edges of type ``rel`` in ``direction`` whose properties equal
-        ``rel_props`` (when given), sorted by the other node's id. Every asked id is a key."""
+        ``rel_props`` (when given), sorted by the other node's id. Every asked id is a key.
+        ``text=False``: as in :meth:`list_nodes`."""
+
+    async def neighbour_pages(
+        self,
+        ids: Sequence[str],
+        rel: RelType,
+        direction: Direction,
+        node_type: NodeType,
+        first: int,
+        after: str | None = None,
+        rel_props: Mapping[str, Any] | None = None,
+        *,
+        text: bool = True,
+    ) -> dict[str, EdgePage]:
+        """For each id, one page of its edges of type ``rel`` in ``direction`` whose other
+        node is of ``node_type`` and whose properties equal ``rel_props`` (when given): the
+        first ``first`` edges, in ascending order of the other node's id, after the node
+        the cursor ``after`` points at; with their number over all pages. The same
+        cursor applies to every id (a page of one parent's list). Every asked id is a
+        key. ``text=False``: as in :meth:`list_nodes`."""
 
     async def search(
         self, text: str, types: Sequence[NodeType] | None, lang: str | None, first: int

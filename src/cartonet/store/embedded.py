@@ -68,6 +68,7 @@ from cartonet.store import observed, search_cache
 from cartonet.store.base import (
     Direction,
     Edge,
+    EdgePage,
     NodeFilter,
     Page,
     ProgressCallback,
@@ -433,8 +434,15 @@ class EmbeddedStore:
         return [nodes.get(i) for i in ids]
 
     async def list_nodes(
-        self, type: NodeType, flt: NodeFilter, first: int, after: str | None
+        self,
+        type: NodeType,
+        flt: NodeFilter,
+        first: int,
+        after: str | None,
+        *,
+        text: bool = True,
     ) -> Page:
+        # ``text`` is ignored: nodes are in memory, whole, and cost the same either way.
         check_first(first)
         after_id = decode_cursor(after)
         type_ = check_node_type(type)
@@ -474,6 +482,8 @@ class EmbeddedStore:
         rel: RelType,
         direction: Direction,
         rel_props: Mapping[str, Any] | None = None,
+        *,
+        text: bool = True,
     ) -> dict[str, list[Edge]]:
         rel_type = check_rel_type(rel)
         direction = check_direction(direction)
@@ -488,6 +498,51 @@ class EmbeddedStore:
                     other = r.end if direction is Direction.OUT else r.start
                     edges.append(Edge(rel=r, node=state.nodes[other]))
             result[node_id] = edges
+        return result
+
+    async def neighbour_pages(
+        self,
+        ids: Sequence[str],
+        rel: RelType,
+        direction: Direction,
+        node_type: NodeType,
+        first: int,
+        after: str | None = None,
+        rel_props: Mapping[str, Any] | None = None,
+        *,
+        text: bool = True,
+    ) -> dict[str, EdgePage]:
+        rel_type = check_rel_type(rel)
+        direction = check_direction(direction)
+        type_ = check_node_type(node_type, "node_type")
+        check_first(first)
+        after_id = decode_cursor(after)
+        state = await self._fresh()
+        adjacency = (state.out if direction is Direction.OUT else state.inn)[rel_type]
+        wanted = list((rel_props or {}).items())
+        out = direction is Direction.OUT
+        result: dict[str, EdgePage] = {}
+        for node_id in ids:
+            # Adjacency lists are sorted by the other node's id: keep the matching edges
+            # in that order, then cut the page after the cursor.
+            kept = [
+                r
+                for r in adjacency.get(node_id, ())
+                if state.nodes[r.end if out else r.start].type == type_
+                and all(r.props.get(k) == v for k, v in wanted)
+            ]
+            start = 0
+            if after_id is not None:
+                others = [r.end if out else r.start for r in kept]
+                start = bisect.bisect_right(others, after_id)
+            chunk = kept[start : start + first]
+            edges = [Edge(rel=r, node=state.nodes[r.end if out else r.start]) for r in chunk]
+            result[node_id] = EdgePage(
+                edges=edges,
+                total_count=len(kept),
+                end_cursor=encode_cursor(edges[-1].node.id) if edges else None,
+                has_next_page=start + len(chunk) < len(kept),
+            )
         return result
 
     async def search(

@@ -73,6 +73,7 @@ from cartonet.store import observed
 from cartonet.store.base import (
     Direction,
     Edge,
+    EdgePage,
     NodeFilter,
     Page,
     ProgressCallback,
@@ -87,6 +88,7 @@ from cartonet.store.base import (
 from cartonet.store.cypher import Statements, statements
 from cartonet.store.embedded import EXPORT_SOURCE, INITIAL_VERSION
 from cartonet.store.neo4j_rows import (
+    node_from_pairs,
     node_from_props,
     node_props,
     param_value,
@@ -336,11 +338,17 @@ class Neo4jStore:
         if not wanted:
             return []
         stored = (await self._record("get_nodes", {"ids": wanted}))["nodes"]
-        found = {props["id"]: node_from_props(props) for props in stored}
+        found = {node.id: node for node in map(node_from_pairs, stored)}
         return [found.get(i) for i in ids]
 
     async def list_nodes(
-        self, type: NodeType, flt: NodeFilter, first: int, after: str | None
+        self,
+        type: NodeType,
+        flt: NodeFilter,
+        first: int,
+        after: str | None,
+        *,
+        text: bool = True,
     ) -> Page:
         check_first(first)
         after_id = decode_cursor(after)
@@ -356,9 +364,13 @@ class Neo4jStore:
             "needle": needle or None,
             "group": flt.group,
             "limit": first + 1,
+            "text": text,
         }
-        row = await self._record("list_nodes", params, label=type_)
-        items = [node_from_props(p) for p in row["items"]]
+        filtered = needle or flt.kind is not None or flt.group is not None
+        row = await self._record(
+            "list_nodes" if filtered else "list_nodes_all", params, label=type_
+        )
+        items = [node_from_pairs(p, text) for p in row["items"]]
         page = items[:first]
         return Page(
             items=page,
@@ -373,6 +385,8 @@ class Neo4jStore:
         rel: RelType,
         direction: Direction,
         rel_props: Mapping[str, Any] | None = None,
+        *,
+        text: bool = True,
     ) -> dict[str, list[Edge]]:
         rel_type = check_rel_type(rel)
         direction = check_direction(direction)
@@ -380,14 +394,7 @@ class Neo4jStore:
         result: dict[str, list[Edge]] = {i: [] for i in ids}
         if not wanted:
             return result
-        # A stored relationship never holds None (it is dropped on write): asking for
-        # None means asking for the property to be absent, as in the embedded store.
-        asked = dict(rel_props or {})
-        params = {
-            "ids": wanted,
-            "props": {k: param_value(v) for k, v in asked.items() if v is not None},
-            "absent": [k for k, v in asked.items() if v is None],
-        }
+        params = {"ids": wanted, "text": text, **_rel_filter(rel_props)}
         out = direction is Direction.OUT
         found = await self._record(
             "neighbours_out" if out else "neighbours_in", params, rel=rel_type
@@ -398,11 +405,61 @@ class Neo4jStore:
         ):
             node = nodes.get(other)
             if node is None:
-                node = nodes[other] = node_from_props(stored_node)
+                node = nodes[other] = node_from_pairs(stored_node, text)
             start, end = (node_id, other) if out else (other, node_id)
-            edge = Edge(rel=rel_from(rel_type.value, start, end, stored_rel), node=node)
+            edge = Edge(rel=rel_from(rel_type.value, start, end, dict(stored_rel)), node=node)
             result[node_id].append(edge)
         return result
+
+    async def neighbour_pages(
+        self,
+        ids: Sequence[str],
+        rel: RelType,
+        direction: Direction,
+        node_type: NodeType,
+        first: int,
+        after: str | None = None,
+        rel_props: Mapping[str, Any] | None = None,
+        *,
+        text: bool = True,
+    ) -> dict[str, EdgePage]:
+        rel_type = check_rel_type(rel)
+        direction = check_direction(direction)
+        type_ = check_node_type(node_type, "node_type")
+        check_first(first)
+        after_id = decode_cursor(after)
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        params = {
+            "ids": wanted,
+            "after": after_id if after_id is not None else "",
+            "limit": first + 1,
+            "text": text,
+            **_rel_filter(rel_props),
+        }
+        out = direction is Direction.OUT
+        found = await self._record(
+            "neighbour_pages_out" if out else "neighbour_pages_in",
+            params,
+            rel=rel_type,
+            label=type_,
+        )
+        pages: dict[str, EdgePage] = {}
+        for node_id, total, items in found["pages"]:
+            edges = []
+            for other, stored_rel, stored_node in items[:first]:
+                start, end = (node_id, other) if out else (other, node_id)
+                rel_ = rel_from(rel_type.value, start, end, dict(stored_rel))
+                edges.append(Edge(rel=rel_, node=node_from_pairs(stored_node, text)))
+            pages[node_id] = EdgePage(
+                edges=edges,
+                total_count=total,
+                end_cursor=encode_cursor(edges[-1].node.id) if edges else None,
+                has_next_page=len(items) > first,
+            )
+        empty = EdgePage(edges=[], total_count=0, end_cursor=None, has_next_page=False)
+        return {i: pages.get(i, empty) for i in ids}
 
     async def search(
         self, text: str, types: Sequence[NodeType] | None, lang: str | None, first: int
@@ -432,7 +489,7 @@ class Neo4jStore:
             labels = await self._label_index(stale)
             hits = labels.index.search(text, first, types=types, lang=lang)
             found = await self._record("search_nodes", {"ids": [h.node.id for h in hits]})
-        return _with_nodes(hits, {p["id"]: node_from_props(p) for p in found["nodes"]})
+        return _with_nodes(hits, {n.id: n for n in map(node_from_pairs, found["nodes"])})
 
     async def _label_index(self, stale: str | None = None) -> LabelIndex:
         """The label index: the cached one, unless there is none yet or it is of version
@@ -635,6 +692,17 @@ class Neo4jStore:
     async def area_of_commune(self, commune: str) -> str | None:
         rows = await self._records("area_of_commune", {"commune": commune})
         return rows[0]["area"] if rows else None
+
+
+def _rel_filter(rel_props: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The ``$props`` / ``$absent`` parameters of a neighbour read. A stored relationship
+    never holds None (it is dropped on write): asking for None means asking for the
+    property to be absent, as in the embedded store."""
+    asked = dict(rel_props or {})
+    return {
+        "props": {k: param_value(v) for k, v in asked.items() if v is not None},
+        "absent": [k for k, v in asked.items() if v is None],
+    }
 
 
 def _with_nodes(hits: Sequence[SearchHit], found: Mapping[str, Node]) -> list[SearchHit]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
@@ -39,6 +39,7 @@ from cartonet.store.search import filter_text, label_entries, query_tokens
 
 __all__ = [
     "fingerprint",
+    "node_from_pairs",
     "node_from_props",
     "node_props",
     "param_value",
@@ -118,7 +119,13 @@ def search_terms(node: Node, filter_text_: str | None = None) -> str:
     return " ".join(terms)
 
 
-def node_from_props(props: Mapping[str, Any]) -> Node:
+def node_from_pairs(pairs: Iterable[Sequence[Any]], complete: bool = True) -> Node:
+    """The model node read as ``[key, value]`` pairs (how ``cypher/read.cypher`` sends
+    nodes); ``complete=False`` when the read left out descriptions and alternative labels."""
+    return node_from_props(dict(pairs), complete)
+
+
+def node_from_props(props: Mapping[str, Any], complete: bool = True) -> Node:
     """The model node stored as ``props`` (the inverse of :func:`node_props`)."""
     labels: dict[str, str] = {}
     alts: dict[str, tuple[str, ...]] = {}
@@ -144,6 +151,7 @@ def node_from_props(props: Mapping[str, Any]) -> Node:
         alt_labels=alts,
         descriptions=descs,
         props=scalars,
+        complete=complete,
     )
 
 
