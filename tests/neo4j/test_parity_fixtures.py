@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import httpx
 import pytest
 from neo4j_backend import Neo4jService, wipe
 from neo4j_parity import (
@@ -20,9 +21,11 @@ from neo4j_parity import (
     report_counts,
 )
 
+from cartonet.api.app import create_app
 from cartonet.ingest.fixtures import load_fixtures
 from cartonet.model import Dataset, LoadReport, Node, NodeType, RelType
-from cartonet.store.base import NodeFilter
+from cartonet.settings import Settings
+from cartonet.store.base import Direction, NodeFilter, encode_cursor
 from cartonet.store.embedded import EmbeddedStore
 from cartonet.store.neo4j import Neo4jStore
 
@@ -152,3 +155,74 @@ async def test_reloading_writes_nothing_in_both(pair: Pair) -> None:
         assert report_counts(got) == report_counts(expected)
         assert (got.nodes_written, got.relationships_written) == (0, 0)
     assert await pair.neo4j.version() == version
+
+
+async def test_neighbour_pages_match(pair: Pair) -> None:
+    ids = [n.id for n in pair.nodes[::7]]
+    cases = [
+        (RelType.REQUIRES, Direction.OUT, NodeType.SKILL, None),
+        (RelType.REQUIRES, Direction.OUT, NodeType.SKILL, {"relevance": "ESSENTIAL"}),
+        (RelType.REQUIRES, Direction.IN, NodeType.OCCUPATION, None),
+        (RelType.BROADER, Direction.IN, NodeType.SKILL, None),
+        (RelType.MATCHES_INTEREST, Direction.IN, NodeType.OCCUPATION, None),
+    ]
+    for rel, direction, node_type, props in cases:
+        for first, after in (
+            (5, None),
+            (500, None),
+            (3, encode_cursor("http://data.europa.eu/esco/skill/5")),
+        ):
+            args = (ids, rel, direction, node_type, first, after, props)
+            a = await pair.embedded.neighbour_pages(*args)
+            b = await pair.neo4j.neighbour_pages(*args, text=False)
+            assert {k: (p.total_count, p.end_cursor, p.has_next_page) for k, p in a.items()} == {
+                k: (p.total_count, p.end_cursor, p.has_next_page) for k, p in b.items()
+            }
+            for node_id, page in a.items():
+                light = b[node_id].edges
+                assert [(e.rel, e.node.id, e.node.labels, e.node.props) for e in page.edges] == [
+                    (e.rel, e.node.id, e.node.labels, e.node.props) for e in light
+                ]
+                assert all(not e.node.complete for e in light)
+            assert await pair.neo4j.neighbour_pages(*args) == a
+
+
+NESTED_QUERY = """
+query($id: ID!, $skill: ID!) {
+  occupation(id: $id) {
+    id label description(lang: EN) altLabels(lang: FR)
+    skills(relevance: ESSENTIAL) { relevance weight skill { id label kind description altLabels } }
+    skillsConnection(first: 4) {
+      totalCount pageInfo { hasNextPage endCursor }
+      edges { cursor node { relevance skill { id label(lang: EN) description(lang: EN) } } }
+    }
+    groups { id label description }
+    narrowerConnection(first: 2) { totalCount edges { node { id } } }
+  }
+  skill(id: $skill) {
+    occupations(first: 3) { totalCount edges { node { id label altLabels(lang: EN) } } }
+    broader { id label ... on SkillGroup { description } }
+  }
+}"""
+
+
+async def test_nested_queries_answer_the_same_through_the_api(pair: Pair) -> None:
+    """Nested reads on Neo4j carry labels only; selecting a description or alternative
+    labels on a nested node fetches it whole: the answers are the embedded store's."""
+    occupations = [n.id for n in pair.nodes if n.type == NodeType.OCCUPATION][::25]
+    skills = [n.id for n in pair.nodes if n.type == NodeType.SKILL][::60]
+    answers = []
+    for store in (pair.embedded, pair.neo4j):
+        app = create_app(Settings(store="unused.sqlite"), store)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            got = []
+            for occupation, skill in zip(occupations, skills, strict=False):
+                body = {"query": NESTED_QUERY, "variables": {"id": occupation, "skill": skill}}
+                reply = (await client.post("/graphql", json=body)).json()
+                assert "errors" not in reply, reply
+                got.append(reply["data"])
+            answers.append(got)
+    assert answers[0] == answers[1]
+    assert any(a["occupation"]["skillsConnection"]["edges"] for a in answers[0])
+    assert any(s["skill"]["description"] for a in answers[0] for s in a["occupation"]["skills"])

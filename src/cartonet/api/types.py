@@ -461,6 +461,16 @@ class Occupation(NodeInterface):
         nodes = await _linked(info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.OCCUPATION)
         return [Occupation(raw=n) for n in nodes]
 
+    @strawberry.field(
+        description="More specialised occupations under this one, as pages in id order."
+    )
+    async def narrower_connection(
+        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Occupation]:
+        return await _linked_page(
+            info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.OCCUPATION, first, after
+        )
+
     @strawberry.field(description="Interests (RIASEC) the occupation matches, strongest first.")
     async def interests(self, info: strawberry.Info) -> list[Interest]:
         edges = await _edges(info, self.raw.id, RelType.MATCHES_INTEREST, Direction.OUT)
@@ -510,13 +520,13 @@ class Occupation(NodeInterface):
             after,
             **props,
         )
-        return Connection(
-            edges=[
-                ConnectionEdge(cursor=encode_cursor(e.node.id), node=_requirement(e))
-                for e in page.edges
-            ],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
-            total_count=page.total_count,
+        requirements = {e.node.id: _requirement(e) for e in page.edges}
+        return Connection.build(
+            [e.node for e in page.edges],
+            page.total_count,
+            page.end_cursor,
+            page.has_next_page,
+            make=lambda n: requirements[n.id],
         )
 
     @strawberry.field(description="Curated transitions to other occupations (ROME mobilités).")
@@ -576,6 +586,16 @@ class Occupation(NodeInterface):
             info, self.raw.id, RelType.PREPARES_FOR, Direction.IN, NodeType.TRAINING
         )
         return [Training(raw=n) for n in nodes]
+
+    @strawberry.field(
+        description="Trainings that prepare for this occupation, as pages in id order."
+    )
+    async def trainings_connection(
+        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Training]:
+        return await _linked_page(
+            info, self.raw.id, RelType.PREPARES_FOR, Direction.IN, NodeType.TRAINING, first, after
+        )
 
     @strawberry.field(description="The same occupation in other taxonomies.")
     async def same_as(self, info: strawberry.Info) -> list[SameAs]:
@@ -638,6 +658,16 @@ class Skill(NodeInterface):
         nodes = await _linked(info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.SKILL)
         return [Skill(raw=n) for n in nodes]
 
+    @strawberry.field(
+        description="Narrower skills nested under this one, as pages in id order with their count."
+    )
+    async def narrower_connection(
+        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Skill]:
+        return await _linked_page(
+            info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.SKILL, first, after
+        )
+
     @strawberry.field(description="Skill groups above it, nearest first.")
     async def groups(self, info: strawberry.Info) -> list[SkillGroup]:
         nodes = await ancestors(info, self.raw.id, NodeType.SKILL_GROUP)
@@ -670,6 +700,16 @@ class Skill(NodeInterface):
         nodes = await _linked(info, self.raw.id, RelType.TEACHES, Direction.IN, NodeType.TRAINING)
         return [Training(raw=n) for n in nodes]
 
+    @strawberry.field(
+        description="Trainings that teach this skill, as pages in id order with their count."
+    )
+    async def trainings_connection(
+        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Training]:
+        return await _linked_page(
+            info, self.raw.id, RelType.TEACHES, Direction.IN, NodeType.TRAINING, first, after
+        )
+
     @strawberry.field(description="The same skill in other taxonomies.")
     async def same_as(self, info: strawberry.Info) -> list[SameAs]:
         return await _same_as(info, self.raw.id)
@@ -690,6 +730,14 @@ class SkillGroup(NodeInterface):
             info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.SKILL_GROUP
         )
         return [SkillGroup(raw=n) for n in nodes]
+
+    @strawberry.field(description="Sub-groups, as pages in id order with their count.")
+    async def narrower_connection(
+        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[SkillGroup]:
+        return await _linked_page(
+            info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.SKILL_GROUP, first, after
+        )
 
     @strawberry.field(description="Skills directly in this group.")
     async def skills(
@@ -720,6 +768,20 @@ class OccupationGroup(NodeInterface):
             info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.OCCUPATION_GROUP
         )
         return [OccupationGroup(raw=n) for n in nodes]
+
+    @strawberry.field(description="Sub-groups, as pages in id order with their count.")
+    async def narrower_connection(
+        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[OccupationGroup]:
+        return await _linked_page(
+            info,
+            self.raw.id,
+            RelType.BROADER,
+            Direction.IN,
+            NodeType.OCCUPATION_GROUP,
+            first,
+            after,
+        )
 
     @strawberry.field(description="Occupations directly in this group.")
     async def occupations(
@@ -777,6 +839,14 @@ class Training(NodeInterface):
     async def teaches(self, info: strawberry.Info) -> list[Skill]:
         nodes = await _linked(info, self.raw.id, RelType.TEACHES, Direction.OUT, NodeType.SKILL)
         return [Skill(raw=n) for n in nodes]
+
+    @strawberry.field(description="Skills it teaches, as pages in id order with their count.")
+    async def teaches_connection(
+        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Skill]:
+        return await _linked_page(
+            info, self.raw.id, RelType.TEACHES, Direction.OUT, NodeType.SKILL, first, after
+        )
 
     @strawberry.field(description="Skills it expects on entry.")
     async def requires(self, info: strawberry.Info) -> list[Skill]:
