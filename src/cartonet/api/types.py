@@ -465,7 +465,7 @@ class Occupation(NodeInterface):
         description="More specialised occupations under this one, as pages in id order."
     )
     async def narrower_connection(
-        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: strawberry.Info, first: FirstArg = DEFAULT_PAGE, after: AfterArg = None
     ) -> Connection[Occupation]:
         return await _linked_page(
             info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.OCCUPATION, first, after
@@ -505,9 +505,11 @@ class Occupation(NodeInterface):
     async def skills_connection(
         self,
         info: strawberry.Info,
-        relevance: Relevance | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        relevance: Annotated[
+            Relevance | None, strawberry.argument(description="Only this relevance.")
+        ] = None,
+        first: FirstArg = DEFAULT_PAGE,
+        after: AfterArg = None,
     ) -> Connection[SkillRequirement]:
         props = {"relevance": relevance.value} if relevance else {}
         page = await _page(
@@ -591,7 +593,7 @@ class Occupation(NodeInterface):
         description="Trainings that prepare for this occupation, as pages in id order."
     )
     async def trainings_connection(
-        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: strawberry.Info, first: FirstArg = DEFAULT_PAGE, after: AfterArg = None
     ) -> Connection[Training]:
         return await _linked_page(
             info, self.raw.id, RelType.PREPARES_FOR, Direction.IN, NodeType.TRAINING, first, after
@@ -662,7 +664,7 @@ class Skill(NodeInterface):
         description="Narrower skills nested under this one, as pages in id order with their count."
     )
     async def narrower_connection(
-        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: strawberry.Info, first: FirstArg = DEFAULT_PAGE, after: AfterArg = None
     ) -> Connection[Skill]:
         return await _linked_page(
             info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.SKILL, first, after
@@ -704,7 +706,7 @@ class Skill(NodeInterface):
         description="Trainings that teach this skill, as pages in id order with their count."
     )
     async def trainings_connection(
-        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: strawberry.Info, first: FirstArg = DEFAULT_PAGE, after: AfterArg = None
     ) -> Connection[Training]:
         return await _linked_page(
             info, self.raw.id, RelType.TEACHES, Direction.IN, NodeType.TRAINING, first, after
@@ -733,7 +735,7 @@ class SkillGroup(NodeInterface):
 
     @strawberry.field(description="Sub-groups, as pages in id order with their count.")
     async def narrower_connection(
-        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: strawberry.Info, first: FirstArg = DEFAULT_PAGE, after: AfterArg = None
     ) -> Connection[SkillGroup]:
         return await _linked_page(
             info, self.raw.id, RelType.BROADER, Direction.IN, NodeType.SKILL_GROUP, first, after
@@ -771,7 +773,7 @@ class OccupationGroup(NodeInterface):
 
     @strawberry.field(description="Sub-groups, as pages in id order with their count.")
     async def narrower_connection(
-        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: strawberry.Info, first: FirstArg = DEFAULT_PAGE, after: AfterArg = None
     ) -> Connection[OccupationGroup]:
         return await _linked_page(
             info,
@@ -842,7 +844,7 @@ class Training(NodeInterface):
 
     @strawberry.field(description="Skills it teaches, as pages in id order with their count.")
     async def teaches_connection(
-        self, info: strawberry.Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: strawberry.Info, first: FirstArg = DEFAULT_PAGE, after: AfterArg = None
     ) -> Connection[Skill]:
         return await _linked_page(
             info, self.raw.id, RelType.TEACHES, Direction.OUT, NodeType.SKILL, first, after
