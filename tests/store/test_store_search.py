@@ -274,3 +274,24 @@ def test_long_queries_are_cut() -> None:
 
 def test_docstring_examples() -> None:
     assert doctest.testmod(search).failed == 0
+
+
+def test_a_kept_ranking_answers_like_a_fresh_one() -> None:
+    """The index keeps rankings it computed; asking again (or with other arguments)
+    answers exactly as an index that never saw the query."""
+    nodes = all_nodes()
+    kept = SearchIndex(e for n in nodes for e in label_entries(n))
+    asks = [
+        ("dévelopeur", 10, None, None),
+        ("dévelopeur", 3, None, None),
+        ("dévelopeur", 10, [NodeType.SKILL], None),
+        ("dévelopeur", 10, None, "en"),
+        ("nurse", 5, [NodeType.OCCUPATION], "en"),
+    ]
+    for query, first, types, lang in asks * 2:
+        fresh = SearchIndex(e for n in nodes for e in label_entries(n))
+        expected = fresh.search(query, first, types=types, lang=lang)
+        got = kept.search(query, first, types=types, lang=lang)
+        assert got == expected
+        got.clear()  # a caller changing its list does not change the kept one
+    assert kept.search("dévelopeur", 10) and kept.search("nurse", 5)

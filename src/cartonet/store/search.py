@@ -72,7 +72,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -121,6 +121,8 @@ ALT_PENALTY = 1.0
 EVIDENCE_WINDOW = 3.0
 EVIDENCE_BONUS = 0.5
 EVIDENCE_CAP = 3.0
+MEMO_SIZE = 2_048
+"""Rankings an index keeps (a few hits each: well under a megabyte)."""
 
 # French and English function words: they match thousands of labels and say nothing.
 STOPWORDS: frozenset[str] = frozenset(
@@ -289,6 +291,7 @@ class SearchIndex:
     """
 
     def __init__(self, entries: Iterable[LabelEntry]) -> None:
+        self._memo: dict[tuple[Any, ...], tuple[SearchHit, ...]] = {}
         nodes: dict[str, Node] = {}
         raw: list[LabelEntry] = []
         for entry in entries:
@@ -417,6 +420,7 @@ class SearchIndex:
         names is missing or of another type (the arrays are then not for these nodes)."""
         texts = json.loads(arrays["search.texts"].tobytes().decode("utf-8"))
         index = cls.__new__(cls)
+        index._memo = {}
         found = [nodes.get(i) for i in texts["ids"]]
         if any(n is None for n in found):
             return None
@@ -485,6 +489,22 @@ class SearchIndex:
         lang : match labels of this language only (``None``: all languages).
         """
         check_first(first)
+        # The index never changes once built (a new graph version gets a new index), so
+        # a ranking can be kept: type-ahead inputs repeat ("nurse", "infirm"...) and a
+        # kept ranking costs a dictionary look-up instead of the fuzzy match.
+        key = (query, first, tuple(types) if types else None, lang)
+        kept = self._memo.get(key)
+        if kept is not None:
+            return list(kept)
+        hits = self._rank(query, first, types, lang)
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.pop(next(iter(self._memo)), None)  # the oldest goes first
+        self._memo[key] = tuple(hits)
+        return hits
+
+    def _rank(
+        self, query: str, first: int, types: Sequence[NodeType] | None, lang: str | None
+    ) -> list[SearchHit]:
         qnorm = normalize(query)
         qs = query_tokens(query)
         if not qs or first == 0 or not self._labels:
