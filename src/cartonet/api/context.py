@@ -154,7 +154,9 @@ class Context:
                 awaitable.close()  # never awaited: close it to avoid a warning
             raise
         try:
-            return await asyncio.wait_for(awaitable, self.state.read_timeout)
+            # A deadline on this task, not wait_for's extra task per read.
+            async with asyncio.timeout(self.state.read_timeout):
+                return await awaitable
         except TimeoutError as exc:
             raise StoreUnavailable(
                 f"the store did not answer within {self.state.read_timeout:g} s"
