@@ -199,6 +199,7 @@ query($id: ID!, $skill: ID!) {
     groups { id label description }
     narrowerConnection(first: 2) { totalCount edges { node { id } } }
   }
+  occupations(first: 3, text: "infirm") { edges { node { id label description altLabels } } }
   skill(id: $skill) {
     occupations(first: 3) { totalCount edges { node { id label altLabels(lang: EN) } } }
     broader { id label ... on SkillGroup { description } }

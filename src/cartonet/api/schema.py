@@ -96,9 +96,12 @@ async def _list(
     check_first(first)
     decode_cursor(after)  # a malformed cursor is the caller's error, whatever the store says
     ctx = _ctx(info)
-    page = await ctx.read(ctx.store.list_nodes(node_type, flt, first, after))
+    # Labels and properties only: a query selecting descriptions or alternative labels
+    # gets them through the nodes loader (see cartonet.api.loaders), one batched read.
+    page = await ctx.read(ctx.store.list_nodes(node_type, flt, first, after, text=False))
     for node in page.items:
-        ctx.loaders.nodes.prime(node.id, node)
+        if node.complete:
+            ctx.loaders.nodes.prime(node.id, node)
     return Connection.build(
         page.items,
         page.total_count,
