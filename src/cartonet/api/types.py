@@ -201,7 +201,11 @@ async def _linked_page(
     """A page of ``_linked`` as a connection of node objects."""
     page = await _page(info, node_id, rel, direction, node_type, first, after, **props)
     return Connection.build(
-        [e.node for e in page.edges], page.total_count, page.end_cursor, page.has_next_page
+        [e.node for e in page.edges],
+        page.total_count,
+        page.end_cursor,
+        page.has_next_page,
+        has_previous_page=after is not None,  # keyset pages: the cursor's item came before
     )
 
 
@@ -529,6 +533,7 @@ class Occupation(NodeInterface):
             page.end_cursor,
             page.has_next_page,
             make=lambda n: requirements[n.id],
+            has_previous_page=after is not None,
         )
 
     @strawberry.field(description="Curated transitions to other occupations (ROME mobilités).")
