@@ -192,7 +192,9 @@ def test_skip_bad_rows_drops_items_and_their_relationships(tmp_path: Path) -> No
 
 def test_the_documented_example_reads(tmp_path: Path) -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "data-loading.md").read_text()
-    example = doc.split("```json\n", 1)[1].split("```", 1)[0]
+    # The page has several JSON blocks (the training catalogue too): take the graph format's.
+    blocks = [b.split("```", 1)[0] for b in doc.split("```json\n")[1:]]
+    example = next(b for b in blocks if '"format": "cartonet-graph"' in b)
     path = tmp_path / "example.json"
     path.write_text(example, encoding="utf-8")
     ds = read_json(path)
