@@ -25,7 +25,6 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 
-from cartonet.ingest.fixtures import load_fixtures
 from cartonet_testing import load_script
 
 hostile = load_script("hostile", folder="bench")
@@ -121,29 +120,14 @@ def test_fuzz_embedded(tmp_path: Path) -> None:
     assert "Traceback" not in (tmp_path / "serve.log").read_text()
 
 
-async def _load_neo4j(service: Any) -> None:
-    from neo4j_backend import wipe
-
-    await wipe(service)
-    store = service.store()
-    await store.open()
-    try:
-        for dataset in load_fixtures():
-            await store.load(dataset)
-    finally:
-        await store.close()
-
-
 @pytest.mark.neo4j
 async def test_fuzz_neo4j(neo4j_service: Any, tmp_path: Path) -> None:
     import asyncio
 
-    await _load_neo4j(neo4j_service)
-    env = {"CARTONET_NEO4J_DATABASE": neo4j_service.database}
-    if neo4j_service.user:
-        env["CARTONET_NEO4J_USER"] = neo4j_service.user
-    if neo4j_service.password:
-        env["CARTONET_NEO4J_PASSWORD"] = neo4j_service.password
+    from neo4j_backend import fill_with_fixtures, serve_env
+
+    await fill_with_fixtures(neo4j_service)
+    env = serve_env(neo4j_service)
 
     def run() -> Tally:
         with hostile.serve(neo4j_service.uri, env=env, log=tmp_path / "serve.log") as port:

@@ -1,4 +1,5 @@
-"""The hostile-request corpus of ``bench/hostile.py`` against a real ``cartonet serve``.
+"""The hostile-request corpus of ``bench/hostile.py`` against a real ``cartonet serve``,
+on both stores (the fixtures in an embedded store, and in the suite's Neo4j).
 
 Every case must get its status and error code, no answer may be a 5xx, and ``/healthz``,
 asked every 10 ms on its own connection while the corpus runs, must keep answering. The
@@ -9,11 +10,15 @@ The only time bound is a generous hang detector on each request.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
 import time
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from cartonet_testing import load_script
 
@@ -23,10 +28,11 @@ HANG_SECONDS = 60.0
 """A request not answered after this long means the server hung (not a speed target)."""
 
 
-def test_every_hostile_request_gets_a_coded_error_and_healthz_keeps_answering(
-    tmp_path: Path,
+def _run_and_check(
+    tmp_path: Path, store: str | None = None, env: dict[str, str] | None = None
 ) -> None:
-    with hostile.serve(log=tmp_path / "serve.log") as port:
+    """Send the corpus to a real server on ``store`` (the fixtures when ``None``), check it."""
+    with hostile.serve(store, env=env, log=tmp_path / "serve.log") as port:
         report = hostile.run_corpus("127.0.0.1", port)
         # the server is still whole after the corpus: an ordinary query works
         after = hostile.send("127.0.0.1", port, hostile._query("after", "{ __typename }", ""))
@@ -44,6 +50,20 @@ def test_every_hostile_request_gets_a_coded_error_and_healthz_keeps_answering(
     assert after.status == 200 and after.code is None, after
     log = (tmp_path / "serve.log").read_text()
     assert "Traceback" not in log, log[-3000:]
+
+
+def test_every_hostile_request_gets_a_coded_error_and_healthz_keeps_answering(
+    tmp_path: Path,
+) -> None:
+    _run_and_check(tmp_path)
+
+
+@pytest.mark.neo4j
+async def test_the_same_on_neo4j(neo4j_service: Any, tmp_path: Path) -> None:
+    from neo4j_backend import fill_with_fixtures, serve_env
+
+    await fill_with_fixtures(neo4j_service)
+    await asyncio.to_thread(_run_and_check, tmp_path, neo4j_service.uri, serve_env(neo4j_service))
 
 
 def test_the_corpus_covers_what_the_issue_lists() -> None:

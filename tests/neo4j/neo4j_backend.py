@@ -35,7 +35,15 @@ TEST_HEAP = "2g"
 sys.path.insert(0, str(REPO_ROOT / "tools"))
 from neo4j_server import Neo4jRuntimeError, Neo4jServer  # noqa: E402
 
-__all__ = ["Neo4jRuntimeError", "Neo4jServer", "Neo4jService", "need", "wipe"]
+__all__ = [
+    "Neo4jRuntimeError",
+    "Neo4jServer",
+    "Neo4jService",
+    "fill_with_fixtures",
+    "need",
+    "serve_env",
+    "wipe",
+]
 
 StoreFactory = Callable[[], Awaitable[Store]]
 
@@ -117,6 +125,30 @@ async def wipe(service: Neo4jService) -> None:
             "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
         )
         await result.consume()
+
+
+async def fill_with_fixtures(service: Neo4jService) -> None:
+    """Empty the test database, then load the bundled fixtures into it (for a served app)."""
+    from cartonet.ingest.fixtures import load_fixtures
+
+    await wipe(service)
+    store = service.store()
+    await store.open()
+    try:
+        for dataset in load_fixtures():
+            await store.load(dataset)
+    finally:
+        await store.close()
+
+
+def serve_env(service: Neo4jService) -> dict[str, str]:
+    """The environment a ``cartonet serve`` needs to reach this server (with the URI)."""
+    env = {"CARTONET_NEO4J_DATABASE": service.database}
+    if service.user:
+        env["CARTONET_NEO4J_USER"] = service.user
+    if service.password:
+        env["CARTONET_NEO4J_PASSWORD"] = service.password
+    return env
 
 
 @pytest.fixture
