@@ -70,8 +70,16 @@ function setBanner(down: boolean): void {
   b.textContent = down ? t("storeDown") : "";
 }
 
+// The skip link is an in-page jump, not a route: following it as a hash would re-render the
+// page (and send any other view back to the profile), wiping what was just typed.
+document.querySelector(".skip")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  $("main").focus();
+});
+
 let lastView = "";
 window.addEventListener("hashchange", () => {
+  if (location.hash && !location.hash.startsWith("#/")) return; // an anchor, not a view
   const view = parseRoute(location.hash).view;
   render();
   // move focus to the new content so keyboard and screen reader users follow the step
