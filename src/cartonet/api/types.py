@@ -98,6 +98,7 @@ LangArg = Annotated[
         description="Language of the text; when the node has none in it, the other language."
     ),
 ]
+RelevanceArg = Annotated[Relevance | None, strawberry.argument(description="Only this relevance.")]
 FirstArg = Annotated[
     int, strawberry.argument(description=f"How many items (a page), 0 to {MAX_PAGE}.")
 ]
@@ -485,9 +486,7 @@ class Occupation(NodeInterface):
     async def skills(
         self,
         info: strawberry.Info,
-        relevance: Annotated[
-            Relevance | None, strawberry.argument(description="Only this relevance.")
-        ] = None,
+        relevance: RelevanceArg = None,
         kind: Annotated[
             SkillKind | None, strawberry.argument(description="Only this kind.")
         ] = None,
@@ -509,9 +508,7 @@ class Occupation(NodeInterface):
     async def skills_connection(
         self,
         info: strawberry.Info,
-        relevance: Annotated[
-            Relevance | None, strawberry.argument(description="Only this relevance.")
-        ] = None,
+        relevance: RelevanceArg = None,
         first: FirstArg = DEFAULT_PAGE,
         after: AfterArg = None,
     ) -> Connection[SkillRequirement]:
@@ -684,9 +681,7 @@ class Skill(NodeInterface):
     async def occupations(
         self,
         info: strawberry.Info,
-        relevance: Annotated[
-            Relevance | None, strawberry.argument(description="Only this relevance.")
-        ] = None,
+        relevance: RelevanceArg = None,
         first: FirstArg = DEFAULT_PAGE,
         after: AfterArg = None,
     ) -> Connection[Occupation]:
