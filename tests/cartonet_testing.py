@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
+import socket
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -55,3 +57,19 @@ def load_script(name: str, folder: str = "scripts") -> ModuleType:
     sys.modules[name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (for a server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cartonet_command() -> list[str]:
+    """How to run the ``cartonet`` CLI of this interpreter's environment."""
+    script = Path(sys.executable).with_name("cartonet")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("cartonet")
+    return [found] if found else [sys.executable, "-c", "from cartonet.cli import main; main()"]

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,22 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from cartonet_testing import cartonet_command, free_port
+
 SOFTWARE_DEVELOPER = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"
 START_TIMEOUT = 90.0  # generous: a cold start loads the fixtures into the default store
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _cartonet() -> list[str]:
-    script = Path(sys.executable).with_name("cartonet")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("cartonet")
-    return [found] if found else [sys.executable, "-c", "from cartonet.cli import main; main()"]
 
 
 def _get(url: str) -> tuple[int, dict]:
@@ -51,12 +36,12 @@ def _post(url: str, query: str) -> dict:
 @pytest.fixture
 def server(tmp_path: Path):  # type: ignore[no-untyped-def]
     """``cartonet serve`` on a free port with the default store in a temp data dir."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARTONET_")}
     env["CARTONET_DATA_DIR"] = str(tmp_path / "data")
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen(
-        [*_cartonet(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*cartonet_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -24,7 +23,7 @@ import pytest
 from e2e_helpers import new_page
 
 from cartonet.ingest.fixtures import load_fixtures
-from cartonet_testing import embedded_store_file, need
+from cartonet_testing import cartonet_command, embedded_store_file, free_port, need
 
 CHROMIUM = os.environ.get("CARTONET_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -40,21 +39,6 @@ CHROMIUM_FLAGS = [
 START_TIMEOUT = 90.0
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _cartonet() -> list[str]:
-    script = Path(sys.executable).with_name("cartonet")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from cartonet.cli import main; main()"]
-
-
 # Module scope, not session: Playwright's sync API keeps an event loop running while it is
 # open, which would break the asyncio tests of the folders collected after this one.
 @pytest.fixture(scope="module")
@@ -66,13 +50,13 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         store = pool.submit(
             asyncio.run, embedded_store_file(tmp / "fixtures.sqlite", load_fixtures())
         ).result()
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARTONET_")}
     log_path = tmp / "serve.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(
             [
-                *_cartonet(),
+                *cartonet_command(),
                 "serve",
                 "--host",
                 "127.0.0.1",
