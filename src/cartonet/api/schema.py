@@ -43,6 +43,7 @@ from .types import (
     SkillKind,
     Stats,
     Training,
+    resolve_node_fields_directly,
     wrap,
     wrap_as,
 )
@@ -310,20 +311,27 @@ def build_schema(
     query_parts: Sequence[type] = QUERY_PARTS,
     limits: Limits | None = None,
     mutation_parts: Sequence[type] = (),
+    *,
+    direct_node_fields: bool = True,
 ) -> strawberry.Schema:
     """The schema: ``Query`` merged from ``query_parts``, optional ``Mutation`` merged
     from ``mutation_parts``, with error shaping and the query limits of ``limits`` on
     ``schema.execute`` (``/graphql`` checks the same limits itself, with a cache:
-    :mod:`cartonet.api.documents`)."""
+    :mod:`cartonet.api.documents`). ``direct_node_fields``: resolve the nodes' ``id``,
+    ``label``, ``source`` and ``code`` with plain functions
+    (:func:`cartonet.api.types.resolve_node_fields_directly`; same answers, less work)."""
     query = merge_types("Query", tuple(query_parts))
     query.__strawberry_definition__.description = QUERY_DESCRIPTION  # type: ignore[attr-defined]
     mutation = merge_types("Mutation", tuple(mutation_parts)) if mutation_parts else None
     if mutation is not None:
         mutation.__strawberry_definition__.description = "Changes to the graph."  # type: ignore[attr-defined]
-    return CartonetSchema(
+    schema = CartonetSchema(
         query=query,
         mutation=mutation,
         types=NODE_TYPES,
         extensions=[ShapeErrors, partial(LimitsExtension, limits or Limits())],
         config=StrawberryConfig(disable_field_suggestions=False),
     )
+    if direct_node_fields:
+        resolve_node_fields_directly(schema)
+    return schema
