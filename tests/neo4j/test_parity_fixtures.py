@@ -227,3 +227,38 @@ async def test_nested_queries_answer_the_same_through_the_api(pair: Pair) -> Non
     assert answers[0] == answers[1]
     assert any(a["occupation"]["skillsConnection"]["edges"] for a in answers[0])
     assert any(s["skill"]["description"] for a in answers[0] for s in a["occupation"]["skills"])
+
+
+MAP_LINKS_QUERY = """
+query($kind: MapKind!, $around: [ID!]) {
+  skillMap(kind: $kind) {
+    points(first: 5) { totalCount edges { node { node { id } community } } }
+    links(first: 50, around: $around) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { source target weight } }
+    }
+  }
+}"""
+
+
+async def test_map_links_answer_the_same_through_the_api(pair: Pair) -> None:
+    """The map's links (computed by the orientation engine from each store's graph) are
+    the same on Neo4j as on the embedded store, whole pages and ``around`` a few jobs."""
+    occupations = [n.id for n in pair.nodes if n.type == NodeType.OCCUPATION][::40]
+    answers = []
+    for store in (pair.embedded, pair.neo4j):
+        app = create_app(Settings(store="unused.sqlite"), store)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            got = []
+            for kind, around in (
+                ("OCCUPATIONS", None),
+                ("OCCUPATIONS", occupations),
+                ("SKILLS", None),
+            ):
+                body = {"query": MAP_LINKS_QUERY, "variables": {"kind": kind, "around": around}}
+                reply = (await client.post("/graphql", json=body)).json()
+                assert "errors" not in reply, reply
+                got.append(reply["data"])
+            answers.append(got)
+    assert answers[0] == answers[1]
+    assert all(a["skillMap"]["links"]["edges"] for a in answers[0])

@@ -326,6 +326,105 @@ async def test_the_cost_estimate_of_a_points_page(store_path: Path) -> None:
             assert found and int(found.group(1).replace(",", "")) == cost, (args, body)
 
 
+LINKS = """
+query($kind: MapKind!, $first: Int!, $after: String, $around: [ID!]) {
+  skillMap(kind: $kind) {
+    links(first: $first, after: $after, around: $around) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { source target weight } }
+    }
+  }
+}"""
+
+
+async def _links(
+    client: httpx.AsyncClient, kind: str, first: int, around: list[str] | None = None
+) -> tuple[list[tuple[str, str, float]], set[int]]:
+    """Every link of the map, page after page; and the totalCounts seen."""
+    seen: list[tuple[str, str, float]] = []
+    totals: set[int] = set()
+    after = None
+    while True:
+        variables = {"kind": kind, "first": first, "after": after, "around": around}
+        body = await gql(client, LINKS, variables)
+        assert "errors" not in body, body
+        page = body["data"]["skillMap"]["links"]
+        totals.add(page["totalCount"])
+        assert len(page["edges"]) <= first
+        seen.extend(
+            (e["node"]["source"], e["node"]["target"], e["node"]["weight"]) for e in page["edges"]
+        )
+        if not page["pageInfo"]["hasNextPage"]:
+            return seen, totals
+        assert len(page["edges"]) == first
+        after = page["pageInfo"]["endCursor"]
+
+
+@pytest.mark.parametrize(("kind", "first"), [("OCCUPATIONS", 150), ("SKILLS", 500)])
+async def test_paging_the_map_links_gives_every_link_once(
+    client: httpx.AsyncClient, fixtures_graph: nx.MultiDiGraph, kind: str, first: int
+) -> None:
+    computed = skill_map(fixtures_graph, kind.lower())
+    expected = computed.links
+    assert len(expected) > first, "the fixtures must make the links span several pages"
+    seen, totals = await _links(client, kind, first)
+    assert totals == {len(expected)}
+    pairs = [(s, t) for s, t, _ in seen]
+    assert pairs == sorted(set(pairs)) and all(s < t for s, t in pairs), "sorted, once a pair"
+    assert pairs == [(link.source, link.target) for link in expected]
+    assert [w for _, _, w in seen] == pytest.approx([link.weight for link in expected])
+    # the links join placed points, and every point has one (each keeps its best neighbours)
+    points = {p.id for p in computed.points}
+    ends = {s for s, _ in pairs} | {t for _, t in pairs}
+    assert ends <= points
+    assert len(ends) > 0.9 * len(points)
+
+
+async def test_links_around_a_few_items(
+    client: httpx.AsyncClient, fixtures_graph: nx.MultiDiGraph
+) -> None:
+    """``around`` keeps the links touching the items named, pages included."""
+    expected = skill_map(fixtures_graph, "occupations").links
+    around = ["rome:G1602", expected[len(expected) // 2].target]
+    want = [
+        (link.source, link.target) for link in expected if {link.source, link.target} & set(around)
+    ]
+    assert len(want) > 3
+    seen, totals = await _links(client, "OCCUPATIONS", 3, around)
+    assert totals == {len(want)}
+    assert [(s, t) for s, t, _ in seen] == want
+    seen, _ = await _links(client, "OCCUPATIONS", 10, ["no:such:id"])
+    assert seen == []
+    too_many = [f"x{i}" for i in range(501)]
+    body = await gql(client, LINKS, {"kind": "OCCUPATIONS", "first": 1, "around": too_many})
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["argument"] == "around"
+    for bad, argument in ((501, "first"), (-1, "first")):
+        body = await gql(client, LINKS, {"kind": "OCCUPATIONS", "first": bad})
+        assert body["errors"][0]["extensions"]["argument"] == argument
+    body = await gql(client, LINKS, {"kind": "OCCUPATIONS", "first": 1, "after": "nope"})
+    assert body["errors"][0]["extensions"]["argument"] == "after"
+
+
+async def test_the_cost_estimate_of_a_links_page(store_path: Path) -> None:
+    """``links`` counts like ``points``: ``skillMap``, ``links`` and ``edges`` once, then
+    ``node`` and ``weight`` once per link asked (``first``, else its default of 500)."""
+    app = create_app(Settings(store=str(store_path)), limits=Limits(max_cost=0))
+    cases = [("first: 10", 3 + 2 * 10), ("", 3 + 2 * 500)]
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://cartonet.test") as c,
+    ):
+        for args, cost in cases:
+            page = f"links({args})" if args else "links"
+            body = await gql(c, f"{{ skillMap {{ {page} {{ edges {{ node {{ weight }} }} }} }} }}")
+            found = re.search(r"about ([\d,]+) fields", body["errors"][0]["message"])
+            assert found and int(found.group(1).replace(",", "")) == cost, (args, body)
+
+
 async def test_lacking_skills_reach_the_engine(
     client: httpx.AsyncClient, fixtures_graph: nx.MultiDiGraph
 ) -> None:

@@ -28,6 +28,7 @@ from cartonet.orientation.gaps import SkillGap, skill_gap
 from cartonet.orientation.paths import CareerPath, career_paths
 from cartonet.orientation.profile import Constraints, Profile
 from cartonet.orientation.similarity import similar_occupations
+from cartonet.orientation.skillmap import MapLink as LinkedPair
 from cartonet.orientation.skillmap import MapPoint as PlacedItem
 from cartonet.orientation.skillmap import SkillMap, skill_map
 from cartonet.orientation.transitions import (
@@ -462,6 +463,19 @@ class MapPoint:
     centrality: float = strawberry.field(description="PageRank on the map's graph.")
 
 
+@strawberry.type(
+    description="A link of the map: two items among each other's closest (what the map's "
+    "clusters and layout are computed from)."
+)
+class MapLink:
+    source: strawberry.ID = strawberry.field(description="One end: the smaller id of the two.")
+    target: strawberry.ID = strawberry.field(description="The other end.")
+    weight: float = strawberry.field(
+        description="Strength of the link: co-requirement association (skills, cosine in "
+        "[0, 1]) or similarity score (occupations, in [0, 1])."
+    )
+
+
 @strawberry.type(description="Clusters, central items and 2-D coordinates.")
 class SkillMapResult:
     kind: MapKind = strawberry.field(description="Skills or occupations.")
@@ -489,6 +503,28 @@ class SkillMapResult:
         ] = None,
     ) -> Connection[MapPoint]:
         return map_points_page(self.graph, self.computed.points, first, after, community)
+
+    @strawberry.field(
+        description="The links the map is drawn from (each item keeps its 10 strongest), "
+        "once per pair, in ascending (source, target) order, paged like every list "
+        f"(`first` 0..{MAX_PAGE}, default {MAX_PAGE}; `after` an `endCursor`). `around` "
+        "keeps the links touching those items (the neighbourhood of a few highlighted "
+        "points without paging through the whole map)."
+    )
+    def links(
+        self,
+        first: Annotated[
+            int, strawberry.argument(description=f"How many links, 0 to {MAX_PAGE}.")
+        ] = MAX_PAGE,
+        after: AfterArg = None,
+        around: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(
+                description=f"Only the links with an end among these ids (at most {MAX_PAGE})."
+            ),
+        ] = None,
+    ) -> Connection[MapLink]:
+        return map_links_page(self.computed.links, first, after, around)
 
 
 # --- conversion ----------------------------------------------------------------------------
@@ -583,6 +619,43 @@ def map_points_page(
             node=_node(G, p.id), x=p.x, y=p.y, community=p.community, centrality=p.centrality
         ),
     )
+
+
+def map_links_page(
+    links: Sequence[LinkedPair],
+    first: int,
+    after: str | None,
+    around: Sequence[str] | None = None,
+) -> Connection[MapLink]:
+    """A page of a map's links, sliced from the map computed once per graph version.
+
+    ``links`` are sorted by their ``id`` (``source``, then ``target``), so a cursor is the
+    pair's id and a page starts at the first link above it (binary search). ``around``
+    keeps the links with an end among those ids (one pass over the cached list).
+    """
+    check_first(first)
+    after_id = decode_cursor(after)
+    if around is not None:
+        if len(around) > MAX_PAGE:
+            raise InvalidArgument("around", f"at most {MAX_PAGE} ids, got {len(around)}")
+        ends = {str(i) for i in around}
+        links = [link for link in links if link.source in ends or link.target in ends]
+    start = 0 if after_id is None else bisect.bisect_right(links, after_id, key=_link_id)
+    chunk = links[start : start + first]
+    return Connection.build(
+        chunk,  # type: ignore[arg-type]  # build only reads ``.id`` for the cursor
+        total_count=len(links),
+        end_cursor=encode_cursor(chunk[-1].id) if chunk else None,
+        has_next_page=start + len(chunk) < len(links),
+        has_previous_page=start > 0,
+        make=lambda link: MapLink(
+            source=strawberry.ID(link.source), target=strawberry.ID(link.target), weight=link.weight
+        ),
+    )
+
+
+def _link_id(link: LinkedPair) -> str:
+    return link.id
 
 
 def _camel(name: str) -> str:

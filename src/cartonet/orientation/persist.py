@@ -35,7 +35,7 @@ from cartonet.orientation.index import OrientationIndex
 from cartonet.orientation.neighbours import Neighbours
 from cartonet.orientation.projection import NODE_TYPES, GraphCore, ProjectedGraph, graph_from_core
 from cartonet.orientation.similarity import SimilarityWeights
-from cartonet.orientation.skillmap import Community, MapPoint, SkillMap
+from cartonet.orientation.skillmap import Community, MapLink, MapPoint, SkillMap
 from cartonet.store.search_cache import write_npz
 
 log = logging.getLogger("cartonet.orientation")
@@ -49,7 +49,7 @@ _POSITIONS = {
     "training_pos": "trainings",
 }
 _INDEX_FIELDS = [f.name for f in dataclasses.fields(OrientationIndex) if f.name not in _RUNTIME]
-FORMAT = "cartonet-orientation-1-" + hashlib.sha1(" ".join(_INDEX_FIELDS).encode()).hexdigest()[:8]
+FORMAT = "cartonet-orientation-2-" + hashlib.sha1(" ".join(_INDEX_FIELDS).encode()).hexdigest()[:8]
 """Layout version: a new index field changes it, so an old file is never misread."""
 
 
@@ -144,6 +144,11 @@ def _put_map(out: dict[str, np.ndarray], m: SkillMap) -> None:
     out[f"{key}.xy"] = np.asarray([(p.x, p.y) for p in m.points], dtype=np.float64).reshape(-1, 2)
     out[f"{key}.community"] = np.asarray([p.community for p in m.points], dtype=np.int64)
     out[f"{key}.centrality"] = np.asarray([p.centrality for p in m.points], dtype=np.float64)
+    at = {p.id: i for i, p in enumerate(m.points)}
+    out[f"{key}.links"] = np.asarray(
+        [(at[link.source], at[link.target]) for link in m.links], dtype=np.int64
+    ).reshape(-1, 2)
+    out[f"{key}.link_weights"] = np.asarray([link.weight for link in m.links], dtype=np.float64)
     out[f"{key}.rest"] = _text(
         {
             "communities": [[c.id, c.size, c.central] for c in m.communities],
@@ -161,6 +166,12 @@ def _get_map(data: Any, kind: str, shared: Callable[[str], str]) -> SkillMap:
     community = data[f"{key}.community"].tolist()
     centrality = data[f"{key}.centrality"].tolist()
     rest = _untext(data[f"{key}.rest"])
+    links = [
+        MapLink(ids[a], ids[b], w)
+        for (a, b), w in zip(
+            data[f"{key}.links"].tolist(), data[f"{key}.link_weights"].tolist(), strict=True
+        )
+    ]
     return SkillMap(
         kind=kind,
         points=[
@@ -173,6 +184,7 @@ def _get_map(data: Any, kind: str, shared: Callable[[str], str]) -> SkillMap:
         ],
         most_central=[shared(s) for s in rest["most_central"]],
         modularity=float(rest["modularity"]),
+        links=links,
     )
 
 
@@ -283,7 +295,7 @@ class Saved:
                 cols, scores
             )
         for kind in ("occupations", "skills"):
-            if f"map.{kind}.ids" in data:
+            if f"map.{kind}.ids" in data and f"map.{kind}.links" in data:
                 ix.cache[("skill_map", kind)] = _get_map(data, kind, shared)
         G.graph[INDEX_KEY] = ix
         return G

@@ -28,7 +28,7 @@ Computed once per graph version (kept in the index cache).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -55,6 +55,19 @@ class MapPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class MapLink:
+    source: str  # the smaller id of the two
+    target: str
+    weight: float  # association (skills) or similarity score (occupations) of the pair
+
+    @property
+    def id(self) -> str:
+        """The pair as one text, the key links are sorted and paged by: a line break (no id
+        holds one, and it sorts before any character an id holds) keeps tuple order."""
+        return f"{self.source}\n{self.target}"
+
+
+@dataclass(frozen=True, slots=True)
 class Community:
     id: int
     size: int
@@ -68,6 +81,9 @@ class SkillMap:
     communities: list[Community]
     most_central: list[str]  # the 20 most central items
     modularity: float
+    # the sparse graph the map is drawn from, sorted by (source, target): the API pages
+    # through it like the points
+    links: list[MapLink] = field(default_factory=list)
 
 
 def _knn_edges(ids: list[str], matrix: sp.csr_matrix | np.ndarray | Neighbours, k: int) -> nx.Graph:
@@ -219,7 +235,9 @@ def skill_map(G: nx.MultiDiGraph, kind: str = "skills") -> SkillMap:
     -------
     :class:`SkillMap`: one point per item, sorted by id (coordinates in [-1, 1], cluster, PageRank),
     the clusters (largest first, ids 0, 1, ... in that order) with their most central
-    members, the 20 most central items and the partition's modularity. Deterministic.
+    members, the 20 most central items, the partition's modularity, and the links of the
+    sparse graph the map is drawn from (each item's ``NEIGHBOURS`` strongest, kept once per
+    pair as ``source < target``, sorted). Deterministic.
 
     Example
     -------
@@ -227,6 +245,8 @@ def skill_map(G: nx.MultiDiGraph, kind: str = "skills") -> SkillMap:
     >>> m = skill_map(demo_graph(), "occupations")
     >>> len(m.points), all(-1 <= p.x <= 1 for p in m.points)
     (6, True)
+    >>> all(link.source < link.target for link in m.links)
+    True
     """
     if kind not in KINDS:
         raise InvalidArgument("kind", f"must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -266,5 +286,9 @@ def _build(G: nx.MultiDiGraph, ix: OrientationIndex, kind: str) -> SkillMap:
             ],
             most_central=by_rank[:20],
             modularity=float(modularity),
+            links=sorted(
+                (MapLink(min(a, b), max(a, b), float(w)) for a, b, w in H.edges(data="weight")),
+                key=lambda link: (link.source, link.target),
+            ),
         )
     return result
