@@ -36,8 +36,10 @@ export function onStoreState(l: (down: boolean) => void): void {
   storeListener = l;
 }
 
-export async function gql<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  busy(1);
+/** `background`: a request the counsellor did not ask for (a prefetch) shows no progress. */
+export async function gql<T = any>(query: string, variables: Record<string, unknown> = {}, background = false): Promise<T> {
+  const step = background ? 0 : 1;
+  busy(step);
   let body: any;
   try {
     let r: Response;
@@ -56,7 +58,7 @@ export async function gql<T = any>(query: string, variables: Record<string, unkn
       throw new ApiError(r.status === 503 ? "STORE_UNAVAILABLE" : "NETWORK", String(r.status));
     }
   } finally {
-    busy(-1);
+    busy(-step);
   }
   if (body.errors && body.errors.length) {
     const e = body.errors[0];

@@ -30,6 +30,8 @@ export interface Profile {
   maxHours: number | null;
   avoidFields: Named[];
   commune: string;
+  education: number | null; // highest diploma on the entry scale (2..8), null: not given
+  longTraining: boolean; // open to a long training or a state diploma
   kept: Named[]; // options kept for the summary
   notes: string;
 }
@@ -52,6 +54,8 @@ export function emptyProfile(): Profile {
     maxHours: null,
     avoidFields: [],
     commune: "",
+    education: null,
+    longTraining: false,
     kept: [],
     notes: "",
   };
@@ -97,6 +101,8 @@ export function parseProfile(raw: unknown): Profile | null {
   }
   if (typeof r.maxHours === "number" && r.maxHours > 0) p.maxHours = r.maxHours;
   if (typeof r.commune === "string") p.commune = r.commune.slice(0, 100);
+  if (typeof r.education === "number" && r.education >= 2 && r.education <= 8) p.education = Math.round(r.education);
+  p.longTraining = r.longTraining === true;
   if (typeof r.notes === "string") p.notes = r.notes.slice(0, 5000);
   return p;
 }
@@ -145,6 +151,8 @@ export function toInput(p: Profile, fields: Set<string>): Record<string, unknown
   // skills a job requires that the counsellor unticked: the engine must not count them held
   const unticked = p.skills.filter((s) => !s.checked).map((s) => s.id);
   if (unticked.length && fields.has("lackingSkills")) input.lackingSkills = unticked;
+  if (p.education != null && fields.has("educationLevel")) input.educationLevel = p.education;
+  if (p.longTraining && fields.has("openToLongTraining")) input.openToLongTraining = true;
   if (validCommune(p.commune) && fields.has("commune")) input.commune = p.commune.trim().toUpperCase();
   return input;
 }

@@ -21,8 +21,36 @@ const MAP = `query Map($kind: MapKind!, $after: String, $lang: Lang!) {
       pageInfo { hasNextPage endCursor }
       edges { node { x y community centrality node { id type label(lang: $lang) } } }
     }
+    links(first: 0) { totalCount }
   }
 }`;
+
+const LINKS = `query Links($kind: MapKind!, $after: String, $around: [ID!]) {
+  skillMap(kind: $kind) {
+    links(first: 500, after: $after, around: $around) {
+      pageInfo { hasNextPage endCursor }
+      edges { node { source target weight } }
+    }
+  }
+}`;
+
+// Up to this many links the whole map's links are drawn (a few requests); above it (the
+// full ESCO + ROME map holds tens of thousands) only those of the highlighted points.
+const ALL_LINKS = 4000;
+
+type Link = { source: string; target: string; weight: number };
+
+async function fetchLinks(kind: string, around: string[] | null): Promise<Link[]> {
+  const out: Link[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const d: any = await gql(LINKS, { kind, after, around });
+    const page = d.skillMap.links;
+    for (const e of page.edges) out.push(e.node);
+    if (!page.pageInfo.hasNextPage) return out;
+    after = page.pageInfo.endCursor;
+  }
+}
 
 function norm(s: string): string {
   return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -47,12 +75,24 @@ export function mapView(root: HTMLElement, args: string[]): void {
     if (!n || n.empty()) return;
     cy.elements().unselect();
     n.select();
+    cy.edges().removeClass("sel-link");
+    n.connectedEdges().addClass("sel-link");
     cy.animate({ center: { eles: n }, zoom: Math.max(cy.zoom(), fitZoom * 2.5) }, { duration: 250 });
     const d = n.data();
+    // its links, strongest first: the keyboard route through the map's edges
+    const near = n
+      .connectedEdges("[kind != 'option']")
+      .sort((a: any, b: any) => b.data("weight") - a.data("weight"))
+      .map((e: any) => (e.source().id() === id ? e.target() : e.source()))
+      .slice(0, 10);
     panel.replaceChildren(
       h("p", { class: "muted small" }, t("map.selected")),
       h("h3", { "data-testid": "map-selected" }, d.label),
       d.type === "OCCUPATION" ? h("a", { class: "btn btn-primary", href: href("target", d.id) }, t("sugg.see")) : "",
+      near.length ? h("h4", null, t("map.linked", { n: near.length })) : "",
+      near.length
+        ? h("ul", { class: "map-matches", "data-testid": "map-linked" }, near.map((m: any) => h("li", null, h("button", { type: "button", class: "link", onclick: () => select(m.id()) }, m.data("label")))))
+        : "",
     );
   };
   const zoom = (f: number) => cy && cy.zoom({ level: cy.zoom() * f, renderedPosition: { x: canvas.clientWidth / 2, y: canvas.clientHeight / 2 } });
@@ -92,15 +132,16 @@ export function mapView(root: HTMLElement, args: string[]): void {
     const points: any[] = [];
     let after: string | null = null;
     let communities = 0;
+    let linkCount = 0;
     for (;;) {
       const d: any = await gql(MAP, { kind, after, lang: gqlLang() });
       communities = d.skillMap.communities.length;
+      linkCount = d.skillMap.links.totalCount;
       const page = d.skillMap.points;
       for (const e of page.edges) points.push(e.node);
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
-    info.textContent = `${points.length} · ${t("map.communities", { n: communities })}`;
     const seeker = new Set<string>(kind === "OCCUPATIONS" ? state.profile.current.concat(state.profile.past).map((o) => o.id) : state.profile.skills.filter((s) => s.checked).map((s) => s.id));
     let targets = new Set<string>();
     if (kind === "OCCUPATIONS" && !isEmpty(state.profile)) {
@@ -111,7 +152,17 @@ export function mapView(root: HTMLElement, args: string[]): void {
       }
       for (const k of state.profile.kept) targets.add(k.id);
     }
-    const { default: cytoscape } = await import("cytoscape");
+    const lit = [...seeker, ...targets];
+    const allLinks = linkCount <= ALL_LINKS;
+    const [links, { default: cytoscape }] = await Promise.all([
+      allLinks ? fetchLinks(kind, null) : lit.length ? fetchLinks(kind, lit.slice(0, 500)) : Promise.resolve([] as Link[]),
+      import("cytoscape"),
+    ]);
+    info.textContent = [
+      `${points.length} ${t(kind === "SKILLS" ? "map.points.skills" : "map.points.occupations")}`,
+      t("map.communities", { n: communities }),
+      allLinks ? t("map.links", { n: links.length }) : t("map.linksAround", { n: links.length, total: linkCount }),
+    ].join(" · ");
     const els: any[] = points.map((p) => ({
       group: "nodes",
       data: {
@@ -123,7 +174,14 @@ export function mapView(root: HTMLElement, args: string[]): void {
       position: { x: p.x * 1000, y: p.y * 1000 },
     }));
     const ids = new Set(points.map((p) => p.node.id));
-    for (const s of seeker) for (const tg of targets) if (ids.has(s) && ids.has(tg)) els.push({ group: "edges", data: { id: `${s}>${tg}`, source: s, target: tg } });
+    const litSet = new Set(lit);
+    for (const l of links) {
+      if (!ids.has(l.source) || !ids.has(l.target)) continue;
+      const near = litSet.has(l.source) || litSet.has(l.target);
+      els.push({ group: "edges", data: { id: `l:${l.source}>${l.target}`, source: l.source, target: l.target, weight: l.weight, kind: near ? "near" : "link" } });
+    }
+    // the suggestions themselves: from the seeker's jobs to each option, dashed
+    for (const s of seeker) for (const tg of targets) if (ids.has(s) && ids.has(tg)) els.push({ group: "edges", data: { id: `${s}>${tg}`, source: s, target: tg, kind: "option" } });
     cy = cytoscape({
       container: canvas,
       elements: els,
@@ -135,7 +193,10 @@ export function mapView(root: HTMLElement, args: string[]): void {
         { selector: "node[hl != '']", style: { label: "data(label)", "font-size": 11, "text-background-color": "#fff", "text-background-opacity": 0.85, "text-background-padding": "2px", color: "#111", "text-valign": "top", "text-margin-y": -4, "z-index": 10, "border-width": 2 } },
         { selector: "node[hl = 'seeker']", style: { "z-index": 15, "border-color": "#fff", "border-width": 3 } },
         { selector: "node:selected", style: { label: "data(label)", "border-width": 3, "border-color": "#f1c40f", "font-size": 12, "z-index": 20 } },
-        { selector: "edge", style: { width: 1.5, "line-color": TARGET, "line-style": "dashed", opacity: 0.5, "curve-style": "straight" } },
+        { selector: "edge[kind = 'link']", style: { width: 0.6, "line-color": "#aab3bd", opacity: 0.35, "curve-style": "haystack" } },
+        { selector: "edge[kind = 'near']", style: { width: 1.4, "line-color": "#4a5a6a", opacity: 0.8, "curve-style": "haystack", "z-index": 5 } },
+        { selector: "edge[kind = 'option']", style: { width: 2, "line-color": TARGET, "line-style": "dashed", opacity: 0.7, "curve-style": "straight", "z-index": 6 } },
+        { selector: "edge.sel-link", style: { "line-color": "#9a7d0a", width: 2, opacity: 1, "z-index": 8 } },
       ],
     });
     cy.on("tap", "node", (e: any) => select(e.target.id()));

@@ -4,7 +4,7 @@ import { gql, profileInputFields } from "../api";
 import { h, uid } from "../dom";
 import { lang, t } from "../i18n";
 import { emptyProfile, exportProfile, label, parseProfile, validCommune, type HeldSkill, type Named } from "../profile";
-import { go, save, state } from "../state";
+import { go, prefetchSuggestions, save, state } from "../state";
 import { autocomplete, errorBox, namedList } from "../widgets";
 
 const KINDS = ["HARD", "KNOWLEDGE", "SOFT", "OTHER"];
@@ -190,7 +190,10 @@ function section(title: string, ...body: (Node | null)[]): HTMLElement {
 
 export function profileView(root: HTMLElement): void {
   const p = state.profile;
-  const changed = () => save();
+  const changed = () => {
+    save();
+    prefetchSuggestions();
+  };
   const status = h("p", { role: "status", class: "muted", "aria-live": "polite" });
   let skillsBox: HTMLElement;
   const redrawSkills = () => {
@@ -213,7 +216,7 @@ export function profileView(root: HTMLElement): void {
         status.textContent = t("loading");
         try {
           await syncSkills();
-          save();
+          changed();
           status.textContent = "";
         } catch (e) {
           status.replaceChildren(errorBox(e));
@@ -233,6 +236,8 @@ export function profileView(root: HTMLElement): void {
     if (!f.has("commune")) communeNote.textContent = `${t("profile.communeHint")} ${t("profile.communeUnused")}`;
   });
   const hoursId = uid("hours");
+  const eduId = uid("edu");
+  const longId = uid("long");
   const fileId = uid("file");
   const fileInput = h("input", {
     type: "file",
@@ -303,6 +308,33 @@ export function profileView(root: HTMLElement): void {
               changed();
             },
           }),
+        ),
+        h(
+          "div",
+          { class: "field" },
+          h("label", { for: eduId }, t("profile.education")),
+          h("p", { class: "hint", id: `${eduId}-h` }, t("profile.educationHint")),
+          h(
+            "select",
+            {
+              id: eduId,
+              "aria-describedby": `${eduId}-h`,
+              "data-testid": "education",
+              onchange: (e: Event) => {
+                const v = Number((e.target as HTMLSelectElement).value);
+                p.education = v >= 2 && v <= 8 ? v : null;
+                changed();
+              },
+            },
+            h("option", { value: "", selected: p.education == null }, t("profile.educationUnknown")),
+            [2, 3, 4, 5, 6, 7, 8].map((v) => h("option", { value: String(v), selected: p.education === v }, t(`level.${v}`))),
+          ),
+        ),
+        h(
+          "div",
+          { class: "field check" },
+          h("input", { id: longId, type: "checkbox", checked: p.longTraining, "data-testid": "long-training", onchange: (e: Event) => { p.longTraining = (e.target as HTMLInputElement).checked; changed(); } }),
+          h("label", { for: longId }, t("profile.longTraining")),
         ),
         namedList({ title: t("profile.avoidFields"), items: p.avoidFields, kinds: ["OCCUPATION_GROUP"], searchLabel: t("profile.searchField"), onChange: changed }),
         h(

@@ -1,13 +1,16 @@
 // Step 2: ranked options, with their score parts as bars, the curated mobility flag, the
 // explanation, shared and missing skills, and filters.
 import { h, uid } from "../dom";
-import { lang, num, t } from "../i18n";
+import { entryBlock, hoursText } from "../entry";
+import { lang, t } from "../i18n";
 import { isEmpty, label, type Named } from "../profile";
-import { go, href, save, state, suggestions } from "../state";
+import { go, href, PAGE, save, state, suggestions } from "../state";
 import { bar, errorBox } from "../widgets";
 
-const PARTS = ["skillFit", "affinityFit", "gapCost", "mobility", "localMobility"] as const;
-const SNAKE: Record<string, string> = { skillFit: "skill_fit", affinityFit: "affinity_fit", gapCost: "gap_cost", mobility: "mobility", localMobility: "local_mobility" };
+const PARTS = ["skillFit", "affinityFit", "gapCost", "mobility", "localMobility", "feasibility"] as const;
+const SNAKE: Record<string, string> = { skillFit: "skill_fit", affinityFit: "affinity_fit", gapCost: "gap_cost", mobility: "mobility", localMobility: "local_mobility", feasibility: "feasibility" };
+// parts where a longer bar is worse
+const COSTS = new Set<string>(["gapCost", "feasibility"]);
 
 const filters = { field: "", maxHours: "", curatedOnly: false };
 
@@ -53,8 +56,9 @@ function card(s: any, rank: number, redraw: () => void): HTMLElement {
       "div",
       { class: "bars" },
       // activeParts: enum names (SKILL_FIT...); older services sent snake_case values
-      PARTS.filter((p) => (s.activeParts as string[]).some((a) => a.toLowerCase() === SNAKE[p])).map((p) => bar(t(`sugg.part.${p}`), s.parts[p], p === "gapCost" ? "bar-cost" : "")),
+      PARTS.filter((p) => (s.activeParts as string[]).some((a) => a.toLowerCase() === SNAKE[p])).map((p) => bar(t(`sugg.part.${p}`), s.parts[p], COSTS.has(p) ? "bar-cost" : "")),
     ),
+    entryBlock(occ, s.trainingPlan, s.levelStep),
     h("p", { class: "explain" }, s.explanation),
     h(
       "div",
@@ -71,7 +75,7 @@ function card(s: any, rank: number, redraw: () => void): HTMLElement {
           essentialMissing.length > 5 ? h("li", { class: "muted" }, t("sugg.more", { n: missing.length - 5 })) : null,
         ),
       ),
-      h("p", { class: "muted" }, s.trainingPlan.totalHours > 0 ? t("sugg.hours", { h: num(s.trainingPlan.totalHours) }) : t("sugg.noTraining")),
+      h("p", { class: "muted", "data-testid": "hours" }, hoursText(s.trainingPlan)),
     ),
     h(
       "div",
@@ -107,7 +111,8 @@ export function suggestionsView(root: HTMLElement): void {
   const filterBox = h("form", { class: "filters card", hidden: true, "aria-label": t("sugg.filters"), onsubmit: (e: Event) => e.preventDefault() });
   const count = h("p", { class: "muted", role: "status" });
   const keptLine = h("p", { class: "kept-line" });
-  root.replaceChildren(head, filterBox, h("div", { class: "row spread" }, count, keptLine), list);
+  const more = h("div", { class: "actions" });
+  root.replaceChildren(head, filterBox, h("div", { class: "row spread" }, count, keptLine), list, more);
 
   let all: any[] = [];
   const draw = () => {
@@ -126,6 +131,21 @@ export function suggestionsView(root: HTMLElement): void {
     );
     list.setAttribute("aria-busy", "false");
     list.replaceChildren(...(shown.length ? shown.map((s, i) => card(s, i + 1, draw)) : [h("p", { class: "card" }, t("sugg.none"))]));
+    // a full page may have more behind it: ask for the next ones only on demand
+    more.replaceChildren(
+      all.length >= state.first
+        ? h("button", {
+            type: "button",
+            class: "btn",
+            "data-testid": "more-options",
+            onclick: () => {
+              state.first += PAGE;
+              const firstNew = all.length;
+              load().then(() => (list.children[firstNew]?.querySelector("h3 a") as HTMLElement | null)?.focus());
+            },
+          }, t("sugg.moreOptions", { n: PAGE }))
+        : "",
+    );
   };
   const drawFilters = () => {
     const fields = new Map<string, Named>();
@@ -163,7 +183,7 @@ export function suggestionsView(root: HTMLElement): void {
       ),
     );
   };
-  const load = () =>
+  const load = (): Promise<void> =>
     suggestions()
       .then((found) => {
         all = found;

@@ -2,6 +2,7 @@
 // date and data version.
 import { gql } from "../api";
 import { h, uid } from "../dom";
+import { entryBlock, totalText } from "../entry";
 import { lang, num, t } from "../i18n";
 import { label, type Named } from "../profile";
 import { save, skillGap, state, suggestions } from "../state";
@@ -48,10 +49,11 @@ export function summaryView(root: HTMLElement): void {
             const ess = g.missingSkills.filter((m: any) => m.essential);
             return h("li", { class: "sum-option", "data-testid": "summary-option" },
               h("h4", null, label(g.target)),
+              entryBlock(g.target, g.trainingPlan, null),
               h("p", null, h("strong", null, t("sum.missing"), ` (${g.missingSkills.length})${t("colon")}`),
                 ess.slice(0, 6).map((m: any) => label(m.skill)).join(" · ") || t("sum.none"),
                 ess.length > 6 ? ` ${t("sugg.more", { n: g.missingSkills.length - 6 })}` : ""),
-              h("p", null, h("strong", null, t("sum.plan"), ` — ${t("target.total", { h: num(g.trainingPlan.totalHours) })}`)),
+              h("p", { "data-testid": "summary-hours" }, h("strong", null, t("sum.plan"), t("colon")), totalText(g.trainingPlan)),
               h("ul", { class: "sum-plan" }, g.trainingPlan.steps.map((s: any) => h("li", null, `${label(s.training)} — ${num(s.hours)} h`, s.illustrative ? h("em", { class: "small" }, ` (${t("target.illustrative")})`) : ""))),
               g.trainingPlan.uncoveredSkills.length
                 ? h("p", { class: "small" }, h("strong", null, t("sum.uncovered"), t("colon")), g.trainingPlan.uncoveredSkills.slice(0, 6).map((s: any) => label(s)).join(" · "), g.trainingPlan.uncoveredSkills.length > 6 ? " …" : "")

@@ -1,5 +1,6 @@
 // Step 3: one target job: what is missing, and the training plan that covers it.
 import { h, uid } from "../dom";
+import { entryBlock, totalText } from "../entry";
 import { num, t } from "../i18n";
 import { isEmpty, label } from "../profile";
 import { go, href, save, skillGap, state } from "../state";
@@ -35,6 +36,7 @@ export function targetView(root: HTMLElement, args: string[], params: URLSearchP
             { class: "card target-head" },
             h("h3", { "data-testid": "target-label" }, label(g.target)),
             h("p", { class: "muted small" }, g.target.source.startsWith("rome") ? `ROME ${g.target.code ?? ""}` : `ESCO ${g.target.code ?? ""}`),
+            entryBlock(g.target, plan, null),
             h(
               "div",
               { class: "row" },
@@ -78,7 +80,7 @@ export function targetView(root: HTMLElement, args: string[], params: URLSearchP
             h("div", { class: "field check" },
               h("input", { type: "checkbox", id: optId, checked: optional, onchange: (e: Event) => { location.hash = href("target", target) + ((e.target as HTMLInputElement).checked ? "?optional=1" : ""); } }),
               h("label", { for: optId }, t("target.includeOptional"))),
-            h("p", { class: "total" }, t("target.total", { h: num(plan.totalHours) })),
+            h("p", { class: "total", "data-testid": "plan-total" }, totalText(plan)),
             h(
               "ol",
               { class: "steps" },
@@ -94,6 +96,7 @@ export function targetView(root: HTMLElement, args: string[], params: URLSearchP
               ),
             ),
             h("h4", null, t("target.uncovered"), ` (${plan.uncoveredSkills.length})`),
+            plan.estimatedHours > 0 ? h("p", { class: "muted small" }, t("target.estimated", { e: num(plan.estimatedHours) })) : null,
             plan.uncoveredSkills.length
               ? h("ul", { class: "inline-list", "data-testid": "uncovered" }, plan.uncoveredSkills.map((s: any) => h("li", null, label(s))))
               : h("p", { class: "muted" }, t("target.uncoveredNone")),
