@@ -116,3 +116,16 @@ async def test_an_unknown_commune_leaves_the_part_off(gql_observed: Gql) -> None
     both = {"currentOccupations": ["rome:D1507"], "commune": "75056", "area": "1107"}
     body = await gql_observed(SUGGEST, {"p": both}, errors=True)
     assert "not both" in body["errors"][0]["message"]
+
+
+async def test_employment_area_of_a_commune(gql_observed: Gql) -> None:
+    """The area a commune maps to, as the profile's commune uses it; null when unknown."""
+    query = "query($c: String!) { employmentArea(commune: $c) }"
+    for commune, area in COMMUNES.items():
+        assert (await gql_observed(query, {"c": commune}))["employmentArea"] == area
+        # the page then asks for the moves observed there
+        data = await gql_observed(MOVES, {"area": area, "commune": None})
+        assert {m[2] for m in moves(data)} == {area}
+    assert (await gql_observed(query, {"c": "99999"}))["employmentArea"] is None
+    body = await gql_observed(query, {"c": "   "}, errors=True)
+    assert body["errors"][0]["extensions"]["argument"] == "commune"

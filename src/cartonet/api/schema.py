@@ -293,6 +293,26 @@ class CoreQuery:
             version=s.version,
         )
 
+    @strawberry.field(
+        description="The employment area (bassin d'emploi) of an INSEE commune code, as the "
+        "observed local mobility uses it (`cartonet load lbb`); null when the service knows no "
+        "area for it (an unknown code, or observed mobility not loaded). A page checks a "
+        "seeker's commune with it before sending it in a profile."
+    )
+    async def employment_area(
+        self,
+        info: strawberry.Info,
+        commune: Annotated[
+            str, strawberry.argument(description="INSEE code of the commune (5 characters).")
+        ],
+    ) -> str | None:
+        code = commune.strip()
+        if not code or len(code) > 10:
+            raise InvalidArgument("commune", "an INSEE commune code of 5 characters")
+        ctx = _ctx(info)
+        found = await ctx.read(ctx.store.area_of_commune(code.upper()))
+        return None if found is None else str(found)
+
 
 QUERY_PARTS: tuple[type, ...] = (CoreQuery, OrientationQuery)
 """The classes merged into the root ``Query``. Add a module's query class here."""
