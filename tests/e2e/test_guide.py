@@ -63,8 +63,18 @@ def test_cook_to_printed_summary_in_french(page) -> None:  # type: ignore[no-unt
     expect(first.locator(".explain")).not_to_be_empty()
     # curated ROME moves are flagged
     expect(page.locator(".flag").first).to_contain_text("Mobilité")
+    # issue 14: the usual entry level; catalogue hours and estimated hours told apart
+    expect(first.get_by_test_id("entry-level")).to_contain_text("Niveau d'entrée")
+    expect(first.get_by_test_id("hours")).to_contain_text(
+        re.compile("h de formations du catalogue|h estimées")
+    )
     shot(page, "fr-2-suggestions", full_page=False)
     no_violations(page, "suggestions")
+
+    # a first page of options, more on demand
+    expect(page.get_by_test_id("more-options")).to_be_visible()
+    page.get_by_test_id("more-options").click()
+    expect(cards.nth(20)).to_be_visible()
 
     # filters: curated only keeps flagged cards only
     page.get_by_test_id("filter-curated").check()
@@ -77,7 +87,8 @@ def test_cook_to_printed_summary_in_french(page) -> None:  # type: ignore[no-unt
 
     cards.first.get_by_test_id("see-gap").click()
     expect(page.get_by_test_id("target-label")).to_be_visible()
-    expect(page.get_by_test_id("plan")).to_contain_text("Total")
+    expect(page.get_by_test_id("plan-total")).to_contain_text("Total")
+    expect(page.get_by_test_id("plan-total")).to_contain_text("catalogue")
     expect(page.get_by_test_id("missing").get_by_role("listitem").first).to_be_visible()
     shot(page, "fr-3-target")
     no_violations(page, "target")
@@ -108,6 +119,7 @@ def test_cook_to_printed_summary_in_french(page) -> None:  # type: ignore[no-unt
     expect(options).to_have_count(3)
     expect(page.get_by_test_id("summary-meta")).to_contain_text("Données : v")
     expect(options.first).to_contain_text("Formations")
+    expect(options.first.get_by_test_id("summary-hours")).to_contain_text("catalogue")
     no_violations(page, "summary")
     page.emulate_media(media="print")
     expect(page.locator("#nav")).to_be_hidden()
@@ -128,11 +140,18 @@ def test_map_highlights_the_seeker_and_the_options(page) -> None:  # type: ignor
     highlighted = page.locator(".map-side .map-matches li")
     expect(highlighted.first).to_be_visible()
     assert "Personnel de cuisine" in " ".join(highlighted.all_inner_texts())
+    expect(page.locator(".map-side")).to_contain_text(re.compile(r"\d+ liens"))
+    assert page.evaluate("document.querySelector('[data-testid=map-canvas]') !== null")
     page.wait_for_timeout(300)  # the first fit is drawn on the next frames
     shot(page, "fr-5-map", full_page=False)
     page.get_by_test_id("map-search").fill("boulang")
     page.get_by_test_id("map-search").press("Enter")
     expect(page.get_by_test_id("map-selected")).to_contain_text(re.compile("oulang", re.I))
+    # the selected point's links, strongest first, as buttons: the keyboard route along edges
+    neighbour = page.get_by_test_id("map-linked").get_by_role("button").first
+    name = neighbour.inner_text()
+    neighbour.press("Enter")
+    expect(page.get_by_test_id("map-selected")).to_have_text(name)
     page.wait_for_timeout(600)  # let the centring animation end before the screenshot
     shot(page, "fr-5-map-search", full_page=False)
     no_violations(page, "map")
@@ -304,3 +323,27 @@ def test_commune_is_checked_and_never_blocks_the_options(page) -> None:  # type:
     expect(page.get_by_test_id("suggestion").first).to_be_visible()
     expect(page.locator("main")).to_contain_text("ne connaît pas de bassin d'emploi")
     assert sent[0]["commune"] == "75056" and "commune" not in sent[-1]
+
+
+def test_entry_requirements_field_tree_and_commune_area(page) -> None:  # type: ignore[no-untyped-def]
+    """A regulated target says its diploma; fields can be browsed, not only typed; a commune
+    code says which employment area it is in (the fixtures load no observed moves)."""
+    cook_profile(page)
+    tree = page.get_by_test_id("liked-fields-tree")
+    tree.locator("summary").first.click()
+    rome = tree.locator("details", has_text="ROME (France Travail)").first
+    rome.locator("summary").first.click()
+    domain = rome.locator(".tree-list > li > details").first
+    domain.locator("summary").first.click()
+    domain.get_by_role("button", name=re.compile("^Choisir")).first.click()
+    expect(page.get_by_test_id("liked-fields").locator(".chip")).to_have_count(1)
+    no_violations(page, "profile with the field tree open")
+    commune = page.get_by_test_id("commune")
+    commune.fill("75056")
+    commune.press("Tab")
+    expect(page.get_by_test_id("commune-area")).to_contain_text("ne connaît pas de bassin d'emploi")
+    page.goto("/#/target/rome:J1507")
+    expect(page.get_by_test_id("required-diploma")).to_contain_text(
+        "Diplôme d'État de puéricultrice"
+    )
+    shot(page, "fr-3-target-regulated", full_page=False)

@@ -62,7 +62,7 @@ const SUGGEST = `query Suggest($p: ProfileInput!, $first: Int!, $lang: Lang!) {
 /** Options asked for at first; "more" asks for this many again. */
 export const PAGE = 20;
 
-/** Every `{ label }` of an answer asked in one language, as the `{ fr, en }` the page's
+/** Every label of an answer asked in one language, stored as the fr/en pair the page's
  * `label()` reads (the other language left empty: `label()` falls back to it). */
 export function oneLang<T>(data: T): T {
   const key = gqlLang() === "FR" ? "fr" : "en";

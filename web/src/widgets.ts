@@ -4,6 +4,7 @@ import { ApiError, gql } from "./api";
 import { h, uid } from "./dom";
 import { t } from "./i18n";
 import { label, type Named } from "./profile";
+import { groupTree } from "./tree";
 
 export interface Hit extends Named {
   type: string;
@@ -179,6 +180,7 @@ export function namedList(opts: {
   onChange: () => void;
   testid?: string;
   hint?: string;
+  browse?: boolean; // occupation groups: a browsable tree beside the search
 }): HTMLElement {
   const chips = h("ul", { class: "chips", "aria-label": opts.title });
   const draw = () => {
@@ -225,6 +227,13 @@ export function namedList(opts: {
         opts.onChange();
       },
     }),
+    opts.browse
+      ? groupTree((g) => {
+          if (!opts.items.some((x) => x.id === g.id)) opts.items.push(g);
+          draw();
+          opts.onChange();
+        }, opts.testid ? `${opts.testid}-tree` : undefined)
+      : null,
   );
 }
 

@@ -228,8 +228,36 @@ export function profileView(root: HTMLElement): void {
   const communeId = uid("commune");
   const communeNote = h("p", { class: "hint", id: `${communeId}-h` }, t("profile.communeHint"));
   const communeStatus = h("p", { class: "hint warn", role: "status", "aria-live": "polite" });
+  const communeArea = h("p", { class: "hint", role: "status", "aria-live": "polite", "data-testid": "commune-area" });
+  let communeSeq = 0;
   const checkCommune = () => {
-    communeStatus.textContent = p.commune.trim() && !validCommune(p.commune) ? t("profile.communeBad") : "";
+    const code = p.commune.trim().toUpperCase();
+    communeStatus.textContent = code && !validCommune(code) ? t("profile.communeBad") : "";
+    communeArea.textContent = "";
+    if (!validCommune(code)) return;
+    // which employment area the code is in, and whether moves were observed there from
+    // the seeker's job: what the commune will change in the options
+    const mine = ++communeSeq;
+    communeArea.textContent = t("profile.communeChecking");
+    const job = p.current[0] ?? p.past[0];
+    (async () => {
+      const d: any = await gql(`query Area($c: String!) { employmentArea(commune: $c) }`, { c: code });
+      const area: string | null = d.employmentArea;
+      if (mine !== communeSeq) return;
+      if (!area) {
+        communeArea.textContent = t("profile.communeUnknown");
+        return;
+      }
+      let text = t("profile.communeArea", { area });
+      if (job) {
+        const m: any = await gql(`query Moves($id: ID!, $a: String!) { occupation(id: $id) { observedMobilities(area: $a, first: 50) { area } } }`, { id: job.id, a: area });
+        const n = m.occupation?.observedMobilities.length ?? 0;
+        text += ` ${t(n ? "profile.communeMoves" : "profile.communeNoMoves", { n: n >= 50 ? "50+" : n, job: label(job) })}`;
+      }
+      if (mine === communeSeq) communeArea.textContent = text;
+    })().catch((e) => {
+      if (mine === communeSeq) communeArea.replaceChildren(errorBox(e));
+    });
   };
   checkCommune();
   profileInputFields().then((f) => {
@@ -281,8 +309,8 @@ export function profileView(root: HTMLElement): void {
         t("profile.likes"),
         namedList({ title: t("profile.likedJobs"), items: p.likedJobs, kinds: ["OCCUPATION"], searchLabel: t("profile.searchJob"), onChange: changed, testid: "liked-jobs" }),
         namedList({ title: t("profile.dislikedJobs"), items: p.dislikedJobs, kinds: ["OCCUPATION"], searchLabel: t("profile.searchJob"), onChange: changed }),
-        namedList({ title: t("profile.likedFields"), items: p.likedFields, kinds: ["OCCUPATION_GROUP"], searchLabel: t("profile.searchField"), onChange: changed }),
-        namedList({ title: t("profile.dislikedFields"), items: p.dislikedFields, kinds: ["OCCUPATION_GROUP"], searchLabel: t("profile.searchField"), onChange: changed }),
+        namedList({ title: t("profile.likedFields"), items: p.likedFields, kinds: ["OCCUPATION_GROUP"], searchLabel: t("profile.searchField"), onChange: changed, browse: true, testid: "liked-fields" }),
+        namedList({ title: t("profile.dislikedFields"), items: p.dislikedFields, kinds: ["OCCUPATION_GROUP"], searchLabel: t("profile.searchField"), onChange: changed, browse: true }),
         namedList({ title: t("profile.likedSkills"), items: p.likedSkills, kinds: ["SKILL"], searchLabel: t("profile.searchSkill"), onChange: changed }),
         namedList({ title: t("profile.dislikedSkills"), items: p.dislikedSkills, kinds: ["SKILL"], searchLabel: t("profile.searchSkill"), onChange: changed }),
       ),
@@ -336,7 +364,7 @@ export function profileView(root: HTMLElement): void {
           h("input", { id: longId, type: "checkbox", checked: p.longTraining, "data-testid": "long-training", onchange: (e: Event) => { p.longTraining = (e.target as HTMLInputElement).checked; changed(); } }),
           h("label", { for: longId }, t("profile.longTraining")),
         ),
-        namedList({ title: t("profile.avoidFields"), items: p.avoidFields, kinds: ["OCCUPATION_GROUP"], searchLabel: t("profile.searchField"), onChange: changed }),
+        namedList({ title: t("profile.avoidFields"), items: p.avoidFields, kinds: ["OCCUPATION_GROUP"], searchLabel: t("profile.searchField"), onChange: changed, browse: true }),
         h(
           "div",
           { class: "field" },
@@ -358,6 +386,7 @@ export function profileView(root: HTMLElement): void {
             },
           }),
           communeStatus,
+          communeArea,
         ),
         h("h3", null, t("profile.data")),
         h(
