@@ -262,3 +262,64 @@ async def test_map_links_answer_the_same_through_the_api(pair: Pair) -> None:
             answers.append(got)
     assert answers[0] == answers[1]
     assert all(a["skillMap"]["links"]["edges"] for a in answers[0])
+
+
+PILOTAGE_QUERY = """
+query($id: ID!, $p: PopulationInput!, $area: String) {
+  feederOccupations(id: $id, first: 8, area: $area) {
+    occupation { id } score parts { skill title content group interest feasibility }
+    sharedSkills { id } missingSkills { id } trainingHours curated observed
+  }
+  populationOptions(population: $p, first: 50) {
+    occupation { id } people share origins { occupation { id } count score }
+  }
+  skillLeverage(population: $p, first: 30) { skill { id } newOptions people }
+  trainingLeverage(population: $p, first: 30) {
+    training { id } newOptions hours optionsPerHour people
+  }
+  transferableSkills(population: $p, first: 30) { skill { id } clusters heldBy otherClusters }
+}"""
+
+# Rows of lbb-pse_bassin-emploi_rome-connexe.csv (area, rome, rome_connexe, score) between
+# fiches of the bundled fixtures.
+OBSERVED_ROWS = [
+    ("1107", "D1507", "D1106", 0.93213117),
+    ("1107", "D1507", "D1107", 0.74759829),
+    ("1108", "D1507", "D1102", 0.95230091),
+]
+
+
+async def test_pilotage_answers_the_same_through_the_api(pair: Pair) -> None:
+    """Pilotage is orientation code over the projection: both stores give the same
+    feeders, options, leverage and transferable skills, observed moves of an area
+    included. Runs last in this module: it adds observed moves to both stores."""
+    from cartonet.model import ObservedMobility, ObservedMove
+
+    moves = [ObservedMove(f"rome:{s}", f"rome:{e}", sc, area=a) for a, s, e, sc in OBSERVED_ROWS]
+    for store in (pair.embedded, pair.neo4j):
+        await store.load_observed(ObservedMobility("lbb-2021", moves, {"75056": "1107"}))
+    groups = [("rome:D1507", 12), ("rome:D1106", 5), ("rome:G1802", 3), ("rome:N1303", 7)]
+    variables = [
+        {"id": "rome:D1106", "area": "1107", "p": {"area": "1107", "groups": groups}},
+        {"id": "rome:D1106", "area": None, "p": {"groups": groups}},
+    ]
+    for v in variables:
+        v["p"]["groups"] = [{"occupation": o, "count": c} for o, c in groups]
+    answers = []
+    for store in (pair.embedded, pair.neo4j):
+        app = create_app(Settings(store="unused.sqlite"), store)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            got = []
+            for v in variables:
+                reply = (
+                    await client.post("/graphql", json={"query": PILOTAGE_QUERY, "variables": v})
+                ).json()
+                assert "errors" not in reply, reply
+                got.append(reply["data"])
+            answers.append(got)
+    assert answers[0] == answers[1]
+    local, merged = answers[0]
+    assert any(f["observed"] for f in local["feederOccupations"])
+    assert local["skillLeverage"] and local["trainingLeverage"] and local["populationOptions"]
+    assert local["populationOptions"] != merged["populationOptions"]  # the area's moves count

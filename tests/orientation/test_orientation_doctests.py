@@ -18,6 +18,7 @@ MODULES = [
     "cartonet.orientation.evaluate",
     "cartonet.orientation.diagnostics",
     "cartonet.orientation.explain",
+    "cartonet.orientation.pilotage",
 ]
 
 

@@ -26,6 +26,7 @@ from .context import Context
 from .errors import ShapeErrors
 from .limits import Limits, LimitsExtension
 from .orientation import OrientationQuery
+from .pilotage import PilotageQuery
 from .types import (
     DEFAULT_PAGE,
     NODE_TYPES,
@@ -314,7 +315,7 @@ class CoreQuery:
         return None if found is None else str(found)
 
 
-QUERY_PARTS: tuple[type, ...] = (CoreQuery, OrientationQuery)
+QUERY_PARTS: tuple[type, ...] = (CoreQuery, OrientationQuery, PilotageQuery)
 """The classes merged into the root ``Query``. Add a module's query class here."""
 
 

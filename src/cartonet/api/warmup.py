@@ -37,6 +37,7 @@ from typing import TypeVar
 
 from cartonet.errors import StoreUnavailable
 from cartonet.orientation.cache import projection_cache
+from cartonet.orientation.similarity import origin_mix
 from cartonet.orientation.skillmap import skill_map
 from cartonet.settings import Settings
 
@@ -89,7 +90,8 @@ def _release_free_memory() -> None:
 
 
 async def warm_up(state: AppState) -> None:
-    """Build the store's lazy indexes, the orientation projection and both skill maps.
+    """Build the store's lazy indexes, the orientation projection, both skill maps and the
+    feeders' mixing weights.
 
     Never raises (cancellation aside): a store that is down or a step that breaks is
     logged, ``state.warm`` becomes ``"failed"`` and the service goes on serving, building
@@ -111,6 +113,8 @@ async def warm_up(state: AppState) -> None:
         for kind in MAP_KINDS:
             # clustering is CPU-bound for seconds: a worker thread keeps the loop serving
             await _step(f"{kind} map", asyncio.to_thread(skill_map, G, kind))
+        # every origin's mixing weights: feederOccupations reads a column of scores with them
+        await _step("feeder weights", asyncio.to_thread(origin_mix, G))
         if await _step("orientation cache", projection.save()):
             log.info("warm-up: orientation results saved to %s", projection.path)
         await asyncio.to_thread(_release_free_memory)

@@ -98,3 +98,12 @@ def pair_cost(ix: OrientationIndex, rows: np.ndarray) -> np.ndarray:
     same = ix.diploma_key[None, :] == ix.diploma_key[rows][:, None]
     reg = ix.regulated[None, :] & ~(same & ix.regulated[rows][:, None])
     return _cost(up, reg.astype(np.float64), False)
+
+
+def pair_cost_into(ix: OrientationIndex, col: int) -> np.ndarray:
+    """Column ``col`` of :func:`pair_cost` over every origin row: the cost of moving from
+    each occupation into the occupation at ``col`` (the same rule, read the other way)."""
+    up = _up(ix.entry_level[col] - ix.entry_level)
+    same = ix.diploma_key == ix.diploma_key[col]
+    reg = bool(ix.regulated[col]) & ~(same & ix.regulated)
+    return _cost(up, reg.astype(np.float64), False)

@@ -73,7 +73,7 @@ import scipy.sparse as sp
 
 from cartonet.errors import InvalidArgument
 from cartonet.model import NodeType
-from cartonet.orientation.feasibility import pair_cost
+from cartonet.orientation.feasibility import pair_cost, pair_cost_into
 from cartonet.orientation.index import OrientationIndex, index_of
 
 PARTS: tuple[str, ...] = ("skill", "title", "content", "group", "interest", "feasibility")
@@ -401,3 +401,79 @@ def similar_occupations(
             )
         )
     return result
+
+
+# --- the same scores read the other way: every origin into one destination ------------------
+# ``similarity_parts_into`` must stay the column of ``similarity_parts``: a test compares it
+# with ``similarity_matrix`` on every column of the fixtures graph.
+
+
+def similarity_parts_into(
+    ix: OrientationIndex, col: int, weights: SimilarityWeights
+) -> dict[str, np.ndarray]:
+    """The six parts of ``A → B`` for every origin ``A`` (one value per occupation row) and
+    the destination ``B`` at row ``col``: the column ``col`` of :func:`similarity_parts`.
+
+    Computed from ``B``'s own row, as fast as one origin's: the skill coverage of one row
+    gives both directions (``cov(A→B)`` is the "back" coverage of row ``B``), the text,
+    group overlap and interest products are symmetric, and the group share is divided by
+    ``B``'s group mass instead of ``A``'s.
+    """
+    rows = np.asarray([col], dtype=np.int64)
+    into, back = skill_coverage(ix, rows, weights.sibling_credit)
+    a = weights.direction
+    member = ix.occ_groups[rows].copy()
+    member.data[:] = 1.0
+    overlap = _against(ix, member, "occ_groups")[0]
+    group_mass = ix.occ_group_mass[col]
+    group = overlap / group_mass if group_mass > 0 else np.zeros_like(overlap)
+    return {
+        "skill": a * back[0] + (1.0 - a) * into[0],
+        "title": np.clip(_against(ix, ix.title_text[rows], "title_text")[0], 0.0, 1.0),
+        "content": np.clip(_against(ix, ix.content_text[rows], "content_text")[0], 0.0, 1.0),
+        "group": np.clip(group, 0.0, 1.0),
+        "interest": np.clip(ix.interest_vec @ ix.interest_vec[col], 0.0, 1.0),
+        "feasibility": 1.0 - pair_cost_into(ix, col),
+    }
+
+
+def origin_mix(G: nx.MultiDiGraph, weights: SimilarityWeights | None = None) -> np.ndarray:
+    """Every origin's mixing weights ``λ_f(A)`` (:func:`mix_weights`), one row per
+    occupation and one column per part of :data:`PARTS`; computed once per graph and
+    weights in blocks of origin rows (one pass as long as :func:`similarity_matrix`, keeping
+    only ``n × 6`` numbers). :func:`similarity_into` reads it to score every origin into one
+    destination without the all-pairs matrix."""
+    weights = weights or SimilarityWeights()
+    ix = index_of(G)
+
+    def build() -> np.ndarray:
+        n = len(ix.occupations)
+        out = np.zeros((n, len(PARTS)))
+        for start in range(0, n, 256):
+            rows = np.arange(start, min(start + 256, n), dtype=np.int64)
+            _, _, lam = _scores(ix, rows, weights)
+            for k, p in enumerate(PARTS):
+                out[rows, k] = lam[p]
+        out.setflags(write=False)
+        return out
+
+    return ix.once(("origin_mix", weights), build)
+
+
+def similarity_into(
+    G: nx.MultiDiGraph, col: int, weights: SimilarityWeights | None = None
+) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+    """``(scores, parts, λ)`` of every origin into the occupation at row ``col``: the column
+    ``col`` of :func:`similarity_matrix` (NaN where ``col`` is not a candidate of the
+    origin: itself, or another taxonomy), its parts and the origins' mixing weights."""
+    weights = weights or SimilarityWeights()
+    ix = index_of(G)
+    lam = origin_mix(G, weights)
+    parts = similarity_parts_into(ix, col, weights)
+    score = np.zeros(len(ix.occupations))
+    for k, p in enumerate(PARTS):
+        score += lam[:, k] * parts[p]
+    candidate = ix.occ_source == ix.occ_source[col]
+    candidate[col] = False
+    score[~candidate] = np.nan
+    return score, parts, lam
