@@ -50,6 +50,8 @@ EXTRA_COMMANDS: dict[str, str] = {
     "suggest": "cartonet.cli_orientation:suggest",
     "evaluate": "cartonet.cli_orientation:evaluate_cmd",
     "crosswalk": "cartonet.cli_crosswalk:crosswalk",
+    "feeders": "cartonet.cli_pilotage:feeders",
+    "pilotage": "cartonet.cli_pilotage:pilotage",
 }
 """Commands defined in other modules, as ``name -> "module:attribute"``; see module doc."""
 

@@ -19,6 +19,7 @@ MODULES = [
     "cartonet.orientation.diagnostics",
     "cartonet.orientation.explain",
     "cartonet.orientation.pilotage",
+    "cartonet.orientation.report",
 ]
 
 
