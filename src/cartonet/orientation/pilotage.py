@@ -65,8 +65,10 @@ References
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -182,7 +184,40 @@ class _Moves:
     lam_skill: np.ndarray  # per origin, λ_skill(A)
 
 
+MOVES_KEPT = 4
+"""Populations whose moves are kept per graph: the fields of one request (options, skill
+and training leverage) and a report's steps share one computation."""
+
+
 def _moves(
+    G: nx.MultiDiGraph,
+    pop: Population,
+    observed: Mapping[str, Mapping[str, float]] | None,
+    weights: SimilarityWeights,
+    viability: float,
+) -> _Moves:
+    ix = index_of(G)
+    key = (
+        pop.rows.tobytes(),
+        tuple(sorted((a, tuple(sorted(ends))) for a, ends in (observed or {}).items())),
+        weights,
+        viability,
+    )
+    kept: OrderedDict[Any, _Moves] = ix.once(("pilotage_moves",), OrderedDict)
+    with ix.lock:
+        found = kept.get(key)
+        if found is not None:
+            kept.move_to_end(key)
+            return found
+    found = _compute_moves(G, pop, observed, weights, viability)
+    with ix.lock:
+        kept[key] = found
+        while len(kept) > MOVES_KEPT:
+            kept.popitem(last=False)
+    return found
+
+
+def _compute_moves(
     G: nx.MultiDiGraph,
     pop: Population,
     observed: Mapping[str, Mapping[str, float]] | None,
