@@ -485,10 +485,13 @@ def new_options_matrix(
     observed: Mapping[str, Mapping[str, float]] | None = None,
     weights: SimilarityWeights | None = None,
     viability: float = VIABLE_SCORE,
+    destinations: np.ndarray | None = None,
 ) -> sp.csr_matrix:
     """``groups × items``: new viable moves each group's people gain by acquiring each
     item (``kind`` ``"skills"``: one skill; ``"trainings"``: every skill a training
-    teaches), per person. See the module docstring for the rule.
+    teaches), per person. See the module docstring for the rule. ``destinations`` (one
+    boolean per occupation row) counts only the moves into those (e.g. occupations in
+    demand, or Nesta's "safe" ones).
 
     Example
     -------
@@ -513,6 +516,8 @@ def new_options_matrix(
     gap = viability - np.nan_to_num(mv.score, nan=np.inf)
     bound = _item_bound(ix, kind, eta)
     near = mv.feasible & ~mv.viable & (step[:, None] * bound[None, :] >= gap - _EPS)
+    if destinations is not None:
+        near &= np.asarray(destinations, dtype=bool)[None, :]
     r_idx, b_idx = np.nonzero(near)
     counts = sp.csr_matrix((m, n_items))
     for start in range(0, len(r_idx), PAIR_BLOCK):
