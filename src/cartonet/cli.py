@@ -370,6 +370,7 @@ def serve(
 
     from cartonet.api.app import create_app
     from cartonet.api.server import protocol_with_header_timeout
+    from cartonet.api.warmup import limit_malloc_arenas
 
     settings = settings_for(
         ctx,
@@ -393,6 +394,7 @@ def serve(
     service_log.addHandler(handler)
     service_log.setLevel(log_level.upper())
     service_log.propagate = False
+    limit_malloc_arenas()  # before any thread: a long-lived process, kept compact
     app = create_app(settings, warm_up=settings.warm_up)
     base = f"http://{settings.host}:{settings.port}"
     click.echo(

@@ -4,7 +4,11 @@ clean shutdown while it runs; the settings and the ``serve`` flag that turn it o
 from __future__ import annotations
 
 import asyncio
+import ctypes.util
 import logging
+import platform
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +18,7 @@ from click.testing import CliRunner
 
 from cartonet.api.app import create_app
 from cartonet.api.context import AppState
-from cartonet.api.warmup import MAP_KINDS
+from cartonet.api.warmup import MAP_KINDS, limit_malloc_arenas
 from cartonet.cli import main
 from cartonet.errors import InvalidArgument
 from cartonet.model import NodeType
@@ -238,3 +242,24 @@ def test_serve_passes_the_warm_up_choice_to_the_app(
     )
     assert result.exit_code == 0, result.output
     assert [m.get("warm_up") for m in made] == [expected]
+
+
+def test_malloc_arenas_limit_leaves_an_explicit_setting_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert limit_malloc_arenas() is False
+
+
+@pytest.mark.skipif(
+    platform.libc_ver()[0] != "glibc" or not ctypes.util.find_library("c"),
+    reason="mallopt is glibc's",
+)
+def test_malloc_arenas_limit_is_set_on_glibc() -> None:
+    # in a child process: the limit is process-wide and stays
+    code = (
+        "import os; os.environ.pop('MALLOC_ARENA_MAX', None); "
+        "from cartonet.api.warmup import limit_malloc_arenas as f; print(f())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"

@@ -30,6 +30,7 @@ import ctypes.util
 import gc
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Awaitable
 from pathlib import Path
@@ -75,18 +76,41 @@ def cache_file(settings: Settings, name: str) -> Path | None:
     return (settings.cache_dir or folder) / f"{stem}.{digest}.{name}.npz"
 
 
+def _libc() -> ctypes.CDLL | None:
+    """The C library when it is glibc (it has ``malloc_trim``), else None."""
+    name = ctypes.util.find_library("c")
+    if not name:
+        return None
+    try:
+        libc = ctypes.CDLL(name)
+    except OSError:
+        return None
+    return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+
+
 def _release_free_memory() -> None:
     """Hand the build's garbage back to the system: a build allocates and frees millions
     of small objects, and glibc keeps the freed heap pages unless asked (tens of MiB)."""
     gc.collect()
-    name = ctypes.util.find_library("c")
-    if not name:
-        return
-    try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):  # not glibc: nothing to ask
-        return
-    trim(0)
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
+SERVER_MALLOC_ARENAS = 2
+
+
+def limit_malloc_arenas(arenas: int = SERVER_MALLOC_ARENAS) -> bool:
+    """Let glibc keep at most ``arenas`` malloc arenas for the process (its default is 8 per
+    core): the warm-up's worker threads and the server's threads otherwise each get an
+    arena of their own whose freed pages stay resident (10 MiB of the warm process's RSS
+    on ESCO + ROME; see bench/memory_warmup.py). Call it before threads start; an
+    explicit ``MALLOC_ARENA_MAX`` in the environment wins. True when the limit was set."""
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return False
+    libc = _libc()
+    return libc is not None and bool(libc.mallopt(M_ARENA_MAX, arenas))
 
 
 async def warm_up(state: AppState) -> None:
