@@ -21,7 +21,14 @@ what compares. Prints a table, or one JSON object with ``--json``. Usage::
     .venv/bin/python bench/memory_warmup.py --store full.sqlite   # an existing ESCO + ROME store
     .venv/bin/python bench/memory_warmup.py --json
 
-Neo4j is not measured yet (the Neo4j store keeps no warm-up cache of its search labels).
+With ``--on neo4j`` (or ``both``) the same three starts run on a Neo4j-backed server: a
+Neo4j is started with the project's tool (``tools/neo4j_server.py``, in a temporary home;
+or ``CARTONET_NEO4J_URI`` and friends name one), ESCO + ROME are loaded into it with
+``cartonet load``, and the RSS is the Python server's (the JVM's is given apart). The
+Neo4j store keeps no warm-up cache of its search labels: only the orientation cache
+applies there.
+
+    .venv/bin/python bench/memory_warmup.py --store full.sqlite --on both --json
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ def shared_data() -> Path:
     return Path(os.environ.get("CARTONET_SHARED_DATA") or REPO.parent / "shared" / "data")
 
 
-def build_store(path: Path) -> None:
+def build_store(path: Path | str, env: dict[str, str] | None = None) -> None:
     data = shared_data()
     for source, folder in (("esco", data / "esco" / "v1.1.1"), ("rome", data / "rome" / "v333")):
         if not folder.is_dir():
@@ -60,6 +67,7 @@ def build_store(path: Path) -> None:
             [str(CLI), "load", source, str(folder), "--store", str(path), "-q"],
             check=True,
             stdout=subprocess.DEVNULL,
+            env=env,
         )
 
 
@@ -86,13 +94,15 @@ def _warm_state(port: int) -> str | None:
         return None
 
 
-def start(store: Path, flags: list[str], log: Path) -> dict[str, Any]:
+def start(
+    store: Path | str, flags: list[str], log: Path, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     """One server start: seconds until warm, warm-up seconds (log), RSS and peak (MiB)."""
     port = _free_port()
     cmd = [str(CLI), "serve", "--store", str(store), "--port", str(port), "--warm-up", *flags]
     began = time.perf_counter()
     with log.open("w") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         while True:
             state = _warm_state(port)
@@ -121,57 +131,110 @@ def start(store: Path, flags: list[str], log: Path) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--store", type=Path, help="an ESCO + ROME embedded store (default: build)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="cartonet-memory-") as tmp:
-        work = Path(tmp)
-        store = args.store
-        if store is None:
-            store = work / "full.sqlite"
-            build_store(store)
-        cache = work / "cache"
-        runs = {}
-        for name, flags in (
-            ("no cache", ["--no-warm-cache"]),
-            ("cold", ["--warm-cache", "--cache-dir", str(cache)]),
-            ("warm", ["--warm-cache", "--cache-dir", str(cache)]),
-        ):
-            print(f"start: {name} ...", file=sys.stderr)
-            runs[name] = start(store, flags, work / f"{name.replace(' ', '-')}.log")
+def three_starts(
+    store: Path | str, work: Path, label: str, env: dict[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """``no cache``, ``cold`` and ``warm`` starts on ``store`` (see the module docstring)."""
+    cache = work / f"cache-{label}"
+    runs = {}
+    for name, flags in (
+        ("no cache", ["--no-warm-cache"]),
+        ("cold", ["--warm-cache", "--cache-dir", str(cache)]),
+        ("warm", ["--warm-cache", "--cache-dir", str(cache)]),
+    ):
+        print(f"start ({label}): {name} ...", file=sys.stderr)
+        runs[name] = start(store, flags, work / f"{label}-{name.replace(' ', '-')}.log", env)
+    return runs
+
+
+def neo4j_runs(work: Path) -> dict[str, Any]:
+    """The three starts on a Neo4j loaded with ESCO + ROME for this run."""
+    sys.path.insert(0, str(REPO / "tools"))
+    from neo4j_server import neo4j_target
+
+    with neo4j_target(os.environ.get("NEO4J_HEAP") or "1g") as target:
+        env = dict(os.environ)
+        env["CARTONET_NEO4J_DATABASE"] = target.database
+        if target.auth:
+            env["CARTONET_NEO4J_USER"], env["CARTONET_NEO4J_PASSWORD"] = target.auth
+        began = time.perf_counter()
+        build_store(target.uri, env)
+        loaded_s = round(time.perf_counter() - began, 1)
+        runs = three_starts(target.uri, work, "neo4j", env)
+        jvm = _status(target.pid) if target.pid else {}
+    return {"runs": runs, "load_s": loaded_s, "jvm_rss_mib": jvm.get("VmRSS")}
+
+
+def _ratios(runs: dict[str, dict[str, Any]]) -> dict[str, dict[str, float | None]]:
     base = runs["no cache"]
 
     def ratio(run: dict[str, Any], key: str) -> float | None:
         a, b = run.get(key), base.get(key)
         return round(a / b, 3) if a is not None and b else None
 
-    result = {
-        "store": str(args.store or "ESCO v1.1.1 + ROME v3.33 (built for this run)"),
-        "runs": runs,
-        "ratios_vs_no_cache": {
-            name: {k: ratio(runs[name], k) for k in ("rss_mib", "warm_up_s", "seconds_to_warm")}
-            for name in ("cold", "warm")
-        },
-        "targets": {
-            "rss_mib_max": 300,
-            "warm_up_s_warm_max": 10,
-            "warm_up_s_cold_max": 30,
-        },
+    return {
+        name: {k: ratio(runs[name], k) for k in ("rss_mib", "warm_up_s", "seconds_to_warm")}
+        for name in ("cold", "warm")
     }
-    if args.json:
-        print(json.dumps(result, indent=2))
-        return
-    print(f"store: {result['store']}")
+
+
+def _table(title: str, runs: dict[str, dict[str, Any]]) -> None:
+    print(title)
     print(f"{'start':<10} {'to warm s':>10} {'warm-up s':>10} {'RSS MiB':>8} {'peak MiB':>9}")
     for name, run in runs.items():
         print(
             f"{name:<10} {run['seconds_to_warm']:>10.2f} {run['warm_up_s'] or 0:>10.2f} "
             f"{run['rss_mib']:>8} {run['peak_rss_mib']:>9}"
         )
-    for name, r in result["ratios_vs_no_cache"].items():
+    for name, r in _ratios(runs).items():
         print(f"{name} / no cache: RSS ×{r['rss_mib']}, warm-up ×{r['warm_up_s']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", type=Path, help="an ESCO + ROME embedded store (default: build)")
+    parser.add_argument(
+        "--on",
+        choices=("embedded", "neo4j", "both"),
+        default="embedded",
+        help="which store the server runs on (default: embedded)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    result: dict[str, Any] = {
+        "store": str(args.store or "ESCO v1.1.1 + ROME v3.33 (built for this run)"),
+        "targets": {
+            "rss_mib_max": 300,
+            "warm_up_s_warm_max": 10,
+            "warm_up_s_cold_max": 30,
+        },
+    }
+    with tempfile.TemporaryDirectory(prefix="cartonet-memory-") as tmp:
+        work = Path(tmp)
+        if args.on in ("embedded", "both"):
+            store = args.store
+            if store is None:
+                store = work / "full.sqlite"
+                build_store(store)
+            runs = three_starts(store, work, "embedded")
+            result["runs"] = runs
+            result["ratios_vs_no_cache"] = _ratios(runs)
+        if args.on in ("neo4j", "both"):
+            neo = neo4j_runs(work)
+            neo["ratios_vs_no_cache"] = _ratios(neo["runs"])
+            result["neo4j"] = neo
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    if "runs" in result:
+        _table(f"embedded store: {result['store']}", result["runs"])
+    if "neo4j" in result:
+        neo = result["neo4j"]
+        _table(
+            f"Neo4j store (ESCO + ROME loaded in {neo['load_s']} s; "
+            f"Neo4j JVM RSS {neo['jvm_rss_mib']} MiB)",
+            neo["runs"],
+        )
 
 
 if __name__ == "__main__":
