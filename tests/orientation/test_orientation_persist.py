@@ -20,7 +20,7 @@ from cartonet.orientation.index import index_of
 from cartonet.orientation.neighbours import similarity_neighbours
 from cartonet.orientation.paths import career_paths
 from cartonet.orientation.profile import Profile
-from cartonet.orientation.projection import ProjectedGraph, graph_from_dataset
+from cartonet.orientation.projection import ProjectedGraph, graph_from_dataset, node_of
 from cartonet.orientation.similarity import similar_occupations, similarity_matrix, top_k
 from cartonet.orientation.skillmap import KINDS, skill_map
 from cartonet.orientation.transitions import suggest_transitions
@@ -69,6 +69,12 @@ def test_projected_graph_reads_like_networkx(
     copy = G.copy()
     assert list(copy.edges(keys=True, data=True)) == list(expected.edges(keys=True, data=True))
     copy.add_edge("a", "b")  # a copy is an ordinary graph
+    # the direct node read gives what G.nodes gives, on the projection and on a copy
+    for n in expected:
+        assert node_of(G, n) is expected.nodes[n]["node"]
+        assert node_of(copy, n) is expected.nodes[n]["node"]
+    with pytest.raises(KeyError):
+        node_of(G, "nope")
 
 
 def test_neighbours_are_the_matrix_best_rows(fixtures_graph: nx.MultiDiGraph) -> None:

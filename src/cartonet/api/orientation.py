@@ -27,6 +27,7 @@ from cartonet.orientation.cache import projection_cache
 from cartonet.orientation.gaps import SkillGap, skill_gap
 from cartonet.orientation.paths import CareerPath, career_paths
 from cartonet.orientation.profile import Constraints, Profile
+from cartonet.orientation.projection import node_of
 from cartonet.orientation.similarity import similar_occupations
 from cartonet.orientation.skillmap import MapLink as LinkedPair
 from cartonet.orientation.skillmap import MapPoint as PlacedItem
@@ -531,7 +532,7 @@ class SkillMapResult:
 
 
 def _node(G: nx.MultiDiGraph, node_id: str) -> Any:
-    return wrap(G.nodes[node_id]["node"])
+    return wrap(node_of(G, node_id))
 
 
 def _nodes(G: nx.MultiDiGraph, ids: list[str]) -> list[Any]:

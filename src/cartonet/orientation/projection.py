@@ -231,6 +231,22 @@ class ProjectedGraph(nx.MultiDiGraph):
         return (_rebuild, (self.core, dict(self.graph)))
 
 
+def node_of(G: nx.MultiDiGraph, node_id: str) -> Node:
+    """The store node ``node_id`` of the orientation graph ``G``: ``G.nodes[node_id]["node"]``,
+    read straight from the arrays of a :class:`ProjectedGraph` (no attribute dict made: an
+    answer of 30 suggestions reads ~1,800 nodes). A ``KeyError`` for an unknown id, as
+    ``G.nodes`` gives.
+
+    >>> from cartonet.orientation.demo import demo_graph
+    >>> node_of(demo_graph(), "demo:cook").id
+    'demo:cook'
+    """
+    core = getattr(G, "core", None)
+    if core is not None:
+        return core.nodes[core.pos[node_id]]  # type: ignore[no-any-return]
+    return G.nodes[node_id]["node"]  # type: ignore[no-any-return]
+
+
 def _rebuild(core: GraphCore | None, graph: dict[str, Any]) -> ProjectedGraph:
     return ProjectedGraph(core, **graph)
 
