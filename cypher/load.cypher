@@ -4,11 +4,12 @@
 // fingerprint again, so they stay correct (and idempotent) whatever they are sent.
 
 // What the store holds of the dataset's ids: type (validation needs it), fingerprint and
-// format (rows that are unchanged are not sent again).
+// format (rows that are unchanged are not sent again), source (the history tells a
+// changed node from one only taken over by another release).
 // name: stored_nodes
 UNWIND $ids AS id
 MATCH (n:Node {id: id})
-RETURN collect([n.id, n.type, n._fp, n._format]) AS nodes
+RETURN collect([n.id, n.type, n._fp, n._format, n.source]) AS nodes
 
 // Fingerprints of the stored relationships of one type among ($rows) start/end pairs.
 // Both ends are looked up first and the edge found with OPTIONAL MATCH, which Neo4j runs
@@ -21,17 +22,18 @@ MATCH (b:Node {id: row.end})
 OPTIONAL MATCH (a)-[r:{rel}]->(b)
 WITH row, r
 WHERE r IS NOT NULL
-RETURN collect([row.start, row.end, r._fp]) AS relationships
+RETURN collect([row.start, row.end, r._fp, r._source]) AS relationships
 
+// The nodes of these sources (the dataset's and its other releases: load(replace=True)).
 // name: source_node_ids
 MATCH (n:Node)
-WHERE n.source = $source
-RETURN collect(n.id) AS ids
+WHERE n.source IN $sources
+RETURN collect([n.id, n.type]) AS nodes
 
-// Relationships the source wrote last (for load(replace=True)).
+// Relationships these sources wrote last (for load(replace=True)).
 // name: source_relationship_keys
 MATCH (a:Node)-[r]->(b:Node)
-WHERE r._source = $source
+WHERE r._source IN $sources
 RETURN collect([type(r), a.id, b.id]) AS keys
 
 // Upsert a batch of nodes of one type; row.props holds every stored property. A node
@@ -67,13 +69,15 @@ WHERE r IS NOT NULL
 DELETE r
 RETURN count(r) AS removed
 
-// Relationships touching nodes about to be removed (each counted once).
+// Relationships touching nodes about to be removed (each counted once, by type).
 // name: delete_node_relationships
 UNWIND $ids AS id
 MATCH (:Node {id: id})-[r]-()
 WITH DISTINCT r
+WITH r, type(r) AS rel_type
 DELETE r
-RETURN count(r) AS removed
+WITH rel_type, count(*) AS n
+RETURN collect([rel_type, n]) AS removed
 
 // name: delete_nodes
 UNWIND $ids AS id

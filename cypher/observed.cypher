@@ -57,3 +57,10 @@ MATCH (c:AreaCommune {commune: $commune})
 RETURN c.area AS area
 ORDER BY c.source
 LIMIT 1
+
+// Every move and commune as loaded, for exports (cartonet.store.observed.gather orders them).
+// name: export_observed
+RETURN COLLECT {
+         MATCH (m:ObservedMove) RETURN [m.source, m.area, m.start, m.end, m.score]
+       } AS moves,
+       COLLECT { MATCH (c:AreaCommune) RETURN [c.source, c.commune, c.area] } AS communes

@@ -11,7 +11,7 @@
 //   _index_text, _filter             normalised label text for search and list filters
 // Relationships carry their model properties plus _source (the dataset that last wrote
 // them) and _fp. A :CartonetMeta node holds the graph version, one :CartonetSource node
-// per source the last load's report.
+// per source the last load's report, one :CartonetLoad node per load (the history).
 
 // name: constraint_node_id
 CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE
@@ -41,6 +41,10 @@ CREATE CONSTRAINT cartonet_meta_key IF NOT EXISTS FOR (m:CartonetMeta) REQUIRE m
 // name: constraint_source_name
 CREATE CONSTRAINT cartonet_source_name IF NOT EXISTS
 FOR (s:CartonetSource) REQUIRE s.source IS UNIQUE
+
+// `cartonet stats` lists the newest loads first (cypher/history.cypher).
+// name: index_load_seq
+CREATE INDEX cartonet_load_seq IF NOT EXISTS FOR (l:CartonetLoad) ON (l.seq)
 
 // `load(replace=True)` finds the nodes a source loaded before.
 // name: index_node_source

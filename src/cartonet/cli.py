@@ -23,6 +23,7 @@ import importlib
 import json
 import logging
 import sys
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -34,14 +35,16 @@ import click
 from cartonet.errors import CartonetError, InvalidArgument
 from cartonet.model import (
     Dataset,
+    LoadRecord,
     LoadReport,
     NodeType,
     ObservedLoadReport,
     ObservedMobility,
     Stats,
+    TypeChange,
 )
 from cartonet.settings import Settings
-from cartonet.store.base import ProgressCallback, Store
+from cartonet.store.base import MAX_PAGE, ProgressCallback, Store
 
 T = TypeVar("T")
 
@@ -254,6 +257,8 @@ def load_summary(dataset: Dataset, report: LoadReport, store: str) -> str:
         ],
         ("", "in dataset", "written", "removed"),
     )
+    if report.changes:
+        lines += ["", *changes_lines(report.changes)]
     lines += ["", "graph now: " + format_stats(report.stats), f"version: {report.version}"]
     if dataset.warnings:
         shown = dataset.warnings[:SHOWN_WARNINGS]
@@ -262,6 +267,63 @@ def load_summary(dataset: Dataset, report: LoadReport, store: str) -> str:
     else:
         lines.append("warnings: 0")
     return "\n".join(lines)
+
+
+def changes_lines(changes: Sequence[TypeChange]) -> list[str]:
+    """What a load changed, one row per type (the load history's ``changes``)."""
+    rows = [(f"{c.kind} {c.type}", c.added, c.updated, c.removed, c.taken_over) for c in changes]
+    return _table(rows, ("changed", "added", "updated", "removed", "taken over"))
+
+
+def history_lines(records: Sequence[LoadRecord]) -> list[str]:
+    """The load history, newest first: one block per load."""
+    lines: list[str] = []
+    for r in records:
+        read = "?" if r.read_seconds is None else f"{r.read_seconds:.1f}"
+        lines.append(
+            f"#{r.seq} {r.loaded_at} {r.source} ({r.kind}"
+            + (", replace" if r.replace and r.kind == "graph" else "")
+            + f"): {r.duration_seconds:.1f} s (read {read} s, write {r.write_seconds:.1f} s), "
+            f"version {r.version}, {r.warnings:,} warnings"
+        )
+        counts = ", ".join(f"{n:,} {t}" for t, n in r.counts.items())
+        lines.append(f"  items: {counts or 'none'}")
+        if r.changes:
+            lines += [f"  {line}" for line in changes_lines(r.changes)]
+        else:
+            lines.append("  changed: nothing")
+        lines += [f"  sha256 {digest}  {name}" for name, digest in r.files]
+    return lines
+
+
+def record_json(r: LoadRecord) -> dict[str, Any]:
+    """A load record as ``cartonet stats --json`` prints it."""
+    return {
+        "seq": r.seq,
+        "source": r.source,
+        "release": r.release,
+        "kind": r.kind,
+        "loadedAt": r.loaded_at,
+        "durationSeconds": round(r.duration_seconds, 3),
+        "readSeconds": r.read_seconds,
+        "writeSeconds": r.write_seconds,
+        "version": r.version,
+        "replace": r.replace,
+        "warnings": r.warnings,
+        "files": [{"name": n, "sha256": d} for n, d in r.files],
+        "counts": dict(r.counts),
+        "changes": [
+            {
+                "kind": c.kind,
+                "type": c.type,
+                "added": c.added,
+                "updated": c.updated,
+                "removed": c.removed,
+                "takenOver": c.taken_over,
+            }
+            for c in r.changes
+        ],
+    }
 
 
 def format_stats(stats: Stats) -> str:
@@ -490,19 +552,36 @@ async def _write(
     return done
 
 
+def stamp(data: Dataset | ObservedMobility, inputs: Sequence[Path | None], started: float) -> None:
+    """Give ``data`` what the load history keeps of its reading: the SHA-256 of the files
+    read (:func:`~cartonet.ingest.checksums.input_checksums`) and the read time."""
+    from cartonet.ingest.checksums import input_checksums
+
+    data.files = input_checksums(inputs, data.read_counts)
+    data.read_seconds = time.monotonic() - started
+
+
 def _load_and_report(
     ctx: click.Context,
     store: str | None,
     quiet: bool,
     replace: bool,
     read: Callable[[ProgressCallback], Dataset | list[Dataset]],
+    inputs: Sequence[Path | None] = (),
+    *,
+    one_input_each: bool = False,
 ) -> None:
+    """Read, write, print the summary. ``inputs``: the files and folders read (for the
+    history's checksums); ``one_input_each``: the n-th dataset read the n-th input only."""
     settings = settings_for(ctx, store=store)
     progress = Progress.for_terminal(quiet)
     try:
+        started = time.monotonic()
         read_result = read(progress)
         progress.close()
         datasets = read_result if isinstance(read_result, list) else [read_result]
+        for n, dataset in enumerate(datasets):
+            stamp(dataset, [inputs[n]] if one_input_each else inputs, started)
         results = run(_write(settings, datasets, replace, progress))
     finally:
         progress.close()
@@ -543,6 +622,7 @@ def load_esco_cmd(
         lambda progress: load_esco(
             directory, fr_fallback_dir=fr_labels, skip_bad_rows=skip_bad_rows, progress=progress
         ),
+        [directory, fr_labels],
     )
 
 
@@ -576,6 +656,7 @@ def load_rome_cmd(
         lambda progress: load_rome(
             directory, labels_dir=labels_dir, skip_bad_rows=skip_bad_rows, progress=progress
         ),
+        [directory, labels_dir],
     )
 
 
@@ -600,6 +681,7 @@ def load_onet_cmd(
         quiet,
         replace,
         lambda progress: load_onet(directory, skip_bad_rows=skip_bad_rows, progress=progress),
+        [directory],
     )
 
 
@@ -626,7 +708,9 @@ def load_lbb_cmd(
             return await s.load_observed(data, progress=progress)
 
     try:
+        started = time.monotonic()
         data = load_lbb(directory, skip_bad_rows=skip_bad_rows, progress=progress)
+        stamp(data, [directory], started)
         progress.close()
         report = run(write(data))
     finally:
@@ -643,6 +727,41 @@ def load_lbb_cmd(
         *(f"  {w}" for w in data.warnings[:SHOWN_WARNINGS]),
     ]
     click.echo("\n".join(lines))
+
+
+@load.command("observed")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@store_option
+@quiet_option
+@click.pass_context
+def load_observed_cmd(ctx: click.Context, file: Path, store: str | None, quiet: bool) -> None:
+    """Load observed mobility from a cartonet-observed JSON FILE (what 'cartonet export
+    --format json' writes beside the graph as <output>.observed.json). Load the graph first;
+    each source in the file replaces what that source held."""
+    from cartonet.ingest.observed_json import read_observed_json
+
+    settings = settings_for(ctx, store=store)
+    progress = Progress.for_terminal(quiet)
+    started = time.monotonic()
+    items = read_observed_json(file)
+    for data in items:
+        stamp(data, [file], started)
+
+    async def write() -> list[ObservedLoadReport]:
+        async with opened_store(settings, seed=False) as s:
+            return [await s.load_observed(data, progress=progress) for data in items]
+
+    try:
+        reports = run(write())
+    finally:
+        progress.close()
+    for report in reports:
+        state = "written" if report.written else "unchanged (the store already held these)"
+        click.echo(
+            f"Loaded {report.source} into {describe_store(settings)}: {report.moves:,} moves "
+            f"in {report.areas:,} areas, {report.communes:,} communes; {state}; "
+            f"version {report.version}"
+        )
 
 
 @load.command("trainings")
@@ -681,6 +800,7 @@ def load_trainings_cmd(
     async def resolve_and_write() -> tuple[Dataset, LoadReport]:
         async with opened_store(settings, seed=False) as s:
             nodes = (await s.export()).nodes
+            started = time.monotonic()
             dataset = load_trainings(
                 file,
                 nodes,
@@ -689,6 +809,7 @@ def load_trainings_cmd(
                 skip_bad_rows=skip_bad_rows,
                 progress=progress,
             )
+            stamp(dataset, [file], started)
             progress.close()
             return dataset, await s.load(dataset, replace=replace, progress=progress)
 
@@ -720,6 +841,7 @@ def load_json_cmd(
         quiet,
         replace,
         lambda progress: read_json(file, skip_bad_rows=skip_bad_rows, progress=progress),
+        [file],
     )
 
 
@@ -730,9 +852,17 @@ def load_json_cmd(
 @click.pass_context
 def load_fixtures_cmd(ctx: click.Context, store: str | None, replace: bool, quiet: bool) -> None:
     """Load the bundled fixtures (a real ESCO + ROME subset, illustrative trainings)."""
-    from cartonet.ingest.fixtures import load_fixtures
+    from cartonet.ingest.fixtures import fixture_paths, load_fixtures
 
-    _load_and_report(ctx, store, quiet, replace, lambda progress: load_fixtures(progress=progress))
+    _load_and_report(
+        ctx,
+        store,
+        quiet,
+        replace,
+        lambda progress: load_fixtures(progress=progress),
+        fixture_paths(),
+        one_input_each=True,
+    )
 
 
 @main.command()
@@ -744,17 +874,36 @@ def load_fixtures_cmd(ctx: click.Context, store: str | None, replace: bool, quie
     help="Also report, per taxonomy, the share of occupations with an entry level and the "
     "regulated ones (reads the whole graph).",
 )
+@click.option(
+    "--loads",
+    "last",
+    type=click.IntRange(min=0, max=MAX_PAGE),
+    default=5,
+    show_default=True,
+    help="How many loads of the history to list, newest first (0: none).",
+)
+@click.option("--source", default=None, help="Only the loads of this source (e.g. rome-v333).")
 @click.pass_context
-def stats(ctx: click.Context, store: str | None, as_json: bool, requirements: bool) -> None:
-    """Counts of the graph and its version."""
+def stats(
+    ctx: click.Context,
+    store: str | None,
+    as_json: bool,
+    requirements: bool,
+    last: int,
+    source: str | None,
+) -> None:
+    """Counts of the graph and its version, then the last loads: source, release, time,
+    duration, files (SHA-256), items per type and what each load changed."""
     settings = settings_for(ctx, store=store)
 
-    async def read() -> tuple[Stats, dict[str, dict[str, Any]] | None]:
+    async def read() -> tuple[Stats, dict[str, dict[str, Any]] | None, list[LoadRecord]]:
         async with opened_store(settings) as s:
             counts = await s.stats()
-            return counts, requirements_by_source(await s.export()) if requirements else None
+            loads = await s.load_history(source, last) if last else []
+            coverage = requirements_by_source(await s.export()) if requirements else None
+            return counts, coverage, loads
 
-    result, coverage = run(read())
+    result, coverage, loads = run(read())
     if as_json:
         out: dict[str, Any] = {
             "occupations": result.occupations,
@@ -767,6 +916,7 @@ def stats(ctx: click.Context, store: str | None, as_json: bool, requirements: bo
         }
         if coverage is not None:
             out["requirements"] = coverage
+        out["loads"] = [record_json(r) for r in loads]
         click.echo(json.dumps(out, indent=2))
         return
     click.echo(f"store: {describe_store(settings)}")
@@ -774,6 +924,11 @@ def stats(ctx: click.Context, store: str | None, as_json: bool, requirements: bo
     click.echo(f"version: {result.version}")
     for line in requirements_lines(coverage or {}):
         click.echo(line)
+    if last:
+        click.echo("")
+        click.echo(f"last loads ({len(loads)}, newest first):" if loads else "no load recorded")
+        for line in history_lines(loads):
+            click.echo(line)
 
 
 def requirements_lines(coverage: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -870,6 +1025,14 @@ def validate(ctx: click.Context, store: str | None, as_json: bool, strict: bool)
 @click.option("--group", default=None, help="Only this group and what is below it (BROADER).")
 @click.option("--around", default=None, help="Only the neighbourhood of this node...")
 @click.option("--hops", type=int, default=1, show_default=True, help="...up to this many hops.")
+@click.option(
+    "--observed/--no-observed",
+    default=True,
+    show_default=True,
+    help="Also write the observed mobility (cartonet load lbb) between the kept occupations: "
+    "json: <output>.observed.json (loads back with 'cartonet load observed'); csv: "
+    "observed_moves.csv and area_communes.csv; cypher: in the script; graphml: never.",
+)
 @store_option
 @click.pass_context
 def export_cmd(
@@ -880,23 +1043,30 @@ def export_cmd(
     group: str | None,
     around: str | None,
     hops: int,
+    observed: bool,
     store: str | None,
 ) -> None:
     """Export the graph, or a part of it (--source, --group, --around/--hops), as JSON,
-    GraphML, CSV or a Cypher script. Relationships between kept nodes only."""
-    from cartonet.export import export, subgraph
+    GraphML, CSV or a Cypher script, with the observed mobility between kept occupations.
+    Relationships between kept nodes only."""
+    from cartonet.export import export, observed_part, subgraph
 
     settings = settings_for(ctx, store=store)
 
-    async def read() -> Dataset:
+    async def read() -> tuple[Dataset, list[ObservedMobility]]:
         async with opened_store(settings) as s:
-            return await s.export()
+            graph = await s.export()
+            return graph, await s.export_observed() if observed and fmt != "graphml" else []
 
-    part = subgraph(run(read()), source=source, group=group, around=around, hops=hops)
-    files = export(part, fmt, output)
+    graph, moves = run(read())
+    part = subgraph(graph, source=source, group=group, around=around, hops=hops)
+    whole = source is None and group is None and around is None
+    kept = observed_part(moves, part, whole=whole)
+    files = export(part, fmt, output, kept)
+    n_moves = sum(len(d.moves) for d in kept)
     click.echo(
-        f"{len(part.nodes):,} nodes and {len(part.relationships):,} relationships written to "
-        + ", ".join(str(f) for f in files)
+        f"{len(part.nodes):,} nodes, {len(part.relationships):,} relationships and "
+        f"{n_moves:,} observed moves written to " + ", ".join(str(f) for f in files)
     )
 
 

@@ -20,6 +20,15 @@ format      what is written
 Parts (:func:`subgraph`): nodes of one ``source``; a ``group`` and everything below it
 through BROADER; the neighbourhood of a node ``around`` up to ``hops`` relationships away
 (any type, either direction). Only relationships between kept nodes are written.
+
+Observed mobility (kept beside the graph, one move per employment area) goes with it
+(:func:`observed_part`: the moves between kept occupations, the communes of their areas):
+``json`` writes it to ``<output>.observed.json`` (the ``cartonet-observed`` format of
+:mod:`cartonet.ingest.observed_json`, loaded back by ``cartonet load observed``); ``csv``
+adds ``observed_moves.csv`` (``source, area, start, end, score``) and
+``area_communes.csv`` (``source, commune, area``); ``cypher`` creates the
+``:ObservedMove`` / ``:AreaCommune`` nodes as the Neo4j store keeps them. GraphML has no
+place for them (a move is not an edge of the graph: there is one per area).
 """
 
 from __future__ import annotations
@@ -27,14 +36,14 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from cartonet.errors import InvalidArgument
-from cartonet.model import LANGS, Dataset, RelType
+from cartonet.model import LANGS, Dataset, ObservedMobility, RelType
 
 FORMATS = ("json", "graphml", "csv", "cypher")
 
@@ -93,6 +102,65 @@ def subgraph(
     nodes = [n for n in graph.nodes if n.id in keep]
     rels = [r for r in graph.relationships if r.start in keep and r.end in keep]
     return Dataset(source=graph.source, nodes=nodes, relationships=rels)
+
+
+def observed_part(
+    items: Sequence[ObservedMobility], part: Dataset, whole: bool = False
+) -> list[ObservedMobility]:
+    """The observed mobility that goes with ``part``: every move and commune when ``whole``
+    (no filter was given), else the moves whose two ends are in ``part`` and the communes
+    of their areas. Sources left empty are dropped."""
+    if whole:
+        return [d for d in items if d.moves or d.communes]
+    ids = {n.id for n in part.nodes}
+    kept = []
+    for data in items:
+        moves = [m for m in data.moves if m.start in ids and m.end in ids]
+        areas = {m.area for m in moves}
+        communes = {c: a for c, a in data.communes.items() if a in areas}
+        if moves:
+            kept.append(ObservedMobility(data.source, moves, communes))
+    return kept
+
+
+def observed_json_path(output: Path) -> Path:
+    """Where a JSON export puts the observed mobility: ``graph.json`` →
+    ``graph.observed.json``."""
+    name = output.name
+    for suffix in (".json.gz", ".json"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return output.with_name(name + ".observed.json")
+
+
+def write_observed_csv(items: Sequence[ObservedMobility], folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    moves_path, communes_path = folder / "observed_moves.csv", folder / "area_communes.csv"
+    with moves_path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["source", "area", "start", "end", "score"])
+        for data in items:
+            w.writerows([data.source, m.area or "", m.start, m.end, m.score] for m in data.moves)
+    with communes_path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["source", "commune", "area"])
+        for data in items:
+            w.writerows([data.source, c, a] for c, a in sorted(data.communes.items()))
+    return [moves_path, communes_path]
+
+
+def observed_cypher_lines(items: Sequence[ObservedMobility]) -> Iterable[str]:
+    """``CREATE`` statements of the ``:ObservedMove`` and ``:AreaCommune`` nodes, as the
+    Neo4j store keeps them (``cypher/observed.cypher``)."""
+    for data in items:
+        source = _literal(data.source)
+        for m in data.moves:
+            props = {"area": m.area or "", "start": m.start, "end": m.end, "score": m.score}
+            yield f"CREATE (:ObservedMove {{source: {source}, {_map(props)[1:-1]}}});"
+        for commune, area in sorted(data.communes.items()):
+            props = {"commune": commune, "area": area}
+            yield f"CREATE (:AreaCommune {{source: {source}, {_map(props)[1:-1]}}});"
 
 
 def _scalar_props(props: dict[str, Any] | Any) -> dict[str, Any]:
@@ -188,20 +256,29 @@ def cypher_lines(part: Dataset) -> Iterable[str]:
         )
 
 
-def export(part: Dataset, fmt: str, output: Path) -> list[Path]:
-    """Write ``part`` in ``fmt`` to ``output``; returns the files written."""
+def export(
+    part: Dataset, fmt: str, output: Path, observed: Sequence[ObservedMobility] = ()
+) -> list[Path]:
+    """Write ``part`` (and the ``observed`` mobility that goes with it, see
+    :func:`observed_part`) in ``fmt`` to ``output``; returns the files written."""
     from cartonet.ingest.jsonfmt import write_json
+    from cartonet.ingest.observed_json import write_observed_json
 
     output = Path(output)
     if fmt == "json":
         write_json(part, output)
-        return [output]
+        if not observed:
+            return [output]
+        write_observed_json(observed, observed_json_path(output))
+        return [output, observed_json_path(output)]
     if fmt == "graphml":
         nx.write_graphml(to_networkx(part), output)
         return [output]
     if fmt == "csv":
-        return write_csv(part, output)
+        files = write_csv(part, output)
+        return files + (write_observed_csv(observed, output) if observed else [])
     if fmt == "cypher":
-        output.write_text("\n".join(cypher_lines(part)) + "\n", encoding="utf-8")
+        lines = [*cypher_lines(part), *observed_cypher_lines(observed)]
+        output.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return [output]
     raise InvalidArgument("format", f"must be one of {', '.join(FORMATS)}, got {fmt!r}")

@@ -214,6 +214,8 @@ class Dataset:
     ``warnings`` lists what was repaired or left out, each as ``file:line: reason``.
     ``origins`` says where an item was read, by node id or relationship key (``"t.json:
     nodes[3]"``), for the loaders that know: a store that refuses the item names it there.
+    ``files`` (name → SHA-256 of the bytes read) and ``read_seconds`` describe how the
+    dataset was read; a store keeps them in its load history (:class:`LoadRecord`).
     """
 
     source: str
@@ -222,6 +224,8 @@ class Dataset:
     read_counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     origins: dict[str | tuple[str, str, str], str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    read_seconds: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +243,8 @@ class Stats:
 class LoadReport:
     """What a load changed. ``nodes_written`` / ``relationships_written`` count the items
     that were new or different; loading the same dataset twice reports zeros the second
-    time, and the graph ``version`` does not move."""
+    time, and the graph ``version`` does not move. ``changes``: the same, per type
+    (:class:`TypeChange`)."""
 
     source: str
     nodes_in_dataset: int
@@ -250,6 +255,7 @@ class LoadReport:
     relationships_removed: int
     version: str
     stats: Stats
+    changes: tuple[TypeChange, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +283,8 @@ class ObservedMobility:
     communes: dict[str, str] = field(default_factory=dict)
     read_counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+    read_seconds: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,3 +298,47 @@ class ObservedLoadReport:
     areas: int
     written: bool
     version: str
+
+
+@dataclass(frozen=True, slots=True)
+class TypeChange:
+    """What one load did to the items of one type: ``kind`` is ``node``, ``relationship``
+    or ``observed`` (moves and communes kept beside the graph), ``type`` the node label,
+    relationship type or ``ObservedMove`` / ``AreaCommune``. ``taken_over`` counts items
+    that were already there, unchanged, under another source (an earlier release): the
+    load now owns them without changing their content."""
+
+    kind: str
+    type: str
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    taken_over: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LoadRecord:
+    """One load as the store's history keeps it (every load that committed, also the ones
+    that changed nothing). ``release`` is the release part of ``source`` (``v1.1.1`` of
+    ``esco-v1.1.1``), ``None`` when it has none; ``files`` are (name, SHA-256) pairs of what
+    was read; ``counts`` the dataset's items per type; ``changes`` what the load did per type
+    (types it did not change left out); ``version`` the graph version after the load."""
+
+    seq: int
+    source: str
+    release: str | None
+    kind: str
+    loaded_at: str
+    read_seconds: float | None
+    write_seconds: float
+    files: tuple[tuple[str, str], ...]
+    counts: Mapping[str, int]
+    changes: tuple[TypeChange, ...]
+    version: str
+    replace: bool
+    warnings: int
+
+    @property
+    def duration_seconds(self) -> float:
+        """Read and write time, in seconds."""
+        return (self.read_seconds or 0.0) + self.write_seconds

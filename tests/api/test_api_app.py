@@ -148,6 +148,14 @@ class Outage:
         await self._gate()
         return await self.store.area_of_commune(commune)
 
+    async def export_observed(self) -> Any:
+        await self._gate()
+        return await self.store.export_observed()
+
+    async def load_history(self, source: Any = None, last: int = 20) -> Any:
+        await self._gate()
+        return await self.store.load_history(source, last)
+
 
 async def ready_again(client: Any, attempts: int = 20) -> bool:
     """Whether ``/readyz`` turns 200 within a few probes.

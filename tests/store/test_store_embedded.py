@@ -237,14 +237,17 @@ async def test_in_memory_store(tmp_path: Path) -> None:
     assert not file.exists()
 
 
-async def test_no_change_leaves_the_file_untouched(tmp_path: Path) -> None:
+async def test_no_change_writes_only_the_history(tmp_path: Path) -> None:
     path = tmp_path / "graph.sqlite"
     store = await opened(path)
     await store.load(esco_dataset())
+    graph = "SELECT * FROM nodes UNION ALL SELECT type, start_id, end_id, props FROM rels"
     with sqlite3.connect(path) as conn:
-        before = conn.execute("PRAGMA data_version").fetchone()
-        await store.load(esco_dataset())
-        assert conn.execute("PRAGMA data_version").fetchone() == before
+        before = (conn.execute(graph).fetchall(), await store.version())
+        report = await store.load(esco_dataset())
+        assert (conn.execute(graph).fetchall(), await store.version()) == before
+        assert conn.execute("SELECT count(*) FROM loads").fetchone() == (2,)
+    assert report.changes == () and report.nodes_written == 0
     conn.close()
     await store.close()
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import strawberry
 
 from cartonet.errors import InvalidArgument
+from cartonet.model import LoadRecord as LoadRecordModel
 from cartonet.model import MobilityKind, Node, NodeType, Relevance, RelType, Reuse, SkillKind
 from cartonet.store.base import MAX_PAGE, Direction, check_first, decode_cursor, encode_cursor
 from cartonet.store.base import Edge as StoreEdge
@@ -873,6 +874,93 @@ class SearchResult:
     )
 
 
+@strawberry.type(description="What one load did to the items of one type.")
+class LoadChange:
+    kind: str = strawberry.field(
+        description="node, relationship, or observed (observed mobility rows)."
+    )
+    type: str = strawberry.field(
+        description="Node type, relationship type, or ObservedMove / AreaCommune."
+    )
+    added: int = strawberry.field(description="Items the store did not hold before.")
+    updated: int = strawberry.field(description="Items whose content changed.")
+    removed: int = strawberry.field(
+        description="Items removed (a load with replace: what the source, or another release "
+        "of it, held and the new data no longer has)."
+    )
+    taken_over: int = strawberry.field(
+        description="Items already held, unchanged, under another source (an earlier "
+        "release): this load now owns them."
+    )
+
+
+@strawberry.type(description="A file a load read, with its checksum.")
+class LoadFile:
+    name: str = strawberry.field(description="File name, relative to the folder loaded.")
+    sha256: str = strawberry.field(description="SHA-256 of its bytes, hex.")
+
+
+@strawberry.type(description="How many items of one type a load's data held.")
+class TypeCount:
+    type: str = strawberry.field(description="Node type or relationship type.")
+    count: int = strawberry.field(description="Distinct items of that type.")
+
+
+@strawberry.type(description="One load of the store's history (also loads that changed nothing).")
+class LoadRecord:
+    seq: int = strawberry.field(description="Order of the load in the history (1 = first).")
+    source: str = strawberry.field(description="Source the load wrote, e.g. esco-v1.1.1.")
+    release: str | None = strawberry.field(
+        description="Release part of the source name (v1.1.1), null when it has none."
+    )
+    kind: str = strawberry.field(description="graph, or observed-mobility.")
+    loaded_at: str = strawberry.field(description="When the write began (ISO 8601, UTC).")
+    duration_seconds: float = strawberry.field(description="Read plus write time, in seconds.")
+    read_seconds: float | None = strawberry.field(
+        description="Time reading the files, in seconds (null when not measured)."
+    )
+    write_seconds: float = strawberry.field(description="Time writing the store, in seconds.")
+    version: str = strawberry.field(description="Graph version after the load.")
+    replace: bool = strawberry.field(
+        description="Whether the load removed what the data no longer has."
+    )
+    warnings: int = strawberry.field(description="Warnings of the reading (rows left out...).")
+    files: list[LoadFile] = strawberry.field(description="The files read, with checksums.")
+    counts: list[TypeCount] = strawberry.field(description="The data's items per type.")
+    changes: list[LoadChange] = strawberry.field(
+        description="What the load changed, per type (types it left alone are not listed)."
+    )
+
+    @classmethod
+    def of(cls, r: LoadRecordModel) -> LoadRecord:
+        return cls(
+            seq=r.seq,
+            source=r.source,
+            release=r.release,
+            kind=r.kind,
+            loaded_at=r.loaded_at,
+            duration_seconds=r.duration_seconds,
+            read_seconds=r.read_seconds,
+            write_seconds=r.write_seconds,
+            version=r.version,
+            replace=r.replace,
+            warnings=r.warnings,
+            files=[LoadFile(name=n, sha256=d) for n, d in r.files],
+            counts=[TypeCount(type=t, count=n) for t, n in r.counts.items()],
+            changes=[
+                LoadChange(
+                    kind=c.kind,
+                    type=c.type,
+                    added=c.added,
+                    updated=c.updated,
+                    removed=c.removed,
+                    taken_over=c.taken_over,
+                )
+                for c in r.changes
+            ],
+        )
+
+
 @strawberry.type(description="Counts of the graph and its version.")
 class Stats:
     occupations: int = strawberry.field(description="Occupation nodes.")
@@ -882,6 +970,22 @@ class Stats:
     groups: int = strawberry.field(description="Occupation and skill group nodes.")
     relations: int = strawberry.field(description="Relationships of every type.")
     version: str = strawberry.field(description="Changes exactly when a load changes the graph.")
+
+    @strawberry.field(
+        description="The load history, newest first: source, release, time, duration, files "
+        "with their SHA-256, items per type and what each load changed."
+    )
+    async def loads(
+        self,
+        info: strawberry.Info,
+        source: Annotated[
+            str | None, strawberry.argument(description="Only the loads of this source.")
+        ] = None,
+        first: FirstArg = DEFAULT_PAGE,
+    ) -> list[LoadRecord]:
+        check_first(first)
+        records = await info.context.read(info.context.store.load_history(source, first))
+        return [LoadRecord.of(r) for r in records]
 
 
 _CLASSES: dict[NodeType, type[NodeInterface]] = {

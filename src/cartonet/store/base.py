@@ -25,6 +25,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 from cartonet.errors import InvalidArgument
 from cartonet.model import (
     Dataset,
+    LoadRecord,
     LoadReport,
     Node,
     NodeType,
@@ -255,3 +256,11 @@ class Store(Protocol):
 
     async def area_of_commune(self, commune: str) -> str | None:
         """The employment area of a commune (INSEE code), ``None`` when unknown."""
+
+    async def export_observed(self) -> list[ObservedMobility]:
+        """Every source's observed moves (one per area, as loaded) and communes, for dumps:
+        sources sorted, moves by (area, start, end), communes by code."""
+
+    async def load_history(self, source: str | None = None, last: int = 20) -> list[LoadRecord]:
+        """The ``last`` loads (of ``source`` when given), newest first: every load that
+        committed, graph or observed mobility (:mod:`cartonet.store.history`)."""

@@ -5,7 +5,8 @@ Design
 * **Durable and all or nothing.** The file (stdlib :mod:`sqlite3`, WAL journal,
   ``synchronous=FULL``) holds three tables: ``nodes(id, type, source, data)``,
   ``rels(type, start_id, end_id, source, props)`` keyed by ``(type, start_id, end_id)``, and
-  ``meta`` / ``sources`` (graph version, what each source's last load brought). A load is
+  ``meta`` / ``sources`` (graph version, what each source's last load brought), and
+  ``loads`` (the load history, :mod:`cartonet.store.history`). A load is
   one ``BEGIN IMMEDIATE … COMMIT`` transaction: it validates the whole dataset first
   (:mod:`cartonet.store.validate`), compares it with what the file holds, and writes only
   the differences, so an identical second load writes nothing and keeps the version. Any
@@ -53,6 +54,7 @@ from cartonet.errors import InvalidArgument, StoreUnavailable
 from cartonet.model import (
     LANGS,
     Dataset,
+    LoadRecord,
     LoadReport,
     Node,
     NodeType,
@@ -63,8 +65,9 @@ from cartonet.model import (
     RelType,
     SkillKind,
     Stats,
+    TypeChange,
 )
-from cartonet.store import observed, search_cache
+from cartonet.store import history, observed, search_cache
 from cartonet.store.base import (
     Direction,
     Edge,
@@ -109,6 +112,7 @@ CREATE TABLE rels (
     PRIMARY KEY (type, start_id, end_id)
 ) WITHOUT ROWID;
 CREATE TABLE sources (source TEXT PRIMARY KEY, info TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE loads (seq INTEGER PRIMARY KEY, source TEXT NOT NULL, info TEXT NOT NULL);
 """
 
 _NodeRow = tuple[str, str, str]  # type, source, data (canonical JSON)
@@ -612,11 +616,9 @@ class EmbeddedStore:
             with closing(self._connect()) as conn:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    changed, counts = _write(conn, dataset, replace, notify)
-                    if changed:
-                        conn.execute("COMMIT")
-                    else:
-                        conn.execute("ROLLBACK")  # nothing to write: leave the file untouched
+                    # Also when nothing changed: the load is in the history (only there).
+                    changed, counts, changes = _write(conn, dataset, replace, notify)
+                    conn.execute("COMMIT")
                 except BaseException:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
@@ -635,6 +637,7 @@ class EmbeddedStore:
             relationships_removed=counts["relationships_removed"],
             version=current.version,
             stats=_stats(current),
+            changes=changes,
         )
         return report, state
 
@@ -651,6 +654,7 @@ class EmbeddedStore:
         digest = observed.fingerprint(data)
 
         def write() -> bool:
+            started = time.time()
             with closing(self._connect()) as conn:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -658,10 +662,17 @@ class EmbeddedStore:
                         "SELECT info FROM sources WHERE source = ?", (data.source,)
                     ).fetchone()
                     if row and json.loads(row[0]).get("fingerprint") == digest:
-                        conn.execute("ROLLBACK")
+                        # Unchanged: only the history hears of this load.
+                        version = conn.execute(
+                            "SELECT value FROM meta WHERE key='version'"
+                        ).fetchone()[0]
+                        _record_observed(conn, data, started, (), version)
+                        conn.execute("COMMIT")
                         return False
                     if progress:
                         progress("observed moves", 0, len(data.moves))
+                    old_moves, old_communes = observed.read_source(conn, data.source)
+                    changes = history.observed_changes(old_moves, old_communes, data)
                     observed.write(conn, data)
                     version = _bump_version(conn)
                     info = {
@@ -679,6 +690,7 @@ class EmbeddedStore:
                         "ON CONFLICT(source) DO UPDATE SET info=excluded.info",
                         (data.source, _dumps(info)),
                     )
+                    _record_observed(conn, data, started, changes, version)
                     conn.execute("COMMIT")
                     if progress:
                         progress("observed moves", len(data.moves), len(data.moves))
@@ -722,6 +734,24 @@ class EmbeddedStore:
         ]
         return observed.collect(ids, rows, area)
 
+    async def export_observed(self) -> list[ObservedMobility]:
+        await self._fresh()
+
+        def read() -> list[ObservedMobility]:
+            with closing(self._connect()) as conn:
+                return observed.read_all(conn)
+
+        return await asyncio.to_thread(read)
+
+    async def load_history(self, source: str | None = None, last: int = 20) -> list[LoadRecord]:
+        await self._fresh()
+
+        def read() -> list[LoadRecord]:
+            with closing(self._connect()) as conn:
+                return _read_history(conn, source, last)
+
+        return await asyncio.to_thread(read)
+
     async def area_of_commune(self, commune: str) -> str | None:
         await self._fresh()
 
@@ -746,19 +776,21 @@ def _bump_version(conn: sqlite3.Connection) -> str:
 
 def _write(
     conn: sqlite3.Connection, dataset: Dataset, replace: bool, notify: ProgressCallback
-) -> tuple[bool, dict[str, int]]:
-    """Validate and write ``dataset`` inside the open transaction; says whether anything
-    changed and how much."""
+) -> tuple[bool, dict[str, int], tuple[TypeChange, ...]]:
+    """Validate and write ``dataset`` inside the open transaction, and record the load in
+    the history; says whether anything changed, how much, and per type."""
+    started = time.time()
     stored_nodes: dict[str, _NodeRow] = {
         node_id: (type_, source, data)
         for node_id, type_, source, data in conn.execute("SELECT id, type, source, data FROM nodes")
     }
     dataset_ids = {n.id for n in dataset.nodes}
-    removed_nodes = (
-        {i for i, row in stored_nodes.items() if row[1] == dataset.source and i not in dataset_ids}
-        if replace
-        else set()
-    )
+    # With replace, the source owns what it and the other releases of its family hold.
+    held = [r[0] for r in conn.execute("SELECT source FROM sources")]
+    owners = {dataset.source, *history.other_releases(dataset.source, held)} if replace else set()
+    removed_nodes = {
+        i for i, row in stored_nodes.items() if row[1] in owners and i not in dataset_ids
+    }
     # Nodes this load removes do not count as present for the dataset's relationships.
     stored_types = {
         i: NodeType(stored_nodes[i][0])
@@ -769,6 +801,13 @@ def _write(
 
     new_nodes = {n.id: _node_row(n) for n in dataset.nodes}
     node_writes = [(i, *row) for i, row in new_nodes.items() if stored_nodes.get(i) != row]
+    changes = history.ChangeCounter()
+    for i, type_, _, data in node_writes:
+        old = stored_nodes.get(i)
+        what = "added" if old is None else "taken_over" if old[::2] == (type_, data) else "updated"
+        changes.add("node", type_, what)
+    for i in removed_nodes:
+        changes.add("node", stored_nodes[i][0], "removed")
     total = len(node_writes) + len(removed_nodes)
     notify("nodes", 0, total)
     done = 0
@@ -802,10 +841,14 @@ def _write(
         k
         for k, (source, _) in stored_rels.items()
         if k not in new_rels
-        and (
-            (replace and source == dataset.source) or k[1] in removed_nodes or k[2] in removed_nodes
-        )
+        and (source in owners or k[1] in removed_nodes or k[2] in removed_nodes)
     ]
+    for type_, start, end, _, props in rel_writes:
+        old_rel = stored_rels.get((type_, start, end))
+        what = "added" if old_rel is None else "taken_over" if old_rel[1] == props else "updated"
+        changes.add("relationship", type_, what)
+    for k in removed_rels:
+        changes.add("relationship", k[0], "removed")
     total = len(rel_writes) + len(removed_rels)
     notify("relationships", 0, total)
     done = 0
@@ -831,13 +874,7 @@ def _write(
     }
     changed = any(counts.values())
     if changed:
-        counter = int(conn.execute("SELECT value FROM meta WHERE key='counter'").fetchone()[0]) + 1
-        version = f"v{counter}-{secrets.token_hex(4)}"
-        conn.executemany(
-            "INSERT INTO meta(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-            [("counter", str(counter)), ("version", version)],
-        )
+        version = _bump_version(conn)
         info = {
             "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "version": version,
@@ -852,7 +889,75 @@ def _write(
             "ON CONFLICT(source) DO UPDATE SET info=excluded.info",
             (dataset.source, _dumps(info)),
         )
-    return changed, counts
+    else:
+        version = conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0]
+    by_type = changes.changes()
+    _record_load(
+        conn,
+        dataset.source,
+        history.record_info(
+            source=dataset.source,
+            kind="graph",
+            started=started,
+            read_seconds=dataset.read_seconds,
+            files=dataset.files,
+            counts=history.dataset_counts(dataset),
+            changes=by_type,
+            version=version,
+            replace=replace,
+            warnings=len(dataset.warnings),
+        ),
+    )
+    return changed, counts, by_type
+
+
+_HISTORY_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS loads "
+    "(seq INTEGER PRIMARY KEY, source TEXT NOT NULL, info TEXT NOT NULL)"
+)
+
+
+def _record_load(conn: sqlite3.Connection, source: str, info: str) -> None:
+    """Add a load to the history (inside the caller's write transaction; files made
+    before the history existed get the table now)."""
+    conn.execute(_HISTORY_SCHEMA)
+    conn.execute("INSERT INTO loads(source, info) VALUES (?, ?)", (source, info))
+
+
+def _record_observed(
+    conn: sqlite3.Connection,
+    data: ObservedMobility,
+    started: float,
+    changes: Sequence[TypeChange],
+    version: str,
+) -> None:
+    info = history.record_info(
+        source=data.source,
+        kind="observed-mobility",
+        started=started,
+        read_seconds=data.read_seconds,
+        files=data.files,
+        counts=history.observed_counts(data),
+        changes=changes,
+        version=version,
+        replace=True,
+        warnings=len(data.warnings),
+    )
+    _record_load(conn, data.source, info)
+
+
+def _read_history(conn: sqlite3.Connection, source: str | None, last: int) -> list[LoadRecord]:
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='loads'"
+    ).fetchone()
+    if not exists:
+        return []
+    rows = conn.execute(
+        "SELECT seq, source, info FROM loads WHERE ? IS NULL OR source = ? "
+        "ORDER BY seq DESC LIMIT ?",
+        (source, source, last),
+    ).fetchall()
+    return [history.record_from(*row) for row in rows]
 
 
 def _batches(items: Sequence[Any]) -> Iterable[Sequence[Any]]:

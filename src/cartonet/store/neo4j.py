@@ -59,6 +59,7 @@ from cartonet.errors import InvalidArgument, LoadError, StoreUnavailable
 from cartonet.model import (
     LANGS,
     Dataset,
+    LoadRecord,
     LoadReport,
     Node,
     NodeType,
@@ -68,8 +69,9 @@ from cartonet.model import (
     RelType,
     SkillKind,
     Stats,
+    TypeChange,
 )
-from cartonet.store import observed
+from cartonet.store import history, observed
 from cartonet.store.base import (
     Direction,
     Edge,
@@ -88,6 +90,7 @@ from cartonet.store.base import (
 from cartonet.store.cypher import Statements, statements
 from cartonet.store.embedded import EXPORT_SOURCE, INITIAL_VERSION
 from cartonet.store.neo4j_rows import (
+    fingerprint,
     node_from_pairs,
     node_from_props,
     node_props,
@@ -650,6 +653,7 @@ class Neo4jStore:
             relationships_removed=counts["relationships_removed"],
             version=stats.version,
             stats=stats,
+            changes=loader.changes.changes(),
         )
 
     # -- observed mobility (beside the graph: cartonet.store.observed) --------------------
@@ -666,7 +670,28 @@ class Neo4jStore:
         ]
         commune_rows = [{"commune": c, "area": a} for c, a in data.communes.items()]
 
+        async def record(
+            tx: AsyncManagedTransaction,
+            started: float,
+            changes: Sequence[TypeChange],
+            version: str,
+        ) -> None:
+            info = history.record_info(
+                source=data.source,
+                kind="observed-mobility",
+                started=started,
+                read_seconds=data.read_seconds,
+                files=data.files,
+                counts=history.observed_counts(data),
+                changes=changes,
+                version=version,
+                replace=True,
+                warnings=len(data.warnings),
+            )
+            await (await tx.run(cypher["record_load"], source=data.source, info=info)).consume()
+
         async def work(tx: AsyncManagedTransaction) -> bool:
+            started = time.time()
             known: list[str] = []
             for chunk in _chunks(ids, BATCH):
                 result = await tx.run(cypher["observed_known_occupations"], ids=chunk)
@@ -674,7 +699,17 @@ class Neo4jStore:
             observed.check_observed(data, known)
             result = await tx.run(cypher["observed_fingerprint"], source=data.source)
             if (await result.single(strict=True))["fp"] == digest:
+                # Unchanged: only the history hears of this load.
+                version = (await (await tx.run(cypher["version"])).single(strict=True))["version"]
+                await record(tx, started, (), version)
                 return False
+            result = await tx.run(cypher["observed_source_rows"], source=data.source)
+            old = await result.single(strict=True)
+            changes = history.observed_changes(
+                {(a, st, en): score for a, st, en, score in old["moves"]},
+                dict(old["communes"]),
+                data,
+            )
             for name in ("delete_observed_moves", "delete_area_communes"):
                 await (await tx.run(cypher[name], source=data.source)).consume()
             done = 0
@@ -687,7 +722,8 @@ class Neo4jStore:
             for rows in _chunks(commune_rows, BATCH):
                 query = cypher["create_area_communes"]
                 await (await tx.run(query, source=data.source, rows=rows)).consume()
-            await (await tx.run(cypher["bump_version"], nonce=secrets.token_hex(4))).consume()
+            result = await tx.run(cypher["bump_version"], nonce=secrets.token_hex(4))
+            version = (await result.single(strict=True))["version"]
             info = {
                 "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "kind": "observed-mobility",
@@ -697,6 +733,7 @@ class Neo4jStore:
                 "warnings": len(data.warnings),
             }
             await (await tx.run(cypher["record_observed"], source=data.source, info=info)).consume()
+            await record(tx, started, changes, version)
             return True
 
         written = await self._run(work, write=True)
@@ -721,6 +758,14 @@ class Neo4jStore:
     async def area_of_commune(self, commune: str) -> str | None:
         rows = await self._records("area_of_commune", {"commune": commune})
         return rows[0]["area"] if rows else None
+
+    async def export_observed(self) -> list[ObservedMobility]:
+        row = await self._record("export_observed")
+        return observed.gather(row["moves"], row["communes"])
+
+    async def load_history(self, source: str | None = None, last: int = 20) -> list[LoadRecord]:
+        rows = await self._records("load_history", {"source": source, "last": last})
+        return [history.record_from(r["seq"], r["source"], r["info"]) for r in rows]
 
 
 def _rel_filter(rel_props: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -788,6 +833,8 @@ class _Loader:
         self.node_ids = {n.id for n in dataset.nodes}
         self.lookup_ids = sorted(ids_to_look_up(dataset))
         self.plan: _LoadPlan | None = None  # kept if the driver retries the transaction
+        self.changes = history.ChangeCounter()
+        self.owners: list[str] = []  # the sources whose items a replace may remove
         self.counts = dict.fromkeys(
             ("nodes_written", "relationships_written", "nodes_removed", "relationships_removed"),
             0,
@@ -799,20 +846,29 @@ class _Loader:
 
     async def run(self, tx: AsyncManagedTransaction) -> dict[str, int]:
         cypher, source = self.cypher, self.dataset.source
+        started = time.time()
         self.counts = dict.fromkeys(self.counts, 0)
+        self.changes = history.ChangeCounter()
         removed_nodes: list[str] = []
         if self.replace:
-            held = (await self._single(tx, cypher["source_node_ids"], source=source))["ids"]
-            removed_nodes = sorted(i for i in held if i not in self.node_ids)
+            held_sources = (await self._single(tx, cypher["held_sources"]))["sources"]
+            self.owners = [source, *history.other_releases(source, held_sources)]
+            held = await self._single(tx, cypher["source_node_ids"], sources=self.owners)
+            removed_types = {i: t for i, t in held["nodes"] if i not in self.node_ids}
+            removed_nodes = sorted(removed_types)
+            for type_name in removed_types.values():
+                self.changes.add("node", type_name, "removed")
         removed = set(removed_nodes)
         # id -> (type, fingerprint, format) of what the store holds among the dataset's ids.
         # Nodes this load removes do not count as present for the dataset's relationships.
         stored: dict[str, tuple[str, str | None, int | None]] = {}
+        stored_source: dict[str, str] = {}
         for ids in _chunks(self.lookup_ids, BATCH * 4):
             found = (await self._single(tx, cypher["stored_nodes"], ids=ids))["nodes"]
-            for node_id, type_name, fp, format_ in found:
+            for node_id, type_name, fp, format_, node_source in found:
                 if node_id not in removed:
                     stored[node_id] = (type_name, fp, format_)
+                    stored_source[node_id] = node_source
         types = {i: NodeType(t) for i, (t, _, _) in stored.items()}
         # Validation and row building are CPU work on the whole dataset: off the event loop.
         await asyncio.to_thread(validate_dataset, self.dataset, types, self.notify)
@@ -824,6 +880,11 @@ class _Loader:
             type_: [row for row in rows if _differs(stored.get(row["id"]), row["props"])]
             for type_, rows in plan.node_rows.items()
         }
+        for type_, rows in node_writes.items():
+            for row in rows:
+                what = _node_change(stored.get(row["id"]), stored_source.get(row["id"]), row)
+                if what:
+                    self.changes.add("node", type_, what)
         await self._write_nodes(tx, node_writes, removed_nodes)
         rel_writes = await self._changed_relationships(tx, plan, stored)
         stale = await self._stale_relationships(tx, plan) if self.replace else {}
@@ -833,7 +894,8 @@ class _Loader:
         await self._write_relationships(tx, rel_writes, done, total)
 
         if any(self.counts.values()):
-            await self._single(tx, cypher["bump_version"], nonce=secrets.token_hex(4))
+            bumped = await self._single(tx, cypher["bump_version"], nonce=secrets.token_hex(4))
+            version = bumped["version"]
             info = {
                 "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "nodes_in_dataset": len(self.dataset.nodes),
@@ -842,6 +904,21 @@ class _Loader:
                 **self.counts,
             }
             await (await tx.run(cypher["record_source"], source=source, info=info)).consume()
+        else:
+            version = (await self._single(tx, cypher["version"]))["version"]
+        record = history.record_info(
+            source=source,
+            kind="graph",
+            started=started,
+            read_seconds=self.dataset.read_seconds,
+            files=self.dataset.files,
+            counts=history.dataset_counts(self.dataset),
+            changes=self.changes.changes(),
+            version=version,
+            replace=self.replace,
+            warnings=len(self.dataset.warnings),
+        )
+        await (await tx.run(cypher["record_load"], source=source, info=record)).consume()
         return dict(self.counts)
 
     async def _write_nodes(
@@ -862,7 +939,9 @@ class _Loader:
                 self.notify("nodes", done, total)
         for ids in _chunks(removed_nodes, BATCH):
             row = await self._single(tx, self.cypher["delete_node_relationships"], ids=ids)
-            self.counts["relationships_removed"] += row["removed"]
+            for rel_type, n in row["removed"]:
+                self.counts["relationships_removed"] += n
+                self.changes.add("relationship", rel_type, "removed", n)
             row = await self._single(tx, self.cypher["delete_nodes"], ids=ids)
             self.counts["nodes_removed"] += row["removed"]
             done += len(ids)
@@ -881,22 +960,30 @@ class _Loader:
             old = [r for r in rows if r["start"] in stored and r["end"] in stored]
             held: dict[tuple[str, str], str | None] = {}
             query = self.cypher.render("stored_relationships", rel=rel_type)
+            held_source: dict[tuple[str, str], str | None] = {}
             for batch in _chunks(old, BATCH * 4):
                 pairs = [{"start": r["start"], "end": r["end"]} for r in batch]
                 found = (await self._single(tx, query, rows=pairs))["relationships"]
-                held.update(((start, end), fp) for start, end, fp in found)
+                held.update(((start, end), fp) for start, end, fp, _ in found)
+                held_source.update(((start, end), src) for start, end, _, src in found)
             writes[rel_type] = [
                 r for r in rows if held.get((r["start"], r["end"]), "") != r["props"]["_fp"]
             ]
+            for r in writes[rel_type]:
+                key = (r["start"], r["end"])
+                if key not in held:
+                    what = "added"
+                else:
+                    same = _with_source(r["props"], "_source", held_source[key])
+                    what = "taken_over" if same == held[key] else "updated"
+                self.changes.add("relationship", rel_type, what)
         return writes
 
     async def _stale_relationships(
         self, tx: AsyncManagedTransaction, plan: _LoadPlan
     ) -> dict[RelType, list[dict[str, str]]]:
         """Relationships the source wrote before and the dataset no longer has."""
-        held = await self._single(
-            tx, self.cypher["source_relationship_keys"], source=self.dataset.source
-        )
+        held = await self._single(tx, self.cypher["source_relationship_keys"], sources=self.owners)
         stale: dict[RelType, list[dict[str, str]]] = defaultdict(list)
         for type_name, start, end in held["keys"]:
             if (type_name, start, end) in plan.rel_keys:
@@ -920,6 +1007,7 @@ class _Loader:
             for rows in _chunks(rows_of_type, BATCH):
                 row = await self._single(tx, query, rows=rows)
                 self.counts["relationships_removed"] += row["removed"]
+                self.changes.add("relationship", rel_type, "removed", row["removed"])
                 done += len(rows)
                 self.notify("relationships", done, total)
         return done
@@ -946,6 +1034,33 @@ class _Loader:
                 self.counts["relationships_written"] += row["written"]
                 done += len(rows)
                 self.notify("relationships", done, total)
+
+
+def _with_source(props: Mapping[str, Any], key: str, source: str | None) -> str:
+    """The fingerprint ``props`` would have with ``source`` as their source (``key``)."""
+    content = {k: v for k, v in props.items() if k not in _DERIVED}
+    content[key] = source
+    return fingerprint(content)
+
+
+_DERIVED = frozenset({"_fp", "_filter", "_index_text", "_format"})
+
+
+def _node_change(
+    stored: tuple[str, str | None, int | None] | None,
+    stored_source: str | None,
+    row: Mapping[str, Any],
+) -> str | None:
+    """How the history counts a node row that is sent: ``added``, ``updated``,
+    ``taken_over`` (same content, another source), or ``None`` (only its derived search
+    properties are refreshed)."""
+    if stored is None:
+        return "added"
+    if stored[1] == row["props"]["_fp"]:
+        return None
+    if _with_source(row["props"], "source", stored_source) == stored[1]:
+        return "taken_over"
+    return "updated"
 
 
 def _differs(stored: tuple[str, str | None, int | None] | None, props: Mapping[str, Any]) -> bool:

@@ -25,6 +25,7 @@ import json
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from cartonet.errors import LoadError
 from cartonet.model import ObservedMobility, ObservedMove
@@ -84,6 +85,24 @@ def has_tables(conn: sqlite3.Connection) -> bool:
     return row is not None
 
 
+def read_source(
+    conn: sqlite3.Connection, source: str
+) -> tuple[dict[tuple[str, str, str], float], dict[str, str]]:
+    """The moves ((area, start, end) → score) and communes (→ area) ``source`` holds."""
+    if not has_tables(conn):
+        return {}, {}
+    moves = {
+        (area, start, end): score
+        for area, start, end, score in conn.execute(
+            "SELECT area, start_id, end_id, score FROM observed_moves WHERE source = ?", (source,)
+        )
+    }
+    communes = dict(
+        conn.execute("SELECT commune, area FROM observed_communes WHERE source = ?", (source,))
+    )
+    return moves, communes
+
+
 def write(conn: sqlite3.Connection, data: ObservedMobility) -> None:
     """Replace the source's moves and communes (inside the caller's transaction)."""
     for statement in SCHEMA:
@@ -141,6 +160,32 @@ def read_rows(
             params,
         ).fetchall()
     return rows
+
+
+def gather(
+    moves: Iterable[Sequence[Any]], communes: Iterable[Sequence[Any]]
+) -> list[ObservedMobility]:
+    """What :meth:`~cartonet.store.base.Store.export_observed` answers, from raw
+    ``(source, area, start, end, score)`` and ``(source, commune, area)`` rows: one
+    :class:`ObservedMobility` per source (sorted), moves by (area, start, end), communes by
+    code. Both stores fetch the rows, this orders them."""
+    by_source: dict[str, ObservedMobility] = {}
+    for source, area, start, end, score in sorted(moves, key=lambda r: tuple(map(str, r[:4]))):
+        data = by_source.setdefault(str(source), ObservedMobility(str(source)))
+        data.moves.append(ObservedMove(str(start), str(end), float(score), str(area)))
+    for source, commune, area in sorted(communes, key=lambda r: (str(r[0]), str(r[1]))):
+        data = by_source.setdefault(str(source), ObservedMobility(str(source)))
+        data.communes[str(commune)] = str(area)
+    return [by_source[s] for s in sorted(by_source)]
+
+
+def read_all(conn: sqlite3.Connection) -> list[ObservedMobility]:
+    """Every source's moves and communes in the embedded tables (:func:`gather`)."""
+    if not has_tables(conn):
+        return []
+    moves = conn.execute("SELECT source, area, start_id, end_id, score FROM observed_moves")
+    communes = conn.execute("SELECT source, commune, area FROM observed_communes")
+    return gather(moves.fetchall(), communes.fetchall())
 
 
 def read_area(conn: sqlite3.Connection, commune: str) -> str | None:
