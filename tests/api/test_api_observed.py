@@ -3,6 +3,7 @@ commune, merged) and the local-mobility part of suggestTransitions."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest
@@ -129,3 +130,51 @@ async def test_employment_area_of_a_commune(gql_observed: Gql) -> None:
     assert (await gql_observed(query, {"c": "99999"}))["employmentArea"] is None
     body = await gql_observed(query, {"c": "   "}, errors=True)
     assert body["errors"][0]["extensions"]["argument"] == "commune"
+
+
+LOADS = """
+query($source: String, $first: Int!) {
+  stats {
+    version
+    loads(source: $source, first: $first) {
+      seq source release kind loadedAt durationSeconds readSeconds writeSeconds version
+      replace warnings files { name sha256 } counts { type count }
+      changes { kind type added updated removed takenOver }
+    }
+  }
+}
+"""
+
+
+async def test_stats_list_the_load_history(
+    gql_observed: Gql, fixture_datasets: list[Dataset]
+) -> None:
+    data = (await gql_observed(LOADS, {"first": 10}))["stats"]
+    loads = data["loads"]
+    # the fixtures' datasets in order, then the observed mobility, newest first
+    assert [r["source"] for r in loads] == [
+        "lbb-2021",
+        *(d.source for d in reversed(fixture_datasets)),
+    ]
+    newest = loads[0]
+    assert newest["version"] == data["version"]
+    assert (newest["kind"], newest["release"], newest["replace"]) == (
+        "observed-mobility",
+        "2021",
+        True,
+    )
+    assert {c["type"]: c["count"] for c in newest["counts"]} == {
+        "AreaCommune": len(COMMUNES),
+        "ObservedMove": len(ROWS),
+    }
+    assert newest["changes"] == [
+        {"kind": "observed", "type": t, "added": n, "updated": 0, "removed": 0, "takenOver": 0}
+        for t, n in (("AreaCommune", len(COMMUNES)), ("ObservedMove", len(ROWS)))
+    ]
+    first = loads[-1]
+    nodes = Counter(str(n.type) for n in fixture_datasets[0].nodes)
+    assert {c["type"]: c["added"] for c in first["changes"] if c["kind"] == "node"} == nodes
+    only = (await gql_observed(LOADS, {"source": "rome-v333", "first": 5}))["stats"]["loads"]
+    assert [r["source"] for r in only] == ["rome-v333"]
+    body = await gql_observed(LOADS, {"first": 501}, errors=True)
+    assert "first" in body["errors"][0]["message"]
