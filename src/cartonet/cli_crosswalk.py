@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import click
@@ -27,10 +27,13 @@ from cartonet.model import Dataset, LoadReport, NodeType, Relationship, RelType
 THRESHOLDS = (0.8, 0.85, 0.9, 0.95, 1.0)
 
 
-def _existing_links(graph: Dataset, a: str, b: str) -> list[cw.Link]:
-    """SAME_AS links of the store between taxonomies ``a`` and ``b``, oriented a → b."""
+def _existing_links(graph: Dataset, a: str, b: str, skills: bool = False) -> list[cw.Link]:
+    """SAME_AS links of the store between the occupations (``skills``: the skills) of
+    taxonomies ``a`` and ``b``, oriented a → b."""
     pa, _ = cw.taxonomy_of(a)
     pb, _ = cw.taxonomy_of(b)
+    if skills:
+        pa, pb = cw.SKILL_PREFIXES[a], cw.SKILL_PREFIXES[b]
     out = []
     for r in graph.relationships:
         if r.type is not RelType.SAME_AS:
@@ -63,9 +66,9 @@ def _existing_links(graph: Dataset, a: str, b: str) -> list[cw.Link]:
 @click.option(
     "--min-score",
     type=click.FloatRange(0, 1),
-    default=cw.DEFAULT_MIN_SCORE,
-    show_default=True,
-    help="Lowest label-matching score proposed.",
+    default=None,
+    help=f"Lowest label-matching score proposed (default {cw.DEFAULT_MIN_SCORE} for "
+    f"occupations, {cw.DEFAULT_SKILL_MIN_SCORE} for --skills).",
 )
 @click.option(
     "--via",
@@ -97,6 +100,13 @@ def _existing_links(graph: Dataset, a: str, b: str) -> list[cw.Link]:
     default=None,
     help="Load the accepted rows of a reviewed CSV (written by --review-out).",
 )
+@click.option(
+    "--skills",
+    is_flag=True,
+    help="Link the skills of A and B instead of their occupations (source "
+    "crosswalk-skills-A-B): labels in the languages both have, weighed by shared-neighbour "
+    "evidence from the occupations already linked A-B; or --via a third taxonomy.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with --evaluate).")
 @quiet_option
 @store_option
@@ -107,12 +117,13 @@ def crosswalk(
     b: str,
     published: Path | None,
     labels: bool,
-    min_score: float,
+    min_score: float | None,
     via: str | None,
     infer_interests: bool,
     evaluate: bool,
     review_out: Path | None,
     review_in: Path | None,
+    skills: bool,
     as_json: bool,
     quiet: bool,
     store: str | None,
@@ -121,13 +132,25 @@ def crosswalk(
     with a score and a method: the published ESCO–O*NET crosswalk (--published), label
     matching in the languages both have (rapidfuzz, alt labels included), links through a
     third taxonomy (--via). Loaded as source crosswalk-A-B (a re-run replaces it), or
-    written for review (--review-out) and loaded back once reviewed (--review-in)."""
+    written for review (--review-out) and loaded back once reviewed (--review-in).
+
+    With --skills, links their skills instead (source crosswalk-skills-A-B): each skill of
+    A gets the skill of B its labels match, weighed by shared-neighbour evidence (skills
+    required by occupations already linked A-B)."""
     a, b = a.lower(), b.lower()
     if a == b:
         raise CliError("A and B must be two different taxonomies", exit_code=2)
+    if skills and (published is not None or evaluate or infer_interests):
+        raise CliError(
+            "--skills links skills: --published, --evaluate and --infer-interests are for "
+            "occupations (no published skill crosswalk is known here)",
+            exit_code=2,
+        )
     settings = settings_for(ctx, store=store)
     progress = Progress.for_terminal(quiet)
-    source = f"crosswalk-{a}-{b}"
+    source = f"crosswalk-skills-{a}-{b}" if skills else f"crosswalk-{a}-{b}"
+    if min_score is None:
+        min_score = cw.DEFAULT_SKILL_MIN_SCORE if skills else cw.DEFAULT_MIN_SCORE
 
     async def work() -> tuple[Dataset, LoadReport | None, list[str]]:
         async with opened_store(settings, seed=False) as s:
@@ -138,7 +161,8 @@ def crosswalk(
                 notes.append(f"{len(links):,} accepted, {rejected:,} rejected in {review_in}")
                 dataset = cw.crosswalk_dataset(f"{source}-reviewed", links)
                 return dataset, await s.load(dataset, replace=True, progress=progress), notes
-            dataset, notes = _build(graph, a, b, source, notes)
+            build = _build_skills if skills else _build
+            dataset, notes = build(graph, a, b, source, notes)
             if evaluate or review_out is not None:
                 return dataset, None, notes
             return dataset, await s.load(dataset, replace=True, progress=progress), notes
@@ -204,6 +228,43 @@ def crosswalk(
                 f"({len(extra):,} MATCHES_INTEREST marked inferred)"
             )
         return cw.crosswalk_dataset(source, links, extra), notes
+
+    def _build_skills(
+        graph: Dataset, a: str, b: str, source: str, notes: list[str]
+    ) -> tuple[Dataset, list[str]]:
+        skills_a, skills_b = cw.skills_of(graph.nodes, a), cw.skills_of(graph.nodes, b)
+        notes.append(f"{len(skills_a):,} {a} and {len(skills_b):,} {b} skills in the store")
+        langs_a, langs_b = cw.taxonomy_of(a)[1], cw.taxonomy_of(b)[1]
+        langs = [lg for lg in langs_a if lg in langs_b]
+        links: list[cw.Link] = []
+        if via is not None:
+            first = _existing_links(graph, a, via, skills=True)
+            second = _existing_links(graph, via, b, skills=True)
+            composed = cw.compose(first, second, via)
+            notes.append(
+                f"via {via}: {len(composed):,} skill links from {len(first):,} × {len(second):,}"
+            )
+            links += composed
+        if labels and not langs:
+            notes.append(f"labels: {a} and {b} share no language; use --via (e.g. --via esco)")
+        elif labels:
+            occupation_links = _existing_links(graph, a, b)
+            evidence = cw.shared_neighbours(graph.relationships, occupation_links)
+            notes.append(
+                f"shared neighbours: {len(occupation_links):,} occupation links {a}-{b} give "
+                f"evidence for {len(evidence):,} {a} skills"
+            )
+            linked = {x.start for x in links}
+            todo = [n for n in skills_a if n.id not in linked]
+            found = cw.match_skills(todo, skills_b, langs, evidence, min_score)
+            methods = Counter(x.method for x in found)
+            notes.append(
+                f"labels ({'/'.join(langs)}): {len(found):,} links for {len(todo):,} skills ("
+                + ", ".join(f"{n:,} {m}" for m, n in sorted(methods.items()))
+                + ")"
+            )
+            links += found
+        return cw.crosswalk_dataset(source, links), notes
 
     try:
         dataset, report, notes = run(work())

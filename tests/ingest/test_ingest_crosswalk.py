@@ -53,6 +53,45 @@ def test_compose_and_reverse() -> None:
     assert cw.reverse(second) == [cw.Link("onet:15-1252.00", ESCO + "2", 0.8, "published")]
 
 
+def skill(id_: str, labels: dict[str, str], alt: dict[str, tuple[str, ...]] | None = None) -> Node:
+    return Node(id_, NodeType.SKILL, labels, "t", alt or {})
+
+
+def test_shared_neighbours_is_the_gain_over_the_base_rate() -> None:
+    # Illustrative ids (not real records): ten linked occupation pairs a<i> -> b<i>.
+    links = [cw.Link(f"a{i}", f"b{i}", 1.0, "published") for i in range(10)]
+    requires = [Relationship(RelType.REQUIRES, f"b{i}", "t-common") for i in range(10)]
+    requires += [Relationship(RelType.REQUIRES, f"a{i}", "s") for i in range(4)]
+    requires += [Relationship(RelType.REQUIRES, f"b{i}", "t") for i in range(4)]
+    requires += [Relationship(RelType.REQUIRES, f"b{i}", "t-other") for i in (3, 5, 6, 7, 8)]
+    evidence = cw.shared_neighbours(requires, links)
+    # P(t|s) = 4 / (4 + 2), P(t) = 4 / 10: gain (2/3 - 2/5) / (3/5) = 4/9 (same both ways)
+    assert evidence["s"]["t"] == pytest.approx(4 / 9)
+    assert "t-common" not in evidence["s"]  # every b requires it: no gain
+    assert "t-other" not in evidence["s"]  # seen together once, below its base rate
+
+
+def test_skills_match_by_labels_weighed_by_neighbours() -> None:
+    # O*NET 29.3 and ESCO v1.1.1 labels
+    onet = [skill("onet-skill:2.C.4.a", {"en": "Mathematics"})]
+    esco = [
+        skill("esco:math", {"en": "mathematics"}),
+        skill("esco:teach-math", {"en": "teach mathematics"}, {"en": ("mathematics",)}),
+    ]
+    # both ESCO skills carry the label: a tie without evidence, never guessed
+    assert cw.match_skills(onet, esco, ["en"], {}, 0.8) == []
+    evidence = {"onet-skill:2.C.4.a": {"esco:math": 0.5, "esco:teach-math": 0.1}}
+    (link,) = cw.match_skills(onet, esco, ["en"], evidence, 0.8)
+    assert link == cw.Link("onet-skill:2.C.4.a", "esco:math", 0.9, "label+neighbours")
+    assert cw.match_skills(onet, esco, ["en"], evidence, 0.95) == []
+    alone = cw.match_skills(onet, esco[:1], ["en"], {}, 0.8)
+    assert alone == [cw.Link("onet-skill:2.C.4.a", "esco:math", 1.0, "label")]
+    # evidence known for other skills only: this one's label match loses the weight
+    other = {"onet-skill:2.A.1.a": {"esco:math": 1.0}}
+    (weighed,) = cw.match_skills(onet, esco[:1], ["en"], other, 0.8)
+    assert weighed.score == pytest.approx(1 - cw.NEIGHBOUR_WEIGHT)
+
+
 def test_evaluate_counts_against_the_truth() -> None:
     truth = [cw.Link("a", "x", 1, "published"), cw.Link("b", "y", 1, "published")]
     proposed = [cw.Link("a", "x", 0.95, "label"), cw.Link("b", "z", 0.85, "label")]
@@ -166,3 +205,26 @@ def test_cli_links_rome_and_esco_fixtures_and_reviews(tmp_path: Path) -> None:
     # the links are in the store, and validate finds no error
     code, output = cli("validate", "--store", store, "--json")
     assert code == 0 and json.loads(output)["relationshipsByType"]["SAME_AS"] == len(rows)
+
+    # skills, weighed by the occupations just linked; reviewed, then loaded back
+    skills_review = tmp_path / "skills.csv"
+    args = ("crosswalk", "rome", "esco", "--skills", "--store", store, "-q")
+    code, output = cli(*args, "--review-out", str(skills_review))
+    assert code == 0, output
+    assert f"{len(rows):,} occupation links rome-esco" in output
+    proposed = list(csv.DictReader(skills_review.open(encoding="utf-8")))
+    assert proposed and all(r["start"].startswith("rome-skill:") for r in proposed)
+    assert all(r["end"].startswith("http://data.europa.eu/esco/skill/") for r in proposed)
+    assert {r["method"] for r in proposed} == {"label+neighbours"}
+    assert all(float(r["score"]) >= cw.DEFAULT_SKILL_MIN_SCORE for r in proposed)
+    for n, row in enumerate(proposed):
+        row["decision"] = "accept" if n == 0 else "reject"
+    with skills_review.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(proposed[0]))
+        writer.writeheader()
+        writer.writerows(proposed)
+    code, output = cli(*args, "--review-in", str(skills_review))
+    assert code == 0, output
+    assert "Loaded crosswalk-skills-rome-esco-reviewed" in output
+    code, output = cli(*args, "--published", str(tmp_path))
+    assert code == 2 and "--published" in output

@@ -50,6 +50,21 @@ TAXONOMIES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 """Taxonomy name → (occupation id prefix, languages its labels are in)."""
 
+SKILL_PREFIXES: dict[str, str] = {
+    "esco": "http://data.europa.eu/esco/skill/",
+    "rome": "rome-skill:",
+    "onet": "onet-skill:",
+}
+"""Taxonomy name → skill id prefix (O*NET: skills, knowledge and work styles)."""
+
+SKILL_LABEL_FLOOR = 0.7
+"""Lowest label score (0..1) that makes a skill of the other taxonomy a candidate."""
+NEIGHBOUR_WEIGHT = 0.2
+"""Share of the shared-neighbour evidence in a skill link's score (:func:`match_skills`)."""
+DEFAULT_SKILL_MIN_SCORE = 0.8
+"""Lowest score a skill link is proposed at by default: an exact label match with no
+shared-neighbour evidence (1 - :data:`NEIGHBOUR_WEIGHT`), or a close one with some."""
+
 PUBLISHED_FILE = "esco_onet_crosswalk_Nov2020.csv"
 COMMON_WORD = 400
 """Words in more labels than this do not make two labels candidates on their own."""
@@ -139,6 +154,51 @@ def _labels(node: Node, langs: Sequence[str]) -> list[str]:
     return out
 
 
+def label_candidates(
+    a: Sequence[Node],
+    b: Sequence[Node],
+    langs: Sequence[str],
+    min_score: float,
+    limit: int = 5,
+) -> dict[str, dict[int, float]]:
+    """For each node of ``a`` (by id), the nodes of ``b`` (by index) whose labels match at
+    least ``min_score`` (0..1), with the best label pair's ``token_sort_ratio`` (0..100):
+    the candidates of :func:`match_labels` and :func:`match_skills` (see the module doc)."""
+    b_labels: list[str] = []
+    b_owner: list[int] = []
+    for i, node in enumerate(b):
+        for label in _labels(node, langs):
+            b_labels.append(label)
+            b_owner.append(i)
+    index: dict[str, list[int]] = defaultdict(list)
+    for j, label in enumerate(b_labels):
+        for word in set(label.split()):
+            if len(word) > 2:
+                index[word].append(j)
+    out: dict[str, dict[int, float]] = {}
+    cutoff = min_score * 100
+    for node in a:
+        best: dict[int, float] = {}
+        for label in _labels(node, langs):
+            words = [w for w in set(label.split()) if len(w) > 2 and w in index]
+            rare = [w for w in words if len(index[w]) <= COMMON_WORD]
+            candidates = sorted({j for w in (rare or words[:0]) for j in index[w]})
+            if not candidates:
+                continue
+            for _, score, k in process.extract(
+                label,
+                [b_labels[j] for j in candidates],
+                scorer=fuzz.token_sort_ratio,
+                limit=limit,
+                score_cutoff=cutoff,
+            ):
+                owner = b_owner[candidates[k]]
+                best[owner] = max(best.get(owner, 0.0), score)
+        if best:
+            out[node.id] = best
+    return out
+
+
 def match_labels(
     a: Sequence[Node],
     b: Sequence[Node],
@@ -163,43 +223,145 @@ def match_labels(
     >>> match_labels(esco_occupations, onet_occupations, ["en"])  # doctest: +SKIP
     [Link(start='http://data.europa.eu/esco/occupation/...', end='onet:13-2011.00', ...), ...]
     """
-    b_labels: list[str] = []
-    b_owner: list[int] = []
-    for i, node in enumerate(b):
-        for label in _labels(node, langs):
-            b_labels.append(label)
-            b_owner.append(i)
-    index: dict[str, list[int]] = defaultdict(list)
-    for j, label in enumerate(b_labels):
-        for word in set(label.split()):
-            if len(word) > 2:
-                index[word].append(j)
     links: list[Link] = []
-    cutoff = min_score * 100
-    for node in a:
-        best: dict[int, float] = {}
-        for label in _labels(node, langs):
-            words = [w for w in set(label.split()) if len(w) > 2 and w in index]
-            rare = [w for w in words if len(index[w]) <= COMMON_WORD]
-            candidates = sorted({j for w in (rare or words[:0]) for j in index[w]})
-            if not candidates:
-                continue
-            for _, score, k in process.extract(
-                label,
-                [b_labels[j] for j in candidates],
-                scorer=fuzz.token_sort_ratio,
-                limit=5,
-                score_cutoff=cutoff,
-            ):
-                owner = b_owner[candidates[k]]
-                best[owner] = max(best.get(owner, 0.0), score)
-        if not best:
-            continue
+    for start, best in sorted(label_candidates(a, b, langs, min_score).items()):
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], b[kv[0]].id))
         top_score = ranked[0][1]
         if len(ranked) > 1 and ranked[1][1] == top_score:
             continue  # two equally good candidates: not proposed (never guessed)
-        links.append(Link(node.id, b[ranked[0][0]].id, round(top_score / 100, 4), "label"))
+        links.append(Link(start, b[ranked[0][0]].id, round(top_score / 100, 4), "label"))
+    return links
+
+
+def skills_of(nodes: Iterable[Node], taxonomy: str) -> list[Node]:
+    """The skills of a taxonomy (skills, knowledge, soft skills / work styles), by id."""
+    taxonomy_of(taxonomy)  # an unknown name is an error naming the choices
+    prefix = SKILL_PREFIXES[taxonomy.lower()]
+    return sorted(
+        (n for n in nodes if n.type is NodeType.SKILL and n.id.startswith(prefix)),
+        key=lambda n: n.id,
+    )
+
+
+def shared_neighbours(
+    requires: Iterable[Relationship], occupation_links: Iterable[Link]
+) -> dict[str, dict[str, float]]:
+    """Shared-neighbour evidence between the skills of two taxonomies, read from the
+    occupations linked by SAME_AS.
+
+    Over the N occupation links A → B, let ``n(s)`` count the links whose A occupation
+    requires skill *s* (of A), ``n(t)`` those whose B occupation requires *t* (of B), and
+    ``n(s, t)`` those where both hold. How much knowing one raises the chance of the other,
+    above its base rate, in either direction::
+
+        gain(t | s) = (P(t | s) - P(t)) / (1 - P(t)),   P(t | s) = n(s, t) / (n(s) + 2),
+                                                         P(t) = n(t) / N
+
+    and the evidence is ``max(gain(t | s), gain(s | t))`` clipped to [0, 1]: 1 when one
+    skill is required exactly where the other is, 0 when no more than chance. The ``+ 2``
+    keeps a skill seen on one or two links from counting as certain. REQUIRES of any
+    relevance count. (A plain cosine would favour the skills most occupations require:
+    O*NET rates every skill on every occupation.)
+
+    Parameters
+    ----------
+    requires : REQUIRES relationships of both taxonomies (others are ignored).
+    occupation_links : SAME_AS links between their occupations, oriented A → B.
+
+    Returns
+    -------
+    skill of A → {skill of B: evidence}, only pairs seen together at least once with a
+    positive gain; a skill of A that no linked occupation requires is absent (no evidence
+    either way).
+
+    Example
+    -------
+    >>> ev = shared_neighbours(graph.relationships, onet_esco_links)  # doctest: +SKIP
+    >>> round(ev["onet-skill:2.C.4.a"][ESCO + "skill/..."], 2)  # doctest: +SKIP
+    0.41
+    """
+    skills: dict[str, set[str]] = defaultdict(set)
+    for r in requires:
+        if r.type is RelType.REQUIRES:
+            skills[r.start].add(r.end)
+    together: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    n_a: dict[str, int] = defaultdict(int)
+    n_b: dict[str, int] = defaultdict(int)
+    pairs = {(x.start, x.end) for x in occupation_links}
+    for start, end in pairs:
+        s_a, s_b = skills.get(start, set()), skills.get(end, set())
+        for t in s_b:
+            n_b[t] += 1
+        for s in s_a:
+            n_a[s] += 1
+            row = together[s]
+            for t in s_b:
+                row[t] += 1
+    total = len(pairs)
+
+    def gain(both: int, given: int, other: int) -> float:
+        base = other / total
+        if base >= 1:
+            return 0.0
+        return (both / (given + 2) - base) / (1 - base)
+
+    out: dict[str, dict[str, float]] = {}
+    for s, row in together.items():
+        kept = {}
+        for t, both in row.items():
+            g = max(gain(both, n_a[s], n_b[t]), gain(both, n_b[t], n_a[s]))
+            if g > 0:
+                kept[t] = min(g, 1.0)
+        out[s] = kept
+    return out
+
+
+def match_skills(
+    a: Sequence[Node],
+    b: Sequence[Node],
+    langs: Sequence[str],
+    evidence: Mapping[str, Mapping[str, float]],
+    min_score: float = DEFAULT_SKILL_MIN_SCORE,
+    weight: float = NEIGHBOUR_WEIGHT,
+) -> list[Link]:
+    """For each skill of ``a``, the skill of ``b`` that its labels and its shared
+    neighbours point to.
+
+    The candidates are the skills of ``b`` whose labels match at least
+    :data:`SKILL_LABEL_FLOOR` (:func:`label_candidates`, alt labels and the shared languages
+    included). A candidate's score is ``(1 - weight) · label + weight · evidence`` (method
+    ``label+neighbours``; ``evidence`` from :func:`shared_neighbours`, 0 for a pair it does
+    not know, e.g. a skill no linked occupation requires): a label match the linked
+    occupations never require together loses ``weight``, one they always do keeps its label
+    score. With no evidence at all (no occupation of A and B linked yet) the score is the
+    label score (method ``label``). The best candidate is proposed when its score is at
+    least ``min_score`` and no other candidate ties it (never guessed).
+
+    Returns
+    -------
+    One :class:`Link` per skill of ``a`` with a proposal, sorted by start id.
+
+    Example
+    -------
+    >>> match_skills(onet_skills, esco_skills, ["en"], evidence)  # doctest: +SKIP
+    [Link(start='onet-skill:2.A.1.a', end='http://data.europa.eu/esco/skill/...', ...), ...]
+    """
+    links: list[Link] = []
+    for start, found in sorted(label_candidates(a, b, langs, SKILL_LABEL_FLOOR).items()):
+        known = evidence.get(start, {})
+        scored = []
+        for index, label_score in found.items():
+            label = label_score / 100
+            if not evidence:
+                scored.append((round(label, 4), b[index].id, "label"))
+            else:
+                combined = (1 - weight) * label + weight * known.get(b[index].id, 0.0)
+                scored.append((round(combined, 4), b[index].id, "label+neighbours"))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        best = scored[0]
+        if best[0] < min_score or (len(scored) > 1 and scored[1][0] == best[0]):
+            continue
+        links.append(Link(start, best[1], best[0], best[2]))
     return links
 
 
