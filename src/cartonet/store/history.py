@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -65,22 +65,25 @@ def other_releases(source: str, held: Iterable[str]) -> list[str]:
 
 
 class ChangeCounter:
-    """Counts of added / updated / removed / taken-over items per (kind, type)."""
+    """Counts of added / updated / removed / taken-over items per (kind, type). ``add`` is
+    called once per changed item of a load: one dict update, nothing more."""
 
     def __init__(self) -> None:
-        self._counts: dict[tuple[str, str], Counter[str]] = {}
+        self._counts: defaultdict[tuple[str, str, str], int] = defaultdict(int)
 
     def add(self, kind: str, type_: str, what: str, n: int = 1) -> None:
-        if n:
-            self._counts.setdefault((kind, str(type_)), Counter())[what] += n
+        self._counts[(kind, type_, what)] += n
 
     def changes(self) -> tuple[TypeChange, ...]:
-        """The changes, nodes first, then relationships, then observed rows, each by type."""
-        keys = sorted(self._counts, key=lambda k: (_KINDS.index(k[0]), k[1]))
-        return tuple(
-            TypeChange(kind, type_, **{f: self._counts[(kind, type_)][f] for f in _FIELDS})
-            for kind, type_ in keys
-        )
+        """The changes, nodes first, then relationships, then observed rows, each by type
+        (enum members and their values count as one type)."""
+        merged: dict[tuple[str, str], dict[str, int]] = {}
+        for (kind, type_, what), n in self._counts.items():
+            if n:
+                row = merged.setdefault((kind, str(type_)), dict.fromkeys(_FIELDS, 0))
+                row[what] += n
+        keys = sorted(merged, key=lambda k: (_KINDS.index(k[0]), k[1]))
+        return tuple(TypeChange(kind, type_, **merged[(kind, type_)]) for kind, type_ in keys)
 
 
 def dataset_counts(dataset: Dataset) -> dict[str, int]:
