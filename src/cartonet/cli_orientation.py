@@ -414,7 +414,11 @@ def _hours(gap: SkillGap) -> str:
 
 def _report_lines(report: EvaluationReport) -> list[str]:
     k = report.k
-    ours = {"similar": "similarity (ours)", "suggest": "suggestions (ours)"}[report.method]
+    ours = {
+        "similar": "similarity (ours)",
+        "suggest": "suggestions (ours)",
+        "feeders": "feeders (ours)",
+    }[report.method]
     rows = [
         (
             ours,
@@ -467,8 +471,9 @@ def _report_lines(report: EvaluationReport) -> list[str]:
     type=click.Choice(METHODS),
     default="similar",
     show_default=True,
-    help="Ranking evaluated: the similarity, or suggestTransitions with the source "
-    "occupation as the profile.",
+    help="Ranking evaluated: the similarity, suggestTransitions with the source "
+    "occupation as the profile, or feeders (for each target, the occupations ranked by "
+    "the similarity into it; its known sources must come first).",
 )
 @click.option(
     "--exclude-rel",

@@ -157,7 +157,32 @@ def test_suggest_method_ranks_as_suggest_transitions(demo: nx.MultiDiGraph) -> N
     assert report.recall_at_k == pytest.approx(sum(recalls) / 3)
     assert report.mrr == pytest.approx(sum(rrs) / 3)
     with pytest.raises(InvalidArgument):
-        evaluate(demo, pairs, method="feeders")
+        evaluate(demo, pairs, method="nonsense")
+
+
+def test_feeders_method_ranks_each_targets_sources_as_feeder_occupations(
+    demo: nx.MultiDiGraph,
+) -> None:
+    """``method="feeders"``: for every target, its known sources among the feeders
+    ``feeder_occupations`` lists on the graph with the truth's edges removed."""
+    from cartonet.orientation.pilotage import feeder_occupations
+
+    pairs = [(u, v) for u, v, k in demo.edges(keys=True) if k == "MOBILITY"]
+    pairs += [("demo:cook", "demo:pastry-cook"), ("demo:waiter", "demo:pastry-cook")]
+    k = 2
+    report = evaluate(demo, pairs, k=k, method="feeders")
+    clean, _ = without_edges(demo, pairs)
+    sources: dict[str, set[str]] = {}
+    for u, v in pairs:
+        sources.setdefault(v, set()).add(u)
+    recalls, rrs = [], []
+    for target, known in sorted(sources.items()):
+        order = [f.occupation for f in feeder_occupations(clean, target, 20)]
+        recalls.append(len(set(order[:k]) & known) / len(known))
+        rrs.append(1 / (1 + min(order.index(s) for s in known)))
+    assert report.method == "feeders" and report.n == len(sources)
+    assert report.recall_at_k == pytest.approx(sum(recalls) / len(sources))
+    assert report.mrr == pytest.approx(sum(rrs) / len(sources))
 
 
 def test_truth_file_errors(tmp_path: Path) -> None:

@@ -8,7 +8,10 @@ Methods
 with the product, :func:`~cartonet.orientation.transitions.suggest_transitions`, the source
 occupation being the profile's current occupation (default weights, no constraint): every
 part of the suggestion score counts, curated mobility included when the graph scored still
-has it.
+has it. ``method="feeders"`` reads the truth the other way: for every *target*, all
+occupations are ranked as :func:`~cartonet.orientation.pilotage.feeder_occupations` ranks
+them (``score(· → target)``, the similarity's column) and its known sources are what must
+come first; "sources" in the figures are then the truth's targets.
 
 Metrics
 -------
@@ -79,7 +82,7 @@ from cartonet.orientation.transitions import (
 )
 
 RANDOM_SEED = 20240601
-METHODS = ("similar", "suggest")
+METHODS = ("similar", "suggest", "feeders")
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,7 +349,8 @@ def evaluate(
     scorer:
         All-pairs scores to evaluate instead of the method (for ablations).
     method:
-        ``"similar"`` (the similarity) or ``"suggest"`` (the suggestions).
+        ``"similar"`` (the similarity), ``"suggest"`` (the suggestions) or ``"feeders"``
+        (the similarity read from each target back to its sources).
     exclude_rels:
         Relationship types removed entirely before scoring (default ``MOBILITY``).
 
@@ -368,12 +372,16 @@ def evaluate(
     weights = weights or SimilarityWeights()
     clean, removed = without_edges(G, pairs, exclude_rels)
     ix = index_of(clean)
+    if method == "feeders":  # each target's known sources are what its feeders must find
+        pairs = [(target, source) for source, target in pairs]
     truth, used = truth_sets(ix, pairs)
     sources = sorted(truth)
     if scorer:
         scores = scorer(clean)
     elif method == "suggest":
         scores = suggest_matrix(clean, sources)
+    elif method == "feeders":  # row t: score(· → t), the column feeder_occupations ranks
+        scores = cached_similarity_matrix(clean, weights).T
     else:  # cached on the graph's index: a diagnosis of the same graph reuses it
         scores = cached_similarity_matrix(clean, weights)
     n = len(ix.occupations)
