@@ -86,7 +86,6 @@ from cartonet.orientation.similarity import (
     check_k,
     occupation_row,
     similarity_into,
-    skills_compared,
     top_k,
 )
 from cartonet.orientation.skillmap import skill_map
@@ -313,11 +312,10 @@ def feeder_occupations(
     seen_into = {a for a, ends in (observed or {}).items() if occupation in ends}
     out = []
     for a in top_k(score, k):
-        held = np.zeros(len(ix.skills), dtype=bool)
-        held[ix.has_skill.indices[ix.has_skill.indptr[a] : ix.has_skill.indptr[a + 1]]] = True
-        shared, missing = skills_compared(ix, held, col)
         origin = ix.occupations[a]
+        # the gap lists the shared and missing skills in similar_occupations' order
         gap = gap_for(G, resolve(G, Profile(current_occupations=(origin,))), col)
+        shared, missing = gap.shared_skills, gap.missing_skills
         out.append(
             FeederOccupation(
                 occupation=origin,

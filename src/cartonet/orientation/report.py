@@ -230,7 +230,7 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str, boo
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def render_html(report: PilotageReport, title: str = "Pilotage des compétences") -> str:
+def render_html(report: PilotageReport, title: str = "Pilotage: where a population can go") -> str:
     """The report as one HTML page (UTF-8, inline CSS and SVG, nothing fetched)."""
     where = f", employment area {report.area}" if report.area else ""
     illustrative = any(t.get("illustrative") for t in report.trainings)

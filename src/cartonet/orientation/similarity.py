@@ -153,6 +153,18 @@ def _against(ix: OrientationIndex, small: sp.csr_matrix, name: str) -> np.ndarra
     return _dense(sp.csr_matrix(small) @ ix.transposed(name))
 
 
+def _take(m: sp.csr_matrix, rows: np.ndarray) -> sp.csr_matrix:
+    """``m[rows]`` for a CSR matrix; one row is sliced from the index pointers directly
+    (SciPy's fancy indexing costs more than the product that follows, on one row)."""
+    if len(rows) != 1:
+        return m[rows]
+    start, end = m.indptr[rows[0]], m.indptr[rows[0] + 1]
+    return sp.csr_matrix(
+        (m.data[start:end], m.indices[start:end], np.asarray([0, end - start])),
+        shape=(1, m.shape[1]),
+    )
+
+
 def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
 
@@ -165,14 +177,14 @@ def skill_coverage(
     Both are ``len(rows) × n_occupations`` arrays in [0, 1]. An occupation that requires no
     skill has coverage 0 both ways (nothing to say about it, rather than "fully covered").
     """
-    held = ix.has_skill[rows]
+    held = _take(ix.has_skill, rows)
     exact = _against(ix, held, "need")
-    by_parent = _against(ix, ix.touches_parent[rows], "need_by_parent")
+    by_parent = _against(ix, _take(ix.touches_parent, rows), "need_by_parent")
     # by_parent ≥ exact: a held skill's parent is always touched, so the difference is the
     # weight of B's skills reached only through a sibling
     into = _safe_div(exact + sibling_credit * (by_parent - exact), ix.need_mass[None, :])
-    exact_back = _against(ix, ix.need[rows], "has_skill")
-    by_parent_back = _against(ix, ix.need_by_parent[rows], "touches_parent")
+    exact_back = _against(ix, _take(ix.need, rows), "has_skill")
+    by_parent_back = _against(ix, _take(ix.need_by_parent, rows), "touches_parent")
     mass = ix.need_mass[rows][:, None]
     back = _safe_div(exact_back + sibling_credit * (by_parent_back - exact_back), mass)
     return np.clip(into, 0.0, 1.0), np.clip(back, 0.0, 1.0)
@@ -184,12 +196,12 @@ def similarity_parts(
     """The six parts for origins ``rows`` against every occupation (arrays in [0, 1])."""
     into, back = skill_coverage(ix, rows, weights.sibling_credit)
     a = weights.direction
-    member = ix.occ_groups[rows].copy()
+    member = _take(ix.occ_groups, rows).copy()
     member.data[:] = 1.0
     return {
         "skill": a * into + (1.0 - a) * back,
-        "title": np.clip(_against(ix, ix.title_text[rows], "title_text"), 0.0, 1.0),
-        "content": np.clip(_against(ix, ix.content_text[rows], "content_text"), 0.0, 1.0),
+        "title": np.clip(_against(ix, _take(ix.title_text, rows), "title_text"), 0.0, 1.0),
+        "content": np.clip(_against(ix, _take(ix.content_text, rows), "content_text"), 0.0, 1.0),
         "group": np.clip(
             _safe_div(_against(ix, member, "occ_groups"), ix.occ_group_mass[None, :]), 0, 1
         ),
@@ -422,15 +434,15 @@ def similarity_parts_into(
     rows = np.asarray([col], dtype=np.int64)
     into, back = skill_coverage(ix, rows, weights.sibling_credit)
     a = weights.direction
-    member = ix.occ_groups[rows].copy()
+    member = _take(ix.occ_groups, rows).copy()
     member.data[:] = 1.0
     overlap = _against(ix, member, "occ_groups")[0]
     group_mass = ix.occ_group_mass[col]
     group = overlap / group_mass if group_mass > 0 else np.zeros_like(overlap)
     return {
         "skill": a * back[0] + (1.0 - a) * into[0],
-        "title": np.clip(_against(ix, ix.title_text[rows], "title_text")[0], 0.0, 1.0),
-        "content": np.clip(_against(ix, ix.content_text[rows], "content_text")[0], 0.0, 1.0),
+        "title": np.clip(_against(ix, _take(ix.title_text, rows), "title_text")[0], 0.0, 1.0),
+        "content": np.clip(_against(ix, _take(ix.content_text, rows), "content_text")[0], 0.0, 1.0),
         "group": np.clip(group, 0.0, 1.0),
         "interest": np.clip(ix.interest_vec @ ix.interest_vec[col], 0.0, 1.0),
         "feasibility": 1.0 - pair_cost_into(ix, col),
