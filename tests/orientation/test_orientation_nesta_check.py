@@ -35,6 +35,8 @@ def plain_spearman(a: list[float], b: list[float]) -> float:
     return float((ra * rb).sum() / np.sqrt((ra**2).sum() * (rb**2).sum()))
 
 
+@pytest.mark.slow
+@pytest.mark.shared_data
 def test_nesta_check_runs_and_recomputes(shared_data_dir: Path) -> None:
     script = load_script("nesta_core_skills")
     need((shared_data_dir / script.CORE).is_file(), f"Nesta's file missing: {script.CORE}")
