@@ -21,7 +21,13 @@ from cartonet.orientation.neighbours import similarity_neighbours
 from cartonet.orientation.paths import career_paths
 from cartonet.orientation.profile import Profile
 from cartonet.orientation.projection import ProjectedGraph, graph_from_dataset, node_of
-from cartonet.orientation.similarity import similar_occupations, similarity_matrix, top_k
+from cartonet.orientation.similarity import (
+    SimilarityWeights,
+    origin_mix,
+    similar_occupations,
+    similarity_matrix,
+    top_k,
+)
 from cartonet.orientation.skillmap import KINDS, skill_map
 from cartonet.orientation.transitions import suggest_transitions
 from cartonet.store.embedded import EmbeddedStore
@@ -113,6 +119,7 @@ def _warm(G: nx.MultiDiGraph) -> None:
     """What the warm-up computes."""
     for kind in KINDS:
         skill_map(G, kind)
+    origin_mix(G)
 
 
 def _same_index(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> None:
@@ -144,6 +151,10 @@ async def test_saved_projection_gives_the_same_answers(
         loaded = await second.get(store)
         assert (second.loads, second.builds) == (1, 0)
         assert ("skill_map", "skills") in index_of(loaded).cache  # read, not recomputed
+        # the feeders' mixing weights too, the very numbers
+        mix_key = ("origin_mix", SimilarityWeights())
+        assert mix_key in index_of(loaded).cache
+        assert np.array_equal(index_of(loaded).cache[mix_key], origin_mix(built))
         # the store's node objects, not copies
         some = next(iter(loaded.nodes))
         assert loaded.nodes[some]["node"] is (await store.get_nodes([some]))[0]

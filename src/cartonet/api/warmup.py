@@ -137,12 +137,12 @@ async def warm_up(state: AppState) -> None:
         for kind in MAP_KINDS:
             # clustering is CPU-bound for seconds: a worker thread keeps the loop serving
             await _step(f"{kind} map", asyncio.to_thread(skill_map, G, kind))
+        # every origin's mixing weights, read by feederOccupations: one similarity pass
+        # (tens of seconds on a busy machine), saved with the rest, so a restart on an
+        # unchanged graph reads it back (and the file is not rewritten)
+        await _step("feeder weights", asyncio.to_thread(origin_mix, G))
         if await _step("orientation cache", projection.save()):
             log.info("warm-up: orientation results saved to %s", projection.path)
-        # every origin's mixing weights, read by feederOccupations: one similarity pass
-        # (seconds), not kept in the file, so built after the save (which would otherwise
-        # rewrite the file at every start)
-        await _step("feeder weights", asyncio.to_thread(origin_mix, G))
         await asyncio.to_thread(_release_free_memory)
     except StoreUnavailable as exc:
         state.warm = "failed"

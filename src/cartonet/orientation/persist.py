@@ -235,6 +235,8 @@ def snapshot(G: nx.MultiDiGraph) -> dict[str, np.ndarray]:
             out["neighbours.scores"] = value.scores
         elif key[0] == "skill_map" and isinstance(value, SkillMap):
             _put_map(out, value)
+        elif key[0] == "origin_mix" and key[1] == defaults and isinstance(value, np.ndarray):
+            out["origin_mix"] = value
     out["transposed"] = _text(transposed)
     return out
 
@@ -297,6 +299,10 @@ class Saved:
         for kind in ("occupations", "skills"):
             if f"map.{kind}.ids" in data and f"map.{kind}.links" in data:
                 ix.cache[("skill_map", kind)] = _get_map(data, kind, shared)
+        if "origin_mix" in data:
+            mix = data["origin_mix"]
+            mix.setflags(write=False)
+            ix.cache[("origin_mix", SimilarityWeights())] = mix
         G.graph[INDEX_KEY] = ix
         return G
 
