@@ -276,3 +276,20 @@ def test_transferable_skills_count_map_clusters(fixtures_graph: nx.MultiDiGraph)
         )
     others = [s.other_clusters for s in held]
     assert others == sorted(others, reverse=True)
+
+
+def test_kept_moves_are_bounded_and_give_the_same_answers(
+    demo: nx.MultiDiGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cartonet.orientation.pilotage as pilotage
+
+    ix = index_of(demo)
+    first = population_options(demo, [("demo:cook", 3)])
+    for o in ix.occupations:
+        population_options(demo, [(o, 1)])
+    kept = ix.cache[("pilotage_moves",)]
+    assert len(kept) == pilotage.MOVES_KEPT
+    assert population_options(demo, [("demo:cook", 3)]) == first  # computed again, same
+    monkeypatch.setattr(pilotage, "MOVES_KEPT_BYTES", 1)
+    population_options(demo, [("demo:waiter", 2), ("demo:cook", 1)])
+    assert len(kept) == 1  # over the memory bound: only the newest stays

@@ -186,6 +186,9 @@ class _Moves:
 MOVES_KEPT = 4
 """Populations whose moves are kept per graph: the fields of one request (options, skill
 and training leverage) and a report's steps share one computation."""
+MOVES_KEPT_BYTES = 128 * 2**20
+"""Memory the kept moves may hold at most (a population of 3,000 occupations on ESCO +
+ROME holds about 100 MiB); the oldest are dropped first, the newest is always kept."""
 
 
 def _moves(
@@ -211,9 +214,13 @@ def _moves(
     found = _compute_moves(G, pop, observed, weights, viability)
     with ix.lock:
         kept[key] = found
-        while len(kept) > MOVES_KEPT:
+        while len(kept) > MOVES_KEPT or (len(kept) > 1 and _bytes(kept) > MOVES_KEPT_BYTES):
             kept.popitem(last=False)
     return found
+
+
+def _bytes(kept: Mapping[Any, _Moves]) -> int:
+    return sum(m.score.nbytes + m.feasible.nbytes + m.viable.nbytes for m in kept.values())
 
 
 def _compute_moves(
