@@ -293,3 +293,10 @@ def test_kept_moves_are_bounded_and_give_the_same_answers(
     monkeypatch.setattr(pilotage, "MOVES_KEPT_BYTES", 1)
     population_options(demo, [("demo:waiter", 2), ("demo:cook", 1)])
     assert len(kept) == 1  # over the memory bound: only the newest stays
+
+
+@pytest.mark.parametrize("viability", [-0.1, 1.5, float("nan")])
+def test_a_viability_out_of_range_is_refused(demo: nx.MultiDiGraph, viability: float) -> None:
+    with pytest.raises(InvalidArgument) as err:
+        skill_leverage(demo, [("demo:cook", 1)], viability=viability)
+    assert err.value.argument == "viability"

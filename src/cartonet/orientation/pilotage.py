@@ -198,6 +198,8 @@ def _moves(
     weights: SimilarityWeights,
     viability: float,
 ) -> _Moves:
+    if not isinstance(viability, int | float) or not 0.0 <= viability <= 1.0:
+        raise InvalidArgument("viability", f"must be a number from 0 to 1, got {viability!r}")
     ix = index_of(G)
     key = (
         pop.rows.tobytes(),
