@@ -358,3 +358,64 @@ async def test_reads_without_text_keep_everything_else(loaded: Store) -> None:
     full = await loaded.neighbours(ids, RelType.REQUIRES, Direction.OUT)
     assert {k: as_tuples(v) for k, v in light.items()} == {k: as_tuples(v) for k, v in full.items()}
     assert all(e.node.complete for found in full.values() for e in found)
+
+
+NESTED_CASES = [
+    (RelType.REQUIRES, Direction.OUT, NodeType.SKILL, None),
+    (RelType.REQUIRES, Direction.OUT, NodeType.SKILL, {"relevance": "ESSENTIAL"}),
+    (RelType.REQUIRES, Direction.IN, NodeType.OCCUPATION, None),
+    (RelType.BROADER, Direction.IN, NodeType.SKILL, None),
+    (RelType.MOBILITY, Direction.OUT, NodeType.OCCUPATION, {"kind": "CLOSE"}),
+]
+
+
+def _page_tuples(page: object) -> tuple[object, ...]:
+    return (
+        as_tuples(page.edges),  # type: ignore[attr-defined]
+        page.total_count,  # type: ignore[attr-defined]
+        page.end_cursor,  # type: ignore[attr-defined]
+        page.has_next_page,  # type: ignore[attr-defined]
+    )
+
+
+@pytest.mark.parametrize(("rel", "direction", "node_type", "props"), NESTED_CASES)
+@pytest.mark.parametrize("text", [False, True])
+async def test_a_lookup_with_its_nested_list_answers_as_two_reads(
+    loaded: Store,
+    rel: RelType,
+    direction: Direction,
+    node_type: NodeType,
+    props: dict[str, object] | None,
+    text: bool,
+) -> None:
+    """``get_nodes_with_neighbours`` / ``_with_pages`` = ``get_nodes`` + the nested read,
+    for known, unknown and repeated ids, on every page of the busiest node."""
+    ids = sorted(NODES)
+    asked = [*ids, "rome:Z9999", ids[0]]
+    nodes, lists = await loaded.get_nodes_with_neighbours(asked, rel, direction, props, text=text)
+    assert nodes == await loaded.get_nodes(asked)
+    alone = await loaded.neighbours(asked, rel, direction, props, text=text)
+    assert list(lists) == list(alone)
+    assert {k: as_tuples(v) for k, v in lists.items()} == {
+        k: as_tuples(v) for k, v in alone.items()
+    }
+    assert any(lists.values()), "some node has such edges"
+    busiest = max(ids, key=lambda i: len(alone[i]))
+    after = None
+    while True:
+        found, pages = await loaded.get_nodes_with_pages(
+            [busiest, "rome:Z9999"], rel, direction, node_type, 2, after, props, text=text
+        )
+        assert found == [NODES[busiest], None]
+        two = await loaded.neighbour_pages(
+            [busiest, "rome:Z9999"], rel, direction, node_type, 2, after, props, text=text
+        )
+        assert {k: _page_tuples(v) for k, v in pages.items()} == {
+            k: _page_tuples(v) for k, v in two.items()
+        }
+        if not pages[busiest].has_next_page:
+            break
+        after = pages[busiest].end_cursor
+    assert await loaded.get_nodes_with_neighbours([], rel, direction) == ([], {})
+    with pytest.raises(InvalidArgument, match="first"):
+        await loaded.get_nodes_with_pages(ids[:1], rel, direction, node_type, MAX_PAGE + 1)

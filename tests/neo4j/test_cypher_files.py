@@ -65,6 +65,8 @@ def test_every_statement_the_store_names_exists_and_none_is_unused() -> None:
     named |= set(re.findall(r"""_records?\(\s*"([a-z_]+)\"""", source))
     named |= {"neighbours_out", "neighbours_in"}  # chosen by direction
     named |= {"neighbour_pages_out", "neighbour_pages_in"}  # chosen by direction
+    named |= {"nodes_neighbours_out", "nodes_neighbours_in"}  # chosen by direction
+    named |= {"nodes_pages_out", "nodes_pages_in"}  # chosen by direction
     named |= {"list_nodes", "list_nodes_all"}  # chosen by whether a filter is given
     named |= {"delete_observed_moves", "delete_area_communes"}  # run in a loop by name
     cypher = statements()

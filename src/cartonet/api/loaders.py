@@ -31,6 +31,9 @@ Read = Callable[[Awaitable[Any]], Awaitable[Any]]
 PropsKey = tuple[tuple[str, Any], ...]
 NeighbourKey = tuple[RelType, Direction, PropsKey, bool]
 PageKey = tuple[RelType, Direction, NodeType, int, str | None, PropsKey, bool]
+NestedKey = NeighbourKey | PageKey
+"""Which nested list a lookup reads along (:meth:`Loaders.nodes_with`): a neighbours key
+(4 items) or a page key (7 items)."""
 
 
 async def _direct(awaitable: Awaitable[T]) -> T:
@@ -63,6 +66,7 @@ class Loaders:
         self._neighbours: dict[NeighbourKey, DataLoader[str, list[Edge]]] = {}
         self._observed: dict[str | None, DataLoader[str, list[ObservedMove]]] = {}
         self._pages: dict[PageKey, DataLoader[str, EdgePage]] = {}
+        self._nodes_with: dict[NestedKey, DataLoader[str, Node | None]] = {}
 
     async def _load_nodes(self, ids: Sequence[str]) -> list[Node | None]:
         return list(await self._read(self._store.get_nodes(list(ids))))
@@ -79,7 +83,10 @@ class Loaders:
         rel_props: Mapping[str, Any] | None = None,
         text: bool = True,
     ) -> DataLoader[str, list[Edge]]:
-        key: NeighbourKey = (rel, direction, _props_key(rel_props), text)
+        return self._neighbour_loader((rel, direction, _props_key(rel_props), text))
+
+    def _neighbour_loader(self, key: NeighbourKey) -> DataLoader[str, list[Edge]]:
+        rel, direction, _, text = key
         loader = self._neighbours.get(key)
         if loader is None:
             props = dict(key[2]) or None
@@ -120,7 +127,12 @@ class Loaders:
         rel_props: Mapping[str, Any] | None = None,
         text: bool = False,
     ) -> DataLoader[str, EdgePage]:
-        key: PageKey = (rel, direction, node_type, first, after, _props_key(rel_props), text)
+        return self._page_loader(
+            (rel, direction, node_type, first, after, _props_key(rel_props), text)
+        )
+
+    def _page_loader(self, key: PageKey) -> DataLoader[str, EdgePage]:
+        rel, direction, node_type, first, after, _, text = key
         loader = self._pages.get(key)
         if loader is None:
             props = dict(key[5]) or None
@@ -139,3 +151,63 @@ class Loaders:
             loader = DataLoader(load_fn=load, max_batch_size=self._max_batch)
             self._pages[key] = loader
         return loader
+
+    def nested_key(
+        self,
+        rel: RelType,
+        direction: Direction,
+        rel_props: Mapping[str, Any] | None = None,
+        page: tuple[NodeType, int, str | None] | None = None,
+        text: bool = False,
+    ) -> NestedKey:
+        """The key of the nested list ``neighbours(rel, direction, rel_props, text)``
+        or, with ``page = (node_type, first, after)``, of that page (``pages(...)``)."""
+        props = _props_key(rel_props)
+        if page is None:
+            return (rel, direction, props, text)
+        return (rel, direction, page[0], page[1], page[2], props, text)
+
+    def nodes_with(self, nested: NestedKey) -> DataLoader[str, Node | None]:
+        """Whole nodes by id, like ``nodes``, read together with the list ``nested``
+        under each of them (one store read for both, :meth:`Store.get_nodes_with_pages`
+        or :meth:`Store.get_nodes_with_neighbours`). The lists are primed into their
+        loaders, so the nested resolver asking for the same list gets it without a read,
+        and the nodes into ``nodes``. A lookup whose nested field asks something else
+        only wastes the list it read: answers never depend on the prefetch."""
+        loader = self._nodes_with.get(nested)
+        if loader is None:
+
+            async def load(ids: Sequence[str]) -> list[Node | None]:
+                return await self._load_nodes_with(nested, list(ids))
+
+            loader = DataLoader(load_fn=load, max_batch_size=self._max_batch)
+            self._nodes_with[nested] = loader
+        return loader
+
+    async def _load_nodes_with(self, nested: NestedKey, ids: list[str]) -> list[Node | None]:
+        store = self._store
+        lists: Mapping[str, Any]
+        target: DataLoader[str, Any]
+        if len(nested) == 4:
+            rel, direction, props, text = nested
+            nodes, lists = await self._read(
+                store.get_nodes_with_neighbours(ids, rel, direction, dict(props), text=text)
+            )
+            target = self._neighbour_loader(nested)
+            for edges in lists.values():
+                self._prime(edges)
+        else:
+            rel, direction, node_type, first, after, props, text = nested
+            nodes, lists = await self._read(
+                store.get_nodes_with_pages(
+                    ids, rel, direction, node_type, first, after, dict(props), text=text
+                )
+            )
+            target = self._page_loader(nested)
+            for page in lists.values():
+                self._prime(page.edges)
+        for node_id, node in zip(ids, nodes, strict=True):
+            if node is not None:
+                self.nodes.prime(node_id, node)
+                target.prime(node_id, lists[node_id])
+        return list(nodes)

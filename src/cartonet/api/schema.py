@@ -27,6 +27,7 @@ from .errors import ShapeErrors
 from .limits import Limits, LimitsExtension
 from .orientation import OrientationQuery
 from .pilotage import PilotageQuery
+from .prefetch import prefetch_key
 from .types import (
     DEFAULT_PAGE,
     NODE_TYPES,
@@ -79,7 +80,11 @@ def _ctx(info: strawberry.Info) -> Context:
 
 
 async def _lookup(info: strawberry.Info, node_id: str, node_type: NodeType) -> object:
-    return wrap_as(await _ctx(info).loaders.nodes.load(str(node_id)), node_type)
+    loaders = _ctx(info).loaders
+    # A nested list selected under the lookup comes in the same read (cartonet.api.prefetch).
+    nested = prefetch_key(info, node_type)
+    loader = loaders.nodes if nested is None else loaders.nodes_with(nested)
+    return wrap_as(await loader.load(str(node_id)), node_type)
 
 
 async def _list(

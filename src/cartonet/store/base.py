@@ -218,6 +218,35 @@ class Store(Protocol):
         cursor applies to every id (a page of one parent's list). Every asked id is a
         key. ``text=False``: as in :meth:`list_nodes`."""
 
+    async def get_nodes_with_neighbours(
+        self,
+        ids: Sequence[str],
+        rel: RelType,
+        direction: Direction,
+        rel_props: Mapping[str, Any] | None = None,
+        *,
+        text: bool = False,
+    ) -> tuple[list[Node | None], dict[str, list[Edge]]]:
+        """``get_nodes(ids)`` and ``neighbours(ids, rel, direction, rel_props, text=text)``
+        in one read (one round trip on a server store): a lookup by id together with the
+        list nested under it. The same answers as the two calls; ``text`` applies to the
+        neighbours only (the looked-up nodes are whole)."""
+
+    async def get_nodes_with_pages(
+        self,
+        ids: Sequence[str],
+        rel: RelType,
+        direction: Direction,
+        node_type: NodeType,
+        first: int,
+        after: str | None = None,
+        rel_props: Mapping[str, Any] | None = None,
+        *,
+        text: bool = False,
+    ) -> tuple[list[Node | None], dict[str, EdgePage]]:
+        """``get_nodes(ids)`` and ``neighbour_pages(ids, ...)`` in one read, like
+        :meth:`get_nodes_with_neighbours` for a nested page."""
+
     async def search(
         self, text: str, types: Sequence[NodeType] | None, lang: str | None, first: int
     ) -> list[SearchHit]: ...

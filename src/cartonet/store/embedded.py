@@ -504,6 +504,36 @@ class EmbeddedStore:
             result[node_id] = edges
         return result
 
+    async def get_nodes_with_neighbours(
+        self,
+        ids: Sequence[str],
+        rel: RelType,
+        direction: Direction,
+        rel_props: Mapping[str, Any] | None = None,
+        *,
+        text: bool = False,
+    ) -> tuple[list[Node | None], dict[str, list[Edge]]]:
+        # In memory: the two reads cost no more than one.
+        edges = await self.neighbours(ids, rel, direction, rel_props, text=text)
+        return await self.get_nodes(ids), edges
+
+    async def get_nodes_with_pages(
+        self,
+        ids: Sequence[str],
+        rel: RelType,
+        direction: Direction,
+        node_type: NodeType,
+        first: int,
+        after: str | None = None,
+        rel_props: Mapping[str, Any] | None = None,
+        *,
+        text: bool = False,
+    ) -> tuple[list[Node | None], dict[str, EdgePage]]:
+        pages = await self.neighbour_pages(
+            ids, rel, direction, node_type, first, after, rel_props, text=text
+        )
+        return await self.get_nodes(ids), pages
+
     async def neighbour_pages(
         self,
         ids: Sequence[str],

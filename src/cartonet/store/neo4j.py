@@ -435,13 +435,41 @@ class Neo4jStore:
         for node_id, other, stored_rel, stored_node in sorted(
             found["edges"], key=lambda e: (e[0], e[1])
         ):
-            node = nodes.get(other)
-            if node is None:
-                node = nodes[other] = node_from_pairs(stored_node, text)
-            start, end = (node_id, other) if out else (other, node_id)
-            edge = Edge(rel=rel_from(rel_type.value, start, end, dict(stored_rel)), node=node)
-            result[node_id].append(edge)
+            result[node_id].append(
+                _edge(rel_type, out, node_id, other, stored_rel, stored_node, text, nodes)
+            )
         return result
+
+    async def get_nodes_with_neighbours(
+        self,
+        ids: Sequence[str],
+        rel: RelType,
+        direction: Direction,
+        rel_props: Mapping[str, Any] | None = None,
+        *,
+        text: bool = False,
+    ) -> tuple[list[Node | None], dict[str, list[Edge]]]:
+        rel_type = check_rel_type(rel)
+        direction = check_direction(direction)
+        wanted = list(dict.fromkeys(ids))
+        result: dict[str, list[Edge]] = {i: [] for i in ids}
+        if not wanted:
+            return [None for _ in ids], result
+        params = {"ids": wanted, "text": text, **_rel_filter(rel_props)}
+        out = direction is Direction.OUT
+        found = await self._record(
+            "nodes_neighbours_out" if out else "nodes_neighbours_in", params, rel=rel_type
+        )
+        looked_up: dict[str, Node] = {}
+        nodes: dict[str, Node] = {}
+        for stored, edges in found["nodes"]:
+            node = node_from_pairs(stored)
+            looked_up[node.id] = node
+            result[node.id] = [
+                _edge(rel_type, out, node.id, other, stored_rel, stored_node, text, nodes)
+                for other, stored_rel, stored_node in sorted(edges, key=lambda e: e[0])
+            ]
+        return [looked_up.get(i) for i in ids], result
 
     async def neighbour_pages(
         self,
@@ -477,21 +505,50 @@ class Neo4jStore:
             rel=rel_type,
             label=type_,
         )
+        pages = {
+            node_id: _page(rel_type, out, node_id, total, items, first, text)
+            for node_id, total, items in found["pages"]
+        }
+        return {i: pages.get(i, _EMPTY_PAGE) for i in ids}
+
+    async def get_nodes_with_pages(
+        self,
+        ids: Sequence[str],
+        rel: RelType,
+        direction: Direction,
+        node_type: NodeType,
+        first: int,
+        after: str | None = None,
+        rel_props: Mapping[str, Any] | None = None,
+        *,
+        text: bool = False,
+    ) -> tuple[list[Node | None], dict[str, EdgePage]]:
+        rel_type = check_rel_type(rel)
+        direction = check_direction(direction)
+        type_ = check_node_type(node_type, "node_type")
+        check_first(first)
+        after_id = decode_cursor(after)
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return [None for _ in ids], {}
+        params = {
+            "ids": wanted,
+            "after": after_id if after_id is not None else "",
+            "limit": first + 1,
+            "text": text,
+            **_rel_filter(rel_props),
+        }
+        out = direction is Direction.OUT
+        found = await self._record(
+            "nodes_pages_out" if out else "nodes_pages_in", params, rel=rel_type, label=type_
+        )
+        looked_up: dict[str, Node] = {}
         pages: dict[str, EdgePage] = {}
-        for node_id, total, items in found["pages"]:
-            edges = []
-            for other, stored_rel, stored_node in items[:first]:
-                start, end = (node_id, other) if out else (other, node_id)
-                rel_ = rel_from(rel_type.value, start, end, dict(stored_rel))
-                edges.append(Edge(rel=rel_, node=node_from_pairs(stored_node, text)))
-            pages[node_id] = EdgePage(
-                edges=edges,
-                total_count=total,
-                end_cursor=encode_cursor(edges[-1].node.id) if edges else None,
-                has_next_page=len(items) > first,
-            )
-        empty = EdgePage(edges=[], total_count=0, end_cursor=None, has_next_page=False)
-        return {i: pages.get(i, empty) for i in ids}
+        for stored, total, items in found["pages"]:
+            node = node_from_pairs(stored)
+            looked_up[node.id] = node
+            pages[node.id] = _page(rel_type, out, node.id, total, items, first, text)
+        return [looked_up.get(i) for i in ids], {i: pages.get(i, _EMPTY_PAGE) for i in ids}
 
     async def search(
         self, text: str, types: Sequence[NodeType] | None, lang: str | None, first: int
@@ -777,6 +834,53 @@ def _rel_filter(rel_props: Mapping[str, Any] | None) -> dict[str, Any]:
         "props": {k: param_value(v) for k, v in asked.items() if v is not None},
         "absent": [k for k, v in asked.items() if v is None],
     }
+
+
+_EMPTY_PAGE = EdgePage(edges=[], total_count=0, end_cursor=None, has_next_page=False)
+
+
+def _edge(
+    rel_type: RelType,
+    out: bool,
+    node_id: str,
+    other: str,
+    stored_rel: Sequence[Sequence[Any]],
+    stored_node: Sequence[Sequence[Any]],
+    text: bool,
+    nodes: dict[str, Node] | None = None,
+) -> Edge:
+    """One edge of ``node_id`` as a neighbour read sends it; ``nodes`` shares one
+    :class:`Node` between the edges reaching the same other node."""
+    node = nodes.get(other) if nodes is not None else None
+    if node is None:
+        node = node_from_pairs(stored_node, text)
+        if nodes is not None:
+            nodes[other] = node
+    start, end = (node_id, other) if out else (other, node_id)
+    return Edge(rel=rel_from(rel_type.value, start, end, dict(stored_rel)), node=node)
+
+
+def _page(
+    rel_type: RelType,
+    out: bool,
+    node_id: str,
+    total: int,
+    items: Sequence[Sequence[Any]],
+    first: int,
+    text: bool,
+) -> EdgePage:
+    """One page of ``node_id``'s edges as a page read sends it (``first + 1`` items at
+    most: one more than the page says whether another follows)."""
+    edges = [
+        _edge(rel_type, out, node_id, other, stored_rel, stored_node, text)
+        for other, stored_rel, stored_node in items[:first]
+    ]
+    return EdgePage(
+        edges=edges,
+        total_count=total,
+        end_cursor=encode_cursor(edges[-1].node.id) if edges else None,
+        has_next_page=len(items) > first,
+    )
 
 
 def _with_nodes(hits: Sequence[SearchHit], found: Mapping[str, Node]) -> list[SearchHit]:
