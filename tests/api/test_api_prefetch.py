@@ -108,3 +108,34 @@ async def test_a_lookup_of_another_type_answers_null(
     skill = graph.of_type(NodeType.SKILL)[0].id
     data = await gql(OCCUPATION_SKILLS % SKILLS, {"id": skill, "rel": None})
     assert data == {"occupation": None}
+
+
+async def test_literal_arguments_and_defaults_prefetch_too(
+    counted: tuple[Counting, Gql], graph: Graph
+) -> None:
+    counting, gql = counted
+    skill = _busiest(graph, NodeType.SKILL, RelType.REQUIRES, out=False)
+    occupation = _busiest(graph, NodeType.OCCUPATION, RelType.REQUIRES, out=True)
+    page = "totalCount edges { node { id label } }"
+    for query in (
+        "query($id: ID!) { skill(id: $id) { id occupations(first: 3) { " + page + " } } }",
+        "query($id: ID!) { skill(id: $id) { id occupations { " + page + " } } }",
+        "query($id: ID!) { occupation(id: $id) { id skillsConnection(relevance: OPTIONAL, "
+        "first: 2) { totalCount edges { node { relevance skill { id label } } } } } }",
+        "query($id: ID!) { occupation(id: $id) { id skills(relevance: ESSENTIAL) "
+        "{ skill { id } } } }",
+    ):
+        node = occupation if "occupation(" in query else skill
+        counting.calls.clear()
+        data = await gql(query, {"id": node})
+        assert {name for name, _, _ in counting.calls} <= {
+            "get_nodes_with_pages",
+            "get_nodes_with_neighbours",
+        }, (query, counting.calls)
+        assert len(counting.calls) == 1, query
+        # The same query with the nested field under a fragment reads as before.
+        field = query.index("{ id ") + len("{ id ")
+        head, tail = query[:field], query[field:]
+        of = "Occupation" if "occupation(" in query else "Skill"
+        plain = head + "... on " + of + " { " + tail[: tail.rindex("}")] + "} }"
+        assert await gql(plain, {"id": node}) == data

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import strawberry
-from graphql import FieldNode
-from strawberry.types.nodes import convert_arguments
+from graphql import FieldNode, GraphQLError, GraphQLObjectType, get_named_type
+from graphql.execution.values import VariableValues, get_argument_values
 
 from cartonet.errors import InvalidArgument
 from cartonet.model import NodeType, Relevance, RelType
@@ -88,21 +88,34 @@ def _relevance(value: Any) -> str | bool | None:
     return False
 
 
+def _variables(values: Any) -> VariableValues:
+    # The resolve info carries the coerced variables as a plain dict.
+    if isinstance(values, VariableValues):
+        return values
+    return VariableValues(sources={}, coerced=dict(values or {}))
+
+
 def prefetch_key(info: strawberry.Info, node_type: NodeType) -> NestedKey | None:
     """The first nested list of :data:`NESTED` selected directly under this lookup, as
     a loader key; ``None`` when there is none."""
     raw = info._raw_info
-    if len(raw.field_nodes) != 1 or raw.field_nodes[0].selection_set is None:
+    parent = get_named_type(raw.return_type)
+    nodes = raw.field_nodes
+    if len(nodes) != 1 or nodes[0].selection_set is None:
         return None
-    for child in raw.field_nodes[0].selection_set.selections:
+    if not isinstance(parent, GraphQLObjectType):
+        return None
+    for child in nodes[0].selection_set.selections:
         if not isinstance(child, FieldNode):
             continue
         spec = NESTED.get((node_type, child.name.value))
-        if spec is None:
+        field = parent.fields.get(child.name.value)
+        if spec is None or field is None:
             continue
         try:
-            arguments = convert_arguments(raw, child.arguments)
-        except (KeyError, ValueError):
+            # Coerced as the resolver gets them: literals typed, variables read, defaults in.
+            arguments = get_argument_values(field, child, _variables(raw.variable_values))
+        except GraphQLError:
             return None
         return nested_key(info.context.loaders, spec, arguments)
     return None
