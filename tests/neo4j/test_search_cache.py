@@ -158,3 +158,31 @@ async def test_the_label_index_is_read_once_per_version(
     finally:
         await searcher.close()
         await writer.close()
+
+
+async def test_a_search_that_gives_up_leaves_the_label_index_building(
+    neo4j_service: Neo4jService, esco_rome: tuple[Dataset, Dataset], builds: list[str]
+) -> None:
+    """A first search on a cold server can outlast its request's timeout; the build of the
+    label index goes on without it, and the next search uses that build."""
+    _, rome = esco_rome
+    await wipe(neo4j_service)
+    searcher, writer = neo4j_service.store(), neo4j_service.store()
+    await searcher.open()
+    await writer.open()
+    try:
+        await writer.load(rome)
+        with pytest.raises(TimeoutError):
+            # Gives up at once, as a request past its timeout does (reading the labels
+            # takes round trips to the server: it cannot be done this soon).
+            await asyncio.wait_for(searcher.search("infirmier", None, None, 10), 0.001)
+        for _ in range(1200):  # bounded: a minute
+            if builds:
+                break
+            await asyncio.sleep(0.05)
+        assert builds == [await searcher.version()], "the build went on without its waiter"
+        assert await searcher.search("infirmier", None, None, 10)
+        assert len(builds) == 1
+    finally:
+        await searcher.close()
+        await writer.close()

@@ -177,7 +177,7 @@ class Neo4jStore:
         self._rendered: dict[tuple[str, NodeType | None, RelType | None], str] = {}
         self.label_index = label_index
         self._labels: LabelIndex | None = None
-        self._labels_lock: asyncio.Lock | None = None
+        self._labels_task: asyncio.Task[LabelIndex] | None = None
         self._vocabulary: tuple[str, list[str]] | None = None  # (version, terms)
 
     def __repr__(self) -> str:
@@ -254,7 +254,10 @@ class Neo4jStore:
     async def close(self) -> None:
         driver, self._driver = self._driver, None
         self._schema_ready = False
-        self._labels = self._labels_lock = None
+        self._labels = None
+        task, self._labels_task = self._labels_task, None
+        if task is not None:
+            task.cancel()
         self._vocabulary = None
         if driver is not None:
             await driver.close()
@@ -582,36 +585,51 @@ class Neo4jStore:
 
     async def _label_index(self, stale: str | None = None) -> LabelIndex:
         """The label index: the cached one, unless there is none yet or it is of version
-        ``stale``. Concurrent searches wait for one build."""
-        if self._labels is not None and self._labels.version != stale:
-            return self._labels
-        if self._labels_lock is None:
-            self._labels_lock = asyncio.Lock()
-        async with self._labels_lock:
-            cached = self._labels
-            if cached is not None and cached.version != stale:
-                return cached  # built by another search while this one waited
-            self._labels = None
-            del cached
-            cypher = self._cypher
+        ``stale``.
 
-            async def work(tx: AsyncManagedTransaction) -> tuple[str, list[LabelEntry]]:
-                # The version first: labels newer than their tag only cause a rebuild.
-                version = (await (await tx.run(cypher["version"])).single(strict=True))[0]
-                entries: list[LabelEntry] = []
-                after = ""
-                while True:
-                    result = await tx.run(cypher["search_labels"], after=after, limit=LABEL_PAGE)
-                    page = (await result.single(strict=True))[0]
-                    entries.extend(e for row in page for e in label_entries_of(*row))
-                    if len(page) < LABEL_PAGE:
-                        return version or INITIAL_VERSION, entries
-                    after = page[-1][0]
+        One background task builds it and every search waits on that task: concurrent
+        searches share one build, and a search that stops waiting (its request ran out of
+        time on a cold server: reading every label takes seconds) leaves the build running
+        for the next search, where awaiting the build itself would cancel it half-way and
+        every later first search would start again from nothing."""
+        labels = self._labels
+        for _ in range(2):
+            if labels is not None and labels.version != stale:
+                return labels
+            task = self._labels_task
+            if task is None or task.done():
+                self._labels = None  # let the old index go before the new one is built
+                task = asyncio.create_task(self._build_label_index())
+                # Read the outcome even if every waiter gave up, so a failure is not
+                # reported later as "exception never retrieved".
+                task.add_done_callback(lambda t: t.cancelled() or t.exception())
+                self._labels_task = task
+            labels = await asyncio.shield(task)
+            # A build that started before the graph moved is of version ``stale``: the
+            # second turn builds again.
+        assert labels is not None
+        return labels
 
-            version, entries = await self._run(work)
-            built = await asyncio.to_thread(LabelIndex.build, version, entries)
-            self._labels = built
-            return built
+    async def _build_label_index(self) -> LabelIndex:
+        cypher = self._cypher
+
+        async def work(tx: AsyncManagedTransaction) -> tuple[str, list[LabelEntry]]:
+            # The version first: labels newer than their tag only cause a rebuild.
+            version = (await (await tx.run(cypher["version"])).single(strict=True))[0]
+            entries: list[LabelEntry] = []
+            after = ""
+            while True:
+                result = await tx.run(cypher["search_labels"], after=after, limit=LABEL_PAGE)
+                page = (await result.single(strict=True))[0]
+                entries.extend(e for row in page for e in label_entries_of(*row))
+                if len(page) < LABEL_PAGE:
+                    return version or INITIAL_VERSION, entries
+                after = page[-1][0]
+
+        version, entries = await self._run(work)
+        built = await asyncio.to_thread(LabelIndex.build, version, entries)
+        self._labels = built
+        return built
 
     async def _search_fulltext(
         self, text: str, types: list[NodeType] | None, lang: str | None, first: int
