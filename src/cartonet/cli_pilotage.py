@@ -22,9 +22,9 @@ from cartonet.errors import InvalidArgument
 from cartonet.ingest.population import read_population
 from cartonet.orientation.explain import label
 from cartonet.orientation.index import index_of
-from cartonet.orientation.pilotage import check_population, feeder_occupations
+from cartonet.orientation.pilotage import VIABLE_SCORE, check_population, feeder_occupations
 from cartonet.orientation.projection import project
-from cartonet.orientation.report import pilotage_report, render_html, write_csv
+from cartonet.orientation.report import none_found, pilotage_report, render_html, write_csv
 from cartonet.store.base import Store
 
 area_option = click.option(
@@ -154,6 +154,14 @@ def feeders(
     metavar="SOURCE",
     help="Resolve labels among occupations of this source only (e.g. rome-v3.33; repeatable).",
 )
+@click.option(
+    "--viability",
+    type=float,
+    default=VIABLE_SCORE,
+    show_default=True,
+    help="Similarity from which a feasible move is viable (0 to 1; Nesta's threshold by "
+    "default). Lower it when no skill or training tips a move over it.",
+)
 @k_option
 @lang_option
 @json_option
@@ -180,6 +188,7 @@ def pilotage(
     area: str | None,
     commune: str | None,
     taxonomies: tuple[str, ...],
+    viability: float,
     k: int,
     lang: str,
     as_json: bool,
@@ -227,7 +236,9 @@ def pilotage(
 
     G, pop, observed, where = run(prepare())
     say(f"{pop.total:,} people in {len(pop.ids):,} occupations")
-    report = pilotage_report(G, pop, k, observed, where, lang, progress=say)
+    if not 0.0 <= viability <= 1.0:
+        raise InvalidArgument("--viability", f"must be from 0 to 1, got {viability}")
+    report = pilotage_report(G, pop, k, observed, where, lang, progress=say, viability=viability)
     say("done")
     if csv_dir is not None:
         for path in write_csv(report, csv_dir):
@@ -245,19 +256,24 @@ def pilotage(
 
 def _print(report: Any) -> None:
     sections = [
-        ("Destinations (people able to reach them)", report.options, ("people", "share")),
-        ("Skills (new viable moves per person)", report.skills, ("newOptions", "people")),
+        ("options", "Destinations (people able to reach them)", ("people", "share")),
+        ("skills", "Skills (new viable moves per person)", ("newOptions", "people")),
         (
+            "trainings",
             "Trainings (new viable moves per hour)",
-            report.trainings,
             ("optionsPerHour", "newOptions", "hours"),
         ),
-        ("Skills held that other fields value", report.transferable, ("otherClusters", "heldBy")),
+        ("transferable", "Skills held that other fields value", ("otherClusters", "heldBy")),
     ]
-    for title, rows, columns in sections:
+    for key, title, columns in sections:
+        rows = getattr(report, key)
         click.echo(f"\n{title}")
         if not rows:
-            click.echo("  (none)")
+            what = {"skills": "skill", "trainings": "training"}.get(key)
+            if what:
+                click.echo("  " + none_found(report, what))
+            else:
+                click.echo("  (none)")
             continue
         shown = [
             (i, *("" if r.get(c) is None else r[c] for c in columns), r["label"], r["id"])

@@ -202,3 +202,16 @@ async def test_bad_feeder_arguments_are_bad_user_input(gql: Gql) -> None:
         assert body["errors"][0]["extensions"]["argument"] == argument
     body = await gql('{ feederOccupations(id: "rome:D1106", first: 0) { score } }', errors=True)
     assert body["errors"][0]["extensions"]["argument"] == "first"
+
+
+async def test_the_viability_threshold_is_an_input(
+    gql: Gql, fixtures_graph: nx.MultiDiGraph
+) -> None:
+    data = await gql(LEVERAGE, {"p": population(viability=0.2)})
+    expected = skill_leverage(fixtures_graph, GROUPS, k=10, viability=0.2)
+    assert [s["skill"]["id"] for s in data["skillLeverage"]] == [s.item for s in expected]
+    assert expected != skill_leverage(fixtures_graph, GROUPS, k=10)
+    body = await gql(OPTIONS, {"p": population(viability=1.5)}, errors=True)
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["argument"] == "population.viability"

@@ -151,3 +151,15 @@ def test_bad_area_arguments_are_named(store: Path, population: Path) -> None:
     assert code == 2 and "--commune" in err
     code, _, err = invoke("feeders", "rome:Z9999", "--store", str(store))
     assert code == 2 and "rome:Z9999" in err
+
+
+def test_a_lower_viability_ranks_more_skills(store: Path, population: Path) -> None:
+    base = ["pilotage", "--population", str(population), "--store", str(store), "-q", "--json"]
+    code, out, _ = invoke(*base, "--k", "50")
+    strict = json.loads(out)
+    code, out, _ = invoke(*base, "--k", "50", "--viability", "0.2")
+    assert code == 0
+    loose = json.loads(out)
+    assert loose["viability"] == 0.2 and len(loose["skills"]) > len(strict["skills"])
+    code, _, err = invoke(*base, "--viability", "2")
+    assert code == 2 and "--viability" in err

@@ -58,6 +58,12 @@ class PopulationInput:
     commune: str | None = strawberry.field(
         default=None, description="INSEE code of a commune, instead of its area."
     )
+    viability: float = strawberry.field(
+        default=VIABLE_SCORE,
+        description=f"Similarity from which a feasible move is viable, 0 to 1 (default "
+        f"{VIABLE_SCORE}, Nesta's threshold); lower it to see which skills bring moves "
+        "closer when none crosses it.",
+    )
 
     def pairs(self) -> list[tuple[str, int]]:
         return [(str(g.occupation), g.count) for g in self.groups]
@@ -246,8 +252,10 @@ class PilotageQuery:
     ) -> list[PopulationOption]:
         G = await _graph(info)
         pop, observed = await _population(info, G, population)
-        with graphql_names(k="first"):
-            found = await asyncio.to_thread(population_options, G, pop, first, observed)
+        with graphql_names(k="first", viability="population.viability"):
+            found = await asyncio.to_thread(
+                population_options, G, pop, first, observed, None, population.viability
+            )
         return [
             PopulationOption(
                 occupation=_node(G, o.occupation),
@@ -272,8 +280,10 @@ class PilotageQuery:
     ) -> list[SkillLeverage]:
         G = await _graph(info)
         pop, observed = await _population(info, G, population)
-        with graphql_names(k="first"):
-            found = await asyncio.to_thread(skill_leverage, G, pop, first, observed)
+        with graphql_names(k="first", viability="population.viability"):
+            found = await asyncio.to_thread(
+                skill_leverage, G, pop, first, observed, None, population.viability
+            )
         return [
             SkillLeverage(skill=_node(G, s.item), new_options=s.new_options, people=s.people)
             for s in found
@@ -288,8 +298,10 @@ class PilotageQuery:
     ) -> list[TrainingLeverage]:
         G = await _graph(info)
         pop, observed = await _population(info, G, population)
-        with graphql_names(k="first"):
-            found = await asyncio.to_thread(training_leverage, G, pop, first, observed)
+        with graphql_names(k="first", viability="population.viability"):
+            found = await asyncio.to_thread(
+                training_leverage, G, pop, first, observed, None, population.viability
+            )
         return [
             TrainingLeverage(
                 training=_node(G, t.item),

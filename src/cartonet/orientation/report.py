@@ -18,6 +18,7 @@ from typing import Any
 import networkx as nx
 
 from cartonet.orientation.explain import label
+from cartonet.orientation.index import index_of
 from cartonet.orientation.pilotage import (
     VIABLE_SCORE,
     Population,
@@ -38,6 +39,7 @@ class PilotageReport:
     people: int
     area: str | None
     viability: float
+    catalogue: int = 0  # trainings in the graph
     options: list[dict[str, Any]] = field(default_factory=list)
     skills: list[dict[str, Any]] = field(default_factory=list)
     trainings: list[dict[str, Any]] = field(default_factory=list)
@@ -64,9 +66,11 @@ def pilotage_report(
     area: str | None = None,
     lang: str = "fr",
     progress: Progress | None = None,
+    viability: float = VIABLE_SCORE,
 ) -> PilotageReport:
     """Every pilotage answer for ``pop`` (the ``k`` first of each list), labelled in
-    ``lang``; ``progress(step)`` is called before each step.
+    ``lang``, moves viable from ``viability``; ``progress(step)`` is called before each
+    step.
 
     Example
     -------
@@ -78,9 +82,11 @@ def pilotage_report(
     (10, 'demo:pastry-cook')
     """
     say = progress or (lambda _: None)
-    report = PilotageReport(len(pop.ids), pop.total, area, VIABLE_SCORE)
+    report = PilotageReport(
+        len(pop.ids), pop.total, area, viability, catalogue=len(index_of(G).trainings)
+    )
     say("options")
-    for o in population_options(G, pop, k, observed):
+    for o in population_options(G, pop, k, observed, viability=viability):
         report.options.append(
             {
                 "id": o.occupation,
@@ -94,7 +100,7 @@ def pilotage_report(
             }
         )
     say("skill leverage")
-    for s in skill_leverage(G, pop, k, observed):
+    for s in skill_leverage(G, pop, k, observed, viability=viability):
         report.skills.append(
             {
                 "id": s.item,
@@ -104,7 +110,7 @@ def pilotage_report(
             }
         )
     say("training leverage")
-    for t in training_leverage(G, pop, k, observed):
+    for t in training_leverage(G, pop, k, observed, viability=viability):
         report.trainings.append(
             {
                 "id": t.item,
@@ -230,6 +236,26 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str, boo
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+NONE_TIPPED = (
+    "None: no single {what} brings a move of this population up to the viability "
+    "threshold ({viability}); run again with a lower one (--viability 0.2) to rank what "
+    "brings moves closer (docs/pilotage.md)."
+)
+NO_CATALOGUE = "None: the store holds no training (load a catalogue: cartonet load trainings)."
+
+
+def none_found(report: PilotageReport, what: str) -> str:
+    """Why a list of ``report`` is empty, in one sentence."""
+    if what == "training" and not report.catalogue:
+        return NO_CATALOGUE
+    return NONE_TIPPED.format(what=what, viability=report.viability)
+
+
+def _empty(report: PilotageReport, what: str) -> str:
+    rows = report.skills if what == "skill" else report.trainings
+    return "" if rows else f'<p class="note">{_esc(none_found(report, what))}</p>'
+
+
 def render_html(report: PilotageReport, title: str = "Pilotage: where a population can go") -> str:
     """The report as one HTML page (UTF-8, inline CSS and SVG, nothing fetched)."""
     where = f", employment area {report.area}" if report.area else ""
@@ -250,6 +276,7 @@ def render_html(report: PilotageReport, title: str = "Pilotage: where a populati
         "<h2>Skills that open the most doors</h2>",
         '<p class="note">New viable moves per person once the skill is acquired (mean over '
         "the population); people: those in groups that gain at least one.</p>",
+        _empty(report, "skill"),
         _bars(report.skills, "newOptions", "New options per person, by skill"),
         _table(
             report.skills,
@@ -267,6 +294,7 @@ def render_html(report: PilotageReport, title: str = "Pilotage: where a populati
             if illustrative
             else ""
         ),
+        _empty(report, "training"),
         _bars(report.trainings, "optionsPerHour", "New options per training hour"),
         _table(
             report.trainings,
