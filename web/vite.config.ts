@@ -26,6 +26,8 @@ export default defineConfig({
         index: resolve(__dirname, "index.html"),
         graphiql: resolve(__dirname, "graphiql.html"),
       },
+      // the charting library gets a name of its own (loaded only by the Pilotage view)
+      output: { manualChunks: (id: string) => (id.includes("@observablehq/plot") || /node_modules\/d3-/.test(id) ? "plot" : undefined) },
     },
   },
 });

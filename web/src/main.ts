@@ -6,12 +6,13 @@ import { setLang, t, type Lang } from "./i18n";
 import { parseRoute, state } from "./state";
 import { mapView } from "./views/map";
 import { pathView } from "./views/path";
+import { pilotageView } from "./views/pilotage";
 import { profileView } from "./views/profile";
 import { suggestionsView } from "./views/suggestions";
 import { summaryView } from "./views/summary";
 import { targetView } from "./views/target";
 
-const VIEWS = ["profile", "suggestions", "target", "path", "map", "summary"];
+const VIEWS = ["profile", "suggestions", "target", "path", "map", "summary", "pilotage"];
 const LANG_KEY = "cartonet.lang";
 
 function initialLang(): Lang {
@@ -61,6 +62,7 @@ function render(): void {
   else if (view === "target") targetView(main, route.args, route.params);
   else if (view === "path") pathView(main, route.args, route.params);
   else if (view === "map") mapView(main, route.args);
+  else if (view === "pilotage") pilotageView(main);
   else summaryView(main);
 }
 
