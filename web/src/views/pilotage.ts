@@ -30,6 +30,7 @@ interface Chart {
   title: string;
   intro: string;
   value: string; // the bar's measure, as a column name
+  unit?: string;
   rows: { name: string; value: number; note: string }[];
   header: string[];
   table: (string | number | null)[][];
@@ -88,6 +89,7 @@ function charts(d: any): Chart[] {
       title: t("pil.options"),
       intro: t("pil.optionsIntro"),
       value: t("pil.col.share"),
+      unit: " %",
       rows: d.populationOptions.map((o: any) => ({ name: label(o.occupation), value: o.share * 100, note: t("pil.people", { n: num(o.people) }) })),
       header: [t("pil.col.occupation"), "id", t("pil.col.people"), t("pil.col.share"), t("pil.col.origins")],
       table: d.populationOptions.map((o: any) => [label(o.occupation), o.occupation.id, o.people, pct(o.share), o.origins.map((g: any) => `${label(g.occupation)} (${g.count})`).join(" ; ")]),
@@ -134,7 +136,7 @@ async function section(c: Chart, Plot: typeof import("@observablehq/plot")): Pro
     width: 760,
     height: 40 + c.rows.length * 26,
     marginLeft: 330,
-    marginRight: 110,
+    marginRight: 200,
     x: { label: c.value, grid: true },
     y: { label: null, domain: c.rows.map((r) => short(r.name)) },
     ariaLabel: c.title,
@@ -142,10 +144,17 @@ async function section(c: Chart, Plot: typeof import("@observablehq/plot")): Pro
     style: { fontSize: "12px", color: "#1b1f24", background: "#fff" },
     marks: [
       Plot.barX(c.rows, { x: "value", y: (r: any) => short(r.name), fill: "#123f7a", title: (r: any) => `${r.name}: ${num(r.value, 2)} ${r.note}` }),
-      Plot.text(c.rows, { x: "value", y: (r: any) => short(r.name), text: (r: any) => `${num(r.value, r.value < 10 ? 2 : 0)}${r.note ? ` · ${r.note}` : ""}`, textAnchor: "start", dx: 4, fill: "#1b1f24" }),
+      Plot.text(c.rows, { x: "value", y: (r: any) => short(r.name), text: (r: any) => `${num(r.value, Number.isInteger(r.value) ? 0 : r.value < 10 ? 2 : 1)}${c.unit ?? ""}${r.note ? ` · ${r.note}` : ""}`, textAnchor: "start", dx: 4, fill: "#1b1f24" }),
       Plot.ruleX([0]),
     ],
   }) as SVGSVGElement;
+  // one image for assistive technology (its name, description and the table below say
+  // it all): the marks' own aria-labels are kept as data-mark, not read one by one
+  for (const g of svg.querySelectorAll("[aria-label]")) {
+    g.setAttribute("data-mark", g.getAttribute("aria-label") ?? "");
+    g.removeAttribute("aria-label");
+  }
+  svg.setAttribute("aria-label", c.title);
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-describedby", descId);
   const file = `pilotage-${c.id}`;
@@ -182,7 +191,7 @@ export function pilotageView(root: HTMLElement): void {
   }
   const status = h("div", { role: "status", "aria-live": "polite", "data-testid": "pil-status" });
   const results = h("div", { class: "pil-results", "aria-live": "polite" });
-  const area = h("textarea", { id: areaId, rows: "8", class: "mono", "data-testid": "pil-table", spellcheck: "false", value: saved, "aria-describedby": `${areaId}-h` }) as HTMLTextAreaElement;
+  const area = h("textarea", { id: areaId, rows: "6", class: "mono", "data-testid": "pil-table", spellcheck: "false", value: saved, "aria-describedby": `${areaId}-h` }) as HTMLTextAreaElement;
   let seq = 0;
   const run = async () => {
     const mine = ++seq; // a later run wins over one still on its way
