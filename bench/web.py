@@ -104,6 +104,24 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# What the page asked for before it asked only for what it shows (30 options, every label
+# in French and English, the plan's steps): replayed with the same profiles, for the ratio.
+FORMER_ASK = """query Suggest($p: ProfileInput!, $first: Int!, $lang: Lang!) {
+  suggestTransitions(profile: $p, first: $first, lang: $lang) {
+    score
+    occupation { id source code fr: label(lang: FR) en: label(lang: EN)
+      groups { id fr: label(lang: FR) en: label(lang: EN) } }
+    parts { skillFit affinityFit gapCost mobility localMobility }
+    activeParts curatedMobility
+    mobilityFrom { id fr: label(lang: FR) en: label(lang: EN) }
+    sharedSkills { id }
+    missingSkills { essential skill { id fr: label(lang: FR) en: label(lang: EN) } }
+    trainingPlan { totalHours steps { hours training { id } } uncoveredSkills { id } }
+    explanation
+  }
+}"""
+
+
 def _fixtures_store(tmp: Path) -> Path:
     sys.path.insert(0, str(REPO / "tests"))
     from cartonet.ingest.fixtures import load_fixtures
@@ -233,11 +251,18 @@ def browser_figures(base: str, runs: int, occupation: str, pause_ms: int) -> dic
         finally:
             browser.close()
 
-    # the baseline: the very requests the page sent, replayed straight to /graphql
+    # the baseline: the very requests the page sent, replayed straight to /graphql; and
+    # the same profiles with the former, larger ask, interleaved so both see the same load
+    former: list[float] = []
     for body in sent[-runs:]:
         t0 = time.perf_counter()
         answer = _post_raw(base, body)
         api.append((time.perf_counter() - t0) * 1000)
+        assert "errors" not in answer, answer
+        variables = {**json.loads(body)["variables"], "first": 30}
+        t0 = time.perf_counter()
+        answer = _post(base, FORMER_ASK, variables)
+        former.append((time.perf_counter() - t0) * 1000)
         assert "errors" not in answer, answer
     return {
         "first_view_interactive_ms": statistics.median(first),
@@ -247,6 +272,8 @@ def browser_figures(base: str, runs: int, occupation: str, pause_ms: int) -> dic
         "suggestions_request_in_page_ms": statistics.median(request),
         "suggestions_api_only_ms": statistics.median(api),
         "suggestions_page_over_api": statistics.median(shown) / statistics.median(api),
+        "suggestions_api_former_ask_ms": statistics.median(former),
+        "suggestions_ask_over_former": statistics.median(api) / statistics.median(former),
     }
 
 
@@ -296,6 +323,8 @@ def main() -> None:
     print(f"  its request, in the page  {figures['suggestions_request_in_page_ms']:8.0f} ms")
     print(f"  same request, API only    {figures['suggestions_api_only_ms']:8.0f} ms")
     print(f"  page / API                {figures['suggestions_page_over_api']:8.2f}")
+    print(f"  former ask (30, FR+EN)    {figures['suggestions_api_former_ask_ms']:8.0f} ms")
+    print(f"  this ask / former ask     {figures['suggestions_ask_over_former']:8.2f}")
     print(f"page weight (gzip, no map)  {figures['page_gzip_bytes'] / 1000:8.1f} kB")
     print(f"map library (gzip, lazy)    {figures['map_library_gzip_bytes'] / 1000:8.1f} kB")
     print(f"charts library (gzip, lazy) {figures['charts_library_gzip_bytes'] / 1000:8.1f} kB")

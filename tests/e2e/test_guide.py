@@ -78,6 +78,7 @@ def test_cook_to_printed_summary_in_french(page) -> None:  # type: ignore[no-unt
 
     # filters: curated only keeps flagged cards only
     page.get_by_test_id("filter-curated").check()
+    expect(page.locator(".sugg-list[data-complete=true]")).to_be_attached()
     assert cards.count() == page.locator(".sugg .flag").count() > 0
     page.get_by_test_id("filter-curated").uncheck()
 

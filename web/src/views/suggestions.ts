@@ -13,6 +13,7 @@ const SNAKE: Record<string, string> = { skillFit: "skill_fit", affinityFit: "aff
 const COSTS = new Set<string>(["gapCost", "feasibility"]);
 
 const filters = { field: "", maxHours: "", curatedOnly: false };
+const FIRST_DRAWN = 5;
 
 function topGroup(s: any): Named | null {
   const gs = s.occupation.groups as Named[];
@@ -115,6 +116,7 @@ export function suggestionsView(root: HTMLElement): void {
   root.replaceChildren(head, filterBox, h("div", { class: "row spread" }, count, keptLine), list, more);
 
   let all: any[] = [];
+  let drawn = 0;
   const draw = () => {
     const maxH = Number(filters.maxHours);
     const shown = all.filter(
@@ -130,7 +132,17 @@ export function suggestionsView(root: HTMLElement): void {
       h("a", { href: href("summary"), "data-testid": "to-summary" }, t("nav.summary"), " →"),
     );
     list.setAttribute("aria-busy", "false");
-    list.replaceChildren(...(shown.length ? shown.map((s, i) => card(s, i + 1, draw)) : [h("p", { class: "card" }, t("sugg.none"))]));
+    // the first cards at once, the rest on the next frame: the counsellor reads the best
+    // options while the others are built
+    const mine = ++drawn;
+    list.replaceChildren(...(shown.length ? shown.slice(0, FIRST_DRAWN).map((s, i) => card(s, i + 1, draw)) : [h("p", { class: "card" }, t("sugg.none"))]));
+    list.setAttribute("data-complete", shown.length > FIRST_DRAWN ? "false" : "true");
+    if (shown.length > FIRST_DRAWN)
+      window.setTimeout(() => {
+        if (mine !== drawn) return;
+        list.append(...shown.slice(FIRST_DRAWN).map((s, i) => card(s, i + 1 + FIRST_DRAWN, draw)));
+        list.setAttribute("data-complete", "true");
+      }, 0);
     // a full page may have more behind it: ask for the next ones only on demand
     more.replaceChildren(
       all.length >= state.first
@@ -141,7 +153,7 @@ export function suggestionsView(root: HTMLElement): void {
             onclick: () => {
               state.first += PAGE;
               const firstNew = all.length;
-              load().then(() => (list.children[firstNew]?.querySelector("h3 a") as HTMLElement | null)?.focus());
+              load().then(() => window.setTimeout(() => (list.children[firstNew]?.querySelector("h3 a") as HTMLElement | null)?.focus(), 0));
             },
           }, t("sugg.moreOptions", { n: PAGE }))
         : "",
