@@ -163,12 +163,15 @@ export function mapView(root: HTMLElement, args: string[]): void {
       t("map.communities", { n: communities }),
       allLinks ? t("map.links", { n: links.length }) : t("map.linksAround", { n: links.length, total: linkCount }),
     ].join(" · ");
+    // on a large map (full ESCO + ROME: 3,500 jobs) the other points shrink, so the
+    // highlighted ones and their links stay readable when zoomed on them
+    const dot = Math.min(1, Math.sqrt(600 / Math.max(points.length, 1)));
     const els: any[] = points.map((p) => ({
       group: "nodes",
       data: {
         id: p.node.id, label: p.node.label, type: p.node.type,
         color: seeker.has(p.node.id) ? SEEKER : targets.has(p.node.id) ? TARGET : PALETTE[p.community % PALETTE.length],
-        size: seeker.has(p.node.id) || targets.has(p.node.id) ? 22 : 6 + Math.min(14, Math.sqrt(p.centrality * points.length) * 4),
+        size: seeker.has(p.node.id) || targets.has(p.node.id) ? 22 * Math.max(dot, 0.5) : dot * (6 + Math.min(14, Math.sqrt(p.centrality * points.length) * 4)),
         hl: seeker.has(p.node.id) ? "seeker" : targets.has(p.node.id) ? "target" : "",
       },
       position: { x: p.x * 1000, y: p.y * 1000 },
