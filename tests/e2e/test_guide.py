@@ -350,7 +350,9 @@ def test_entry_requirements_field_tree_and_commune_area(page) -> None:  # type: 
     shot(page, "fr-3-target-regulated", full_page=False)
 
 
-POPULATION = "métier;effectif\nD1507;12\nrome:D1106;5\nG1802;3\nN1303;7\nG1602;20\nG1602;5\nCuisinier;3\n"
+POPULATION = (
+    "métier;effectif\nD1507;12\nrome:D1106;5\nG1802;3\nN1303;7\nG1602;20\nG1602;5\nCuisinier;3\n"
+)
 
 
 def test_pilotage_charts_and_exports_in_both_languages(page, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -36,6 +36,13 @@ interface Chart {
   table: (string | number | null)[][];
 }
 
+/** A value with the digits it needs: options per training hour are thousandths. */
+function figure(v: number): string {
+  if (Number.isInteger(v)) return num(v);
+  const a = Math.abs(v);
+  return num(v, a < 0.01 ? 4 : a < 10 ? 2 : 1);
+}
+
 function short(s: string, n = 48): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
@@ -108,7 +115,7 @@ function charts(d: any): Chart[] {
       title: t("pil.trainings"),
       intro: t("pil.trainingsIntro"),
       value: t("pil.col.perHour"),
-      rows: d.trainingLeverage.map((r: any) => ({ name: label(r.training) + (r.training.illustrative ? " *" : ""), value: r.optionsPerHour, note: r.hours != null ? `${num(r.hours)} h` : "" })),
+      rows: d.trainingLeverage.map((r: any) => ({ name: (r.training.illustrative ? "* " : "") + label(r.training), value: r.optionsPerHour, note: r.hours != null ? `${num(r.hours)} h` : "" })),
       header: [t("pil.col.training"), "id", t("pil.col.newOptions"), t("pil.col.hours"), t("pil.col.perHour"), t("pil.col.people"), t("pil.col.illustrative")],
       table: d.trainingLeverage.map((r: any) => [label(r.training), r.training.id, Number(r.newOptions.toFixed(2)), r.hours, Number(r.optionsPerHour.toFixed(4)), r.people, r.training.illustrative ? t("yes") : t("no")]),
     },
@@ -143,8 +150,8 @@ async function section(c: Chart, Plot: typeof import("@observablehq/plot")): Pro
     ariaDescription: c.intro,
     style: { fontSize: "12px", color: "#1b1f24", background: "#fff" },
     marks: [
-      Plot.barX(c.rows, { x: "value", y: (r: any) => short(r.name), fill: "#123f7a", title: (r: any) => `${r.name}: ${num(r.value, 2)} ${r.note}` }),
-      Plot.text(c.rows, { x: "value", y: (r: any) => short(r.name), text: (r: any) => `${num(r.value, Number.isInteger(r.value) ? 0 : r.value < 10 ? 2 : 1)}${c.unit ?? ""}${r.note ? ` · ${r.note}` : ""}`, textAnchor: "start", dx: 4, fill: "#1b1f24" }),
+      Plot.barX(c.rows, { x: "value", y: (r: any) => short(r.name), fill: "#123f7a", title: (r: any) => `${r.name}: ${figure(r.value)} ${r.note}` }),
+      Plot.text(c.rows, { x: "value", y: (r: any) => short(r.name), text: (r: any) => `${figure(r.value)}${c.unit ?? ""}${r.note ? ` · ${r.note}` : ""}`, textAnchor: "start", dx: 4, fill: "#1b1f24" }),
       Plot.ruleX([0]),
     ],
   }) as SVGSVGElement;
