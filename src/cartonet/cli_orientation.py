@@ -64,13 +64,14 @@ def _observed(
     ctx: click.Context, store: str | None, profile: Profile
 ) -> dict[str, dict[str, float]] | None:
     """Observed moves from the profile's occupations in its commune's or area's employment
-    area; ``None`` when it names neither."""
-    if profile.commune is None and profile.area is None:
-        return None
+    area, or merged over all areas when it names neither (a global prior; none when the
+    store holds no observed mobility); ``None`` when the profile names no occupation."""
     if profile.commune is not None and profile.area is not None:
         raise InvalidArgument("--commune", "give --commune or --area, not both")
-    settings = settings_for(ctx, store=store)
     origins = list(dict.fromkeys([*profile.current_occupations, *profile.past_occupations]))
+    if not origins and profile.commune is None and profile.area is None:
+        return None
+    settings = settings_for(ctx, store=store)
 
     async def read() -> dict[str, dict[str, float]]:
         async with opened_store(settings) as s:
@@ -373,24 +374,27 @@ def suggest(
     if not found:
         click.echo("no suggestion (every occupation was left out by the constraints)", err=True)
         return
+    moved = any("local_mobility" in s.active_parts for s in found)
+    similar = any("similarity" in s.active_parts for s in found)
     rows = [
         (
             i,
             f"{s.score:.3f}",
+            *([f"{s.parts['similarity']:.2f}"] if similar else []),
             f"{s.parts['skill_fit']:.2f}",
             f"{s.parts['affinity_fit']:.2f}",
             f"{s.parts['gap_cost']:.2f}",
             f"{s.parts['feasibility']:.2f}",
             s.curated_mobility or "-",
-            *([f"{s.parts['local_mobility']:.2f}"] if observed is not None else []),
+            *([f"{s.parts['local_mobility']:.2f}"] if moved else []),
             _hours(s.gap),
             label(G, s.occupation, lang),
             s.occupation,
         )
         for i, s in enumerate(found, start=1)
     ]
-    header = ("#", "score", "skill", "affinity", "gap", "feasib.", "mobility")
-    header += ("local",) if observed is not None else ()
+    header = ("#", "score", *(("similar",) if similar else ()), "skill", "affinity", "gap")
+    header += ("feasib.", "mobility", *(("observed",) if moved else ()))
     for line in table(rows, (*header, "hours", "occupation", "id")):
         click.echo(line)
     click.echo("")

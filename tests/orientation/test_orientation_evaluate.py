@@ -126,9 +126,15 @@ def test_every_edge_joining_a_truth_pair_is_removed(demo: nx.MultiDiGraph) -> No
     clean, removed = without_edges(G, pairs, exclude_rels=("OBSERVED_MOBILITY", "MOBILITY"))
     assert removed == {"MOBILITY": 2, "OBSERVED_MOBILITY": 2}
     assert clean.graph["mobility_included"] is False
+    # the default rule removes the excluded types only; "pairs" also what joins a pair
     report = evaluate(G, pairs, k=2, exclude_rels=("OBSERVED_MOBILITY",))
+    assert report.edges_removed == {"OBSERVED_MOBILITY": 2} and report.leakage == "type"
+    assert report.mobility_edges_removed == 0
+    report = evaluate(G, pairs, k=2, exclude_rels=("OBSERVED_MOBILITY",), leakage="pairs")
     assert report.edges_removed == {"MOBILITY": 1, "OBSERVED_MOBILITY": 2}
     assert report.mobility_edges_removed == 1
+    with pytest.raises(InvalidArgument, match="leakage"):
+        evaluate(G, pairs, leakage="some")
 
 
 def test_suggest_method_ranks_as_suggest_transitions(demo: nx.MultiDiGraph) -> None:
@@ -141,7 +147,7 @@ def test_suggest_method_ranks_as_suggest_transitions(demo: nx.MultiDiGraph) -> N
     pairs += [("demo:cook", "demo:waiter"), ("demo:cook", "demo:pastry-cook")]
     k = 2
     report = evaluate(demo, pairs, k=k, method="suggest")
-    clean, _ = without_edges(demo, pairs)
+    clean, _ = without_edges(demo, [])
     truth: dict[str, set[str]] = {}
     for u, v in pairs:
         truth.setdefault(u, set()).add(v)

@@ -185,12 +185,11 @@ class ProfileInput:
 async def _observed_for(
     info: strawberry.Info, profile: Profile
 ) -> dict[str, dict[str, float]] | None:
-    """Observed moves from the profile's occupations in its commune's or area's employment
-    area; ``None`` (the part stays off) when the profile names neither, or names a commune
-    the store knows no area for (no observed mobility loaded, or not a commune of it): a
-    front-end may always send the commune it has."""
-    if profile.commune is None and profile.area is None:
-        return None
+    """Observed moves from the profile's occupations: in its commune's or area's employment
+    area, or merged over all areas (a global prior) when it names neither. ``None`` (the
+    part stays off) when it names a commune the store knows no area for (not a commune of
+    the loaded data): a front-end may always send the commune it has. A store without
+    observed mobility answers no move, so the part stays off too."""
     if profile.commune is not None and profile.area is not None:
         raise InvalidArgument("profile.commune", "give profile.area or profile.commune, not both")
     area = profile.area
@@ -224,7 +223,12 @@ class TransitionWeightsInput:
     )
     local_mobility: float = strawberry.field(
         default=_TW.local_mobility,
-        description="Weight of observed moves in the profile's commune or area (off without one).",
+        description="Weight of observed moves: in the profile's commune or area, or merged "
+        "over all areas when it names none.",
+    )
+    similarity: float = strawberry.field(
+        default=_TW.similarity,
+        description="Weight of the occupation similarity to the profile's occupations.",
     )
     sibling_credit: float = strawberry.field(
         default=_TW.sibling_credit, description="Credit for a skill held through a sibling."
@@ -250,6 +254,7 @@ class TransitionWeightsInput:
             gap_cost=self.gap_cost,
             mobility=self.mobility,
             local_mobility=self.local_mobility,
+            similarity=self.similarity,
             sibling_credit=self.sibling_credit,
             direction=self.direction,
             feasibility=self.feasibility,
@@ -265,7 +270,9 @@ described_enum(
         "AFFINITY_FIT": "Interests, likes and dislikes.",
         "GAP_COST": "Training effort (counts as 1 − gapCost).",
         "MOBILITY": "A curated move from a profile occupation.",
-        "LOCAL_MOBILITY": "An observed move from a profile occupation in its commune or area.",
+        "LOCAL_MOBILITY": "An observed move from a profile occupation, in its commune or area "
+        "or else merged over all areas.",
+        "SIMILARITY": "Occupation similarity to a profile occupation.",
         "FEASIBILITY": "Entry level above the seeker's or a state diploma they lack "
         "(counts as 1 − feasibility).",
     },
@@ -376,12 +383,16 @@ class TransitionParts:
     mobility: float = strawberry.field(description="1 for a curated move.")
     local_mobility: float = strawberry.field(
         description="Score of the best observed move into it from the profile's occupations, "
-        "in the profile's commune or area (0 when none is given)."
+        "in the profile's commune or area, or the mean over all areas when it names none."
     )
     feasibility: float = strawberry.field(
         default=0.0,
         description="Cost of an entry level above the seeker's or a regulated profession "
         "(higher: worse).",
+    )
+    similarity: float = strawberry.field(
+        default=0.0,
+        description="Occupation similarity to the profile's occupations (a past one's times 0.8).",
     )
 
 

@@ -39,15 +39,30 @@ the same sources are used for the baselines, computed in the same run:
 No leakage
 ----------
 The truth must not feed the ranking. Before indexing, :func:`evaluate` removes from a copy
-of the graph (:func:`without_edges`) every edge that joins a truth pair, in either
-direction and whatever its type, and every edge of the relationship types
-``exclude_rels`` names (default ``MOBILITY``, the type of the usual truth, ROME mobilités;
-``OBSERVED_MOBILITY`` when the truth is the observed moves, which keeps MOBILITY). The
-report counts the removed edges per type, naming every excluded type (0 when the graph has
-none: the observed moves of ``cartonet load lbb`` are stored apart and are not edges of the
-orientation graph, and the evaluated suggestions get no ``observed`` argument, so they never
-read them). Similarity itself never reads MOBILITY edges (the test suite checks that
-adding or removing them does not change a single score); the suggestion does.
+of the graph (:func:`without_edges`) every edge of the relationship types ``exclude_rels``
+names (default ``MOBILITY``, the type of the usual truth, ROME mobilités;
+``OBSERVED_MOBILITY`` when the truth is the observed moves, which keeps MOBILITY): the
+truth's own source is gone entirely. That is the default ``leakage="type"`` rule. Evidence
+from an *independent* source (curated mobilities when the truth is the observed moves, the
+observed moves when it is the curated ones) stays, as it would in service. The stricter
+``leakage="pairs"`` rule also removes every edge that joins a truth pair, in either
+direction and whatever its type (and the observed moves joining one); it is kept as a
+check, but it is biased low rather than merely strict: what remains of the other source
+then points *only* away from the truth, so a method that trusts it is penalised for the
+very pairs it would have found (docs/algorithms.md gives the figures). The report counts
+the removed edges per type, naming every excluded type. The observed moves of ``cartonet
+load lbb`` are stored apart, not as edges: the suggestions read them through ``observed``
+(merged over the areas, a global prior), which is left out when ``OBSERVED_MOBILITY`` is
+excluded. Similarity itself never reads MOBILITY edges (the test suite checks that adding
+or removing them does not change a single score); the suggestion does.
+
+Cross-truth protocol
+--------------------
+:func:`tune` chooses weights on one truth (a small grid, best recall@k) and
+:func:`evaluate` reports them on another, so no figure is measured on the set its weights
+were chosen on; run both ways. :func:`evaluate_by_area` holds out one employment area at a
+time: an area's observed moves are predicted from the graph and the other areas'
+observations only.
 
 Held-out halves
 ---------------
@@ -61,7 +76,7 @@ from __future__ import annotations
 import csv
 import zlib
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +87,13 @@ from cartonet.errors import DataError, InvalidArgument
 from cartonet.orientation.index import OrientationIndex, index_of
 from cartonet.orientation.profile import Profile, resolve
 from cartonet.orientation.projection import MOBILITY
-from cartonet.orientation.similarity import SimilarityWeights, cached_similarity_matrix
+from cartonet.orientation.similarity import (
+    SimilarityWeights,
+    cached_similarity_matrix,
+    similarity_matrix,
+)
 from cartonet.orientation.transitions import (
+    PartVectors,
     TransitionWeights,
     combine_parts,
     excluded_rows,
@@ -83,6 +103,9 @@ from cartonet.orientation.transitions import (
 
 RANDOM_SEED = 20240601
 METHODS = ("similar", "suggest", "feeders")
+LEAKAGE_RULES = ("type", "pairs")
+OBSERVED = "OBSERVED_MOBILITY"
+"""The name ``exclude_rels`` gives the observed moves (stored apart, not graph edges)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +132,8 @@ class EvaluationReport:
     method: str = "similar"
     ndcg_at_k: float = 0.0
     edges_removed: dict[str, int] = field(default_factory=dict)  # relationship type → count
+    leakage: str = "type"
+    tuned_on: dict[str, Any] | None = None  # the truth the weights were chosen on, and how
 
     def to_json(self) -> dict[str, Any]:
         """The report for ``--json``: camelCase keys, like every JSON the project prints."""
@@ -140,6 +165,8 @@ class EvaluationReport:
             "mobilityEdgesRemoved": self.mobility_edges_removed,
             "edgesRemoved": dict(sorted(self.edges_removed.items())),
             "weights": {camel_case(k): v for k, v in self.weights.items()},
+            "leakage": self.leakage,
+            **({"tunedOn": self.tuned_on} if self.tuned_on is not None else {}),
         }
 
 
@@ -262,20 +289,36 @@ def metrics(
     discount = 1.0 / np.log2(np.arange(2, k + 2))  # rank r (from 1) → 1 / log2(r + 1)
     ids = np.arange(n)
     for s in sources:
-        row = np.array(scores[s], dtype=np.float64)
-        row[s] = np.nan
-        row = np.where(np.isnan(row), -np.inf, row)
-        order = np.lexsort((ids, -row))
-        order = order[order != s]
-        targets = truth[s]
-        top = set(order[:k].tolist())
-        recalls.append(len(top & targets) / len(targets))
-        position = np.flatnonzero(np.isin(order, list(targets)))
-        rrs.append(1.0 / (position[0] + 1) if len(position) else 0.0)
-        hits = position[position < k]
-        ndcgs.append(float(discount[hits].sum() / discount[: min(len(targets), k)].sum()))
+        recall, rr, ndcg = _source_metrics(scores[s], s, truth[s], k, discount, ids)
+        recalls.append(recall)
+        rrs.append(rr)
+        ndcgs.append(ndcg)
     return Metrics(
         len(sources), float(np.mean(recalls)), float(np.mean(rrs)), float(np.mean(ndcgs))
+    )
+
+
+def _source_metrics(
+    scores: np.ndarray,
+    s: int,
+    targets: set[int],
+    k: int,
+    discount: np.ndarray,
+    ids: np.ndarray,
+) -> tuple[float, float, float]:
+    """recall@k, reciprocal rank and nDCG@k of one source's row of scores."""
+    row = np.array(scores, dtype=np.float64)
+    row[s] = np.nan
+    row = np.where(np.isnan(row), -np.inf, row)
+    order = np.lexsort((ids, -row))
+    order = order[order != s]
+    top = set(order[:k].tolist())
+    position = np.flatnonzero(np.isin(order, list(targets)))
+    hits = position[position < k]
+    return (
+        len(top & targets) / len(targets),
+        1.0 / (position[0] + 1) if len(position) else 0.0,
+        float(discount[hits].sum() / discount[: min(len(targets), k)].sum()),
     )
 
 
@@ -305,22 +348,66 @@ def half_of(source_id: str) -> str:
     return "a" if zlib.crc32(source_id.encode("utf-8")) % 2 == 0 else "b"
 
 
-def suggest_matrix(G: nx.MultiDiGraph, sources: Collection[int]) -> np.ndarray:
-    """Rows ``sources`` ranked as :func:`~cartonet.orientation.transitions.suggest_transitions`
-    ranks them for a profile holding only that occupation (score, then training gap, then
-    row): ``n - position`` in that order; occupations it never suggests, and rows not in
-    ``sources``, are NaN."""
+def suggest_parts(
+    G: nx.MultiDiGraph,
+    sources: Collection[int],
+    observed: Mapping[str, Mapping[str, float]] | None = None,
+    weights: TransitionWeights | None = None,
+) -> dict[int, tuple[PartVectors, np.ndarray]]:
+    """For each source row, the suggestion parts of a profile holding only that occupation
+    (``observed``: the moves the ``local_mobility`` part reads) and its excluded rows.
+    Only ``weights``' structural parameters matter here (η, α, the affinity gate, whether
+    similarity is on): part weights are applied by :func:`suggest_scores`."""
     ix = index_of(G)
-    n = len(ix.occupations)
-    weights = TransitionWeights()
-    out = np.full((n, n), np.nan)
+    weights = weights or TransitionWeights()
+    out = {}
     for s in sources:
         rp = resolve(G, Profile(current_occupations=(ix.occupations[s],)))
-        parts = part_vectors(G, rp, weights, None)
-        score = combine_parts(parts, weights)
-        order = list(ranked(score, parts.gap_cost, np.flatnonzero(~excluded_rows(ix, rp)), n))
+        out[s] = (part_vectors(G, rp, weights, observed), excluded_rows(ix, rp))
+    return out
+
+
+def suggest_scores(
+    parts: Mapping[int, tuple[PartVectors, np.ndarray]], n: int, weights: TransitionWeights
+) -> np.ndarray:
+    """Rows of ``parts`` ranked as :func:`~cartonet.orientation.transitions.suggest_transitions`
+    ranks them (score, then training gap, then row): ``n - position`` in that order;
+    occupations it never suggests, and other rows, are NaN."""
+    out = np.full((n, n), np.nan)
+    for s, (pv, excluded) in parts.items():
+        score = combine_parts(pv, weights)
+        order = list(ranked(score, pv.gap_cost, np.flatnonzero(~excluded), n))
         out[s, order] = n - np.arange(len(order), dtype=np.float64)
     return out
+
+
+def suggest_matrix(
+    G: nx.MultiDiGraph,
+    sources: Collection[int],
+    weights: TransitionWeights | None = None,
+    observed: Mapping[str, Mapping[str, float]] | None = None,
+) -> np.ndarray:
+    """Rows ``sources`` ranked as :func:`~cartonet.orientation.transitions.suggest_transitions`
+    ranks them for a profile holding only that occupation (:func:`suggest_scores`)."""
+    weights = weights or TransitionWeights()
+    parts = suggest_parts(G, sources, observed, weights)
+    return suggest_scores(parts, len(index_of(G).occupations), weights)
+
+
+def observed_without(
+    observed: Mapping[str, Mapping[str, float]], pairs: Collection[tuple[str, str]]
+) -> tuple[dict[str, dict[str, float]], int]:
+    """``observed`` without the moves joining a pair (either direction), and how many."""
+    joined = {(u, v) for u, v in pairs} | {(v, u) for u, v in pairs}
+    kept: dict[str, dict[str, float]] = {}
+    removed = 0
+    for start, ends in observed.items():
+        for end, score in ends.items():
+            if (start, end) in joined:
+                removed += 1
+            else:
+                kept.setdefault(start, {})[end] = score
+    return kept, removed
 
 
 def evaluate(
@@ -331,6 +418,9 @@ def evaluate(
     scorer: Callable[[nx.MultiDiGraph], np.ndarray] | None = None,
     method: str = "similar",
     exclude_rels: Collection[str] = (MOBILITY,),
+    leakage: str = "type",
+    observed: Mapping[str, Mapping[str, float]] | None = None,
+    transition_weights: TransitionWeights | None = None,
 ) -> EvaluationReport:
     """Score the ranking of ``method`` against ``pairs`` (see the module docstring for the
     methods, the metrics and the leakage guard).
@@ -352,7 +442,16 @@ def evaluate(
         ``"similar"`` (the similarity), ``"suggest"`` (the suggestions) or ``"feeders"``
         (the similarity read from each target back to its sources).
     exclude_rels:
-        Relationship types removed entirely before scoring (default ``MOBILITY``).
+        Relationship types removed entirely before scoring (default ``MOBILITY``;
+        ``OBSERVED_MOBILITY`` leaves ``observed`` out).
+    leakage:
+        ``"type"`` (default: only ``exclude_rels`` go) or ``"pairs"`` (also every edge and
+        observed move joining a truth pair); see the module docstring.
+    observed:
+        Observed moves merged over areas (start id → end id → score), read by the
+        suggestions' ``local_mobility`` part as a global prior.
+    transition_weights:
+        Suggestion weights (default: :class:`TransitionWeights`).
 
     Returns
     -------
@@ -369,8 +468,18 @@ def evaluate(
         raise InvalidArgument("k", f"must be between 1 and 500, got {k!r}")
     if method not in METHODS:
         raise InvalidArgument("method", f"must be one of {', '.join(METHODS)}, got {method!r}")
+    if leakage not in LEAKAGE_RULES:
+        raise InvalidArgument(
+            "leakage", f"must be one of {', '.join(LEAKAGE_RULES)}, got {leakage!r}"
+        )
     weights = weights or SimilarityWeights()
-    clean, removed = without_edges(G, pairs, exclude_rels)
+    tw = transition_weights or TransitionWeights()
+    clean, removed = without_edges(G, pairs if leakage == "pairs" else [], exclude_rels)
+    if observed is not None and OBSERVED in exclude_rels:
+        observed = None
+    elif observed is not None and leakage == "pairs":
+        observed, dropped = observed_without(observed, pairs)
+        removed[OBSERVED] = removed.get(OBSERVED, 0) + dropped
     ix = index_of(clean)
     if method == "feeders":  # each target's known sources are what its feeders must find
         pairs = [(target, source) for source, target in pairs]
@@ -379,7 +488,7 @@ def evaluate(
     if scorer:
         scores = scorer(clean)
     elif method == "suggest":
-        scores = suggest_matrix(clean, sources)
+        scores = suggest_matrix(clean, sources, tw, observed)
     elif method == "feeders":  # row t: score(· → t), the column feeder_occupations ranks
         scores = cached_similarity_matrix(clean, weights).T
     else:  # cached on the graph's index: a diagnosis of the same graph reuses it
@@ -412,7 +521,179 @@ def evaluate(
         pairs_used=used,
         pairs_skipped=len(pairs) - used,
         mobility_edges_removed=removed.get(MOBILITY, 0),
-        weights=asdict(weights),
+        weights=tw.as_dict() if method == "suggest" else asdict(weights),
         method=method,
         edges_removed=removed,
+        leakage=leakage,
     )
+
+
+SIMILARITY_GRID: dict[str, tuple[float, ...]] = {
+    "title": (0.5, 1.0, 2.0),
+    "content": (0.5, 1.5, 3.0),
+    "group": (0.0, 0.4, 1.0),
+    "feasibility": (0.1, 0.5),
+}
+"""Similarity weights :func:`tune` tries (skill fixed at 1, interest at its default)."""
+SUGGEST_GRID: dict[str, tuple[float, ...]] = {
+    "similarity": (0.5, 1.0, 2.0, 4.0),
+    "moves": (0.0, 0.1, 0.2, 0.4),
+}
+"""Suggestion weights :func:`tune` tries: the similarity part, and one weight for both kinds
+of known move (``mobility`` and ``local_mobility``): a truth built from one kind can only
+choose the weight of the other, so they are chosen together. The weights that keep the
+suggestions sound for a counsellor (skill fit, affinity, gap, feasibility) stay fixed."""
+
+
+def _grid(names: Mapping[str, tuple[float, ...]]) -> list[dict[str, float]]:
+    out: list[dict[str, float]] = [{}]
+    for name, values in names.items():
+        out = [{**d, name: v} for d in out for v in values]
+    return out
+
+
+def tune(
+    G: nx.MultiDiGraph,
+    pairs: list[tuple[str, str]],
+    k: int = 10,
+    method: str = "similar",
+    exclude_rels: Collection[str] = (MOBILITY,),
+    leakage: str = "type",
+    observed: Mapping[str, Mapping[str, float]] | None = None,
+) -> tuple[SimilarityWeights | TransitionWeights, dict[str, Any]]:
+    """Weights chosen on the truth ``pairs``: the setting of :data:`SIMILARITY_GRID`
+    (``method="similar"``) or :data:`SUGGEST_GRID` (``"suggest"``) with the best recall@k
+    (ties: the first in grid order, so the choice is deterministic), the truth's leakage
+    removed as in :func:`evaluate`. Returns the weights and what the choice saw (settings
+    tried, best recall@k and MRR on this truth) for the report.
+
+    Example
+    -------
+    >>> from cartonet.orientation.demo import demo_graph
+    >>> w, seen = tune(demo_graph(), [("demo:cook", "demo:pastry-cook")], k=1)
+    >>> seen["settings"], seen["recallAtK"]
+    (54, 1.0)
+    """
+    if method not in METHODS:
+        raise InvalidArgument("method", f"must be one of {', '.join(METHODS)}, got {method!r}")
+    clean, _ = without_edges(G, pairs if leakage == "pairs" else [], exclude_rels)
+    if observed is not None and OBSERVED in exclude_rels:
+        observed = None
+    elif observed is not None and leakage == "pairs":
+        observed, _ = observed_without(observed, pairs)
+    ix = index_of(clean)
+    truth, _ = truth_sets(ix, pairs)
+    sources = sorted(truth)
+    if not sources:
+        raise InvalidArgument("tune_on", "no pair names two occupations of this store")
+    best: tuple[float, float, Any] | None = None
+    if method == "similar":
+        settings = _grid(SIMILARITY_GRID)
+        for d in settings:
+            w = SimilarityWeights().with_(**d)
+            m = metrics(similarity_matrix(clean, w), truth, k, sources)
+            if best is None or m.recall_at_k > best[0]:
+                best = (m.recall_at_k, m.mrr, w)
+    else:
+        settings = _grid(SUGGEST_GRID)
+        parts = suggest_parts(clean, sources, observed)
+        n = len(ix.occupations)
+        for d in settings:
+            tw = replace(
+                TransitionWeights(),
+                similarity=d["similarity"],
+                mobility=d["moves"],
+                local_mobility=d["moves"],
+            )
+            m = metrics(suggest_scores(parts, n, tw), truth, k, sources)
+            if best is None or m.recall_at_k > best[0]:
+                best = (m.recall_at_k, m.mrr, tw)
+    assert best is not None
+    seen = {
+        "settings": len(settings),
+        "n": len(sources),
+        "recallAtK": round(best[0], 4),
+        "mrr": round(best[1], 4),
+    }
+    return best[2], seen
+
+
+def evaluate_by_area(
+    G: nx.MultiDiGraph,
+    area_pairs: Mapping[str, list[tuple[str, str]]],
+    area_moves: Mapping[str, Mapping[str, Mapping[str, float]]],
+    k: int = 10,
+    weights: TransitionWeights | None = None,
+    exclude_rels: Collection[str] = (),
+) -> dict[str, Metrics]:
+    """Per-area hold-out of the suggestions on observed moves: for each area ``A`` and each
+    source of its pairs (``area_pairs[A]``), the occupations are ranked by the suggestions
+    of a profile holding the source, whose ``local_mobility`` part reads the moves observed
+    in the *other* areas (``area_moves``: area → start → end → score, merged as the store
+    merges them, mean score over the areas that saw the move). The area's own moves never
+    reach its ranking.
+
+    Returns metrics over (area, source) units, macro-averaged: ``"held_out"`` (graph plus
+    the other areas), ``"graph_only"`` (the same suggestions without observed moves) and
+    ``"other_areas_only"`` (the other areas' moves alone, ties by the graph's order).
+
+    Example
+    -------
+    >>> from cartonet.orientation.demo import demo_graph
+    >>> pairs = {"1": [("demo:cook", "demo:waiter")], "2": [("demo:cook", "demo:waiter")]}
+    >>> moves = {a: {"demo:cook": {"demo:waiter": 0.5}} for a in pairs}
+    >>> r = evaluate_by_area(demo_graph(), pairs, moves, k=2)
+    >>> [(name, m.mrr) for name, m in r.items()]  # waiter: 3rd from the graph, 2nd with moves
+    [('held_out', 0.5), ('graph_only', 0.3333333333333333), ('other_areas_only', 1.0)]
+    """
+    weights = weights or TransitionWeights()
+    clean, _ = without_edges(G, [], exclude_rels)
+    ix = index_of(clean)
+    n = len(ix.occupations)
+    sums: dict[tuple[str, str], float] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for moves in area_moves.values():
+        for start, ends in moves.items():
+            for end, score in ends.items():
+                sums[(start, end)] = sums.get((start, end), 0.0) + score
+                counts[(start, end)] = counts.get((start, end), 0) + 1
+    by_start: dict[str, list[str]] = {}
+    for start, end in sums:
+        by_start.setdefault(start, []).append(end)
+    units: list[tuple[str, int, set[int]]] = []
+    for area in sorted(area_pairs):
+        truth, _ = truth_sets(ix, area_pairs[area])
+        units += [(area, s, t) for s, t in sorted(truth.items())]
+    parts = suggest_parts(clean, sorted({s for _, s, _ in units}), None, weights)
+    discount = 1.0 / np.log2(np.arange(2, k + 2))
+    ids = np.arange(n)
+    rows: dict[str, list[tuple[float, float, float]]] = {
+        "held_out": [],
+        "graph_only": [],
+        "other_areas_only": [],
+    }
+    for area, s, targets in units:
+        pv, excluded = parts[s]
+        own = area_moves.get(area, {}).get(ix.occupations[s], {})
+        local = np.zeros(n)
+        for end in by_start.get(ix.occupations[s], []):
+            key = (ix.occupations[s], end)
+            others = counts[key] - (end in own)
+            if others > 0 and end in ix.occ_pos:
+                local[ix.occ_pos[end]] = (sums[key] - own.get(end, 0.0)) / others
+        base = combine_parts(pv, weights)
+        active = pv.active + (("local_mobility",) if local.any() else ())
+        held = combine_parts(replace(pv, local_mobility=local, active=active), weights)
+        for name, score in (
+            ("held_out", held),
+            ("graph_only", base),
+            ("other_areas_only", local + 1e-6 * base),
+        ):
+            row = np.full(n, np.nan)
+            order = list(ranked(score, pv.gap_cost, np.flatnonzero(~excluded), n))
+            row[order] = n - np.arange(len(order), dtype=np.float64)
+            rows[name].append(_source_metrics(row, s, targets, k, discount, ids))
+    return {
+        name: Metrics(len(r), *(float(np.mean([x[i] for x in r])) if r else 0.0 for i in range(3)))
+        for name, r in rows.items()
+    }

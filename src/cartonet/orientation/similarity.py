@@ -280,6 +280,12 @@ def similarity_scores(
     return _scores(ix, rows, weights)[0]
 
 
+def origin_scores(ix: OrientationIndex, rows: np.ndarray, weights: SimilarityWeights) -> np.ndarray:
+    """:func:`similarity_scores` for origin rows of the index (``len(rows) × n``, NaN where
+    the column is not a candidate); the suggestions read it for the profile's occupations."""
+    return _scores(ix, rows, weights)[0]
+
+
 def _scores(
     ix: OrientationIndex, rows: np.ndarray, weights: SimilarityWeights
 ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:

@@ -1,6 +1,6 @@
 """Transition suggestions: which occupations are within reach of a seeker, and why.
 
-For every occupation B of the graph, five parts in ``[0, 1]`` are computed at once with
+For every occupation B of the graph, seven parts in ``[0, 1]`` are computed at once with
 sparse matrix products (no loop over occupations):
 
 ``skill_fit``
@@ -33,9 +33,16 @@ sparse matrix products (no loop over occupations):
 ``local_mobility``
     The highest score of an *observed* move (:mod:`cartonet.ingest.lbb`, people of a ROME
     fiche seen moving into another in one employment area) from one of the profile's
-    occupations to B, in the area the profile names (``commune`` or ``area``). Off unless
-    the caller passes those moves (``observed``): the API and CLI do when the profile
-    gives a commune or an area and the store holds observed mobility.
+    occupations to B: in the area the profile names (``commune`` or ``area``), or, when it
+    names none, merged over all areas (the mean score over the areas that observed the
+    move: a global prior). Off unless the caller passes those moves (``observed``): the
+    API and CLI do whenever the store holds observed mobility.
+``similarity``
+    How close B is to the profile's occupations by the occupation similarity
+    (:mod:`cartonet.orientation.similarity`: skills, titles, texts, groups, interests,
+    entry level): the highest score from a current occupation, or ``PAST_CREDIT`` (0.8)
+    times the score from a past one. It carries what the held skills alone miss (two
+    jobs worded alike, in the same group); inactive when the profile names no occupation.
 ``feasibility``
     The cost of a higher entry level or a state diploma the seeker lacks
     (:mod:`cartonet.orientation.feasibility`): ``1 − (1 − up)(1 − reg)``, ``up`` a third
@@ -49,13 +56,13 @@ The score is the weighted mean of the *active* parts (a part is inactive when th
 profile gives it nothing to work on: no skill and no occupation for ``skill_fit``, no
 interest or like/dislike for ``affinity_fit``, no curated mobility from the profile's
 occupations for ``mobility``, no entry level above the seeker's and no regulated
-profession for ``feasibility``), so it stays in ``[0, 1]`` and a profile with only
-interests is ranked by affinity and training effort. Current occupations, disliked
-occupations and occupations under an avoided group are left out; when the profile names
-occupations (current, past or liked), candidates come from their taxonomies only (a graph
-with ESCO and ROME side by side would otherwise suggest most jobs twice); with
-``max_training_hours`` a candidate whose training plan (:func:`skill_gap`) is longer is
-skipped. Ties are broken by lower gap cost, then id.
+profession for ``feasibility``, no occupation for ``similarity``), so it stays in
+``[0, 1]`` and a profile with only interests is ranked by affinity and training effort.
+Current occupations, disliked occupations and occupations under an avoided group are
+left out; when the profile names occupations (current, past or liked), candidates come
+from their taxonomies only (a graph with ESCO and ROME side by side would otherwise
+suggest most jobs twice); with ``max_training_hours`` a candidate whose training plan
+(:func:`skill_gap`) is longer is skipped. Ties are broken by lower gap cost, then id.
 """
 
 from __future__ import annotations
@@ -71,8 +78,8 @@ from cartonet.orientation.explain import ExplanationFacts, check_lang, explain
 from cartonet.orientation.feasibility import feasibility_cost
 from cartonet.orientation.gaps import UNTAUGHT_SKILL_HOURS, SkillGap, gap_for
 from cartonet.orientation.index import OrientationIndex, index_of
-from cartonet.orientation.profile import Profile, ResolvedProfile, resolve
-from cartonet.orientation.similarity import check_k, check_weights
+from cartonet.orientation.profile import PAST_CREDIT, Profile, ResolvedProfile, resolve
+from cartonet.orientation.similarity import SimilarityWeights, check_k, check_weights, origin_scores
 
 GAP_HALF_HOURS = 400.0
 """Training hours at which ``gap_cost`` reaches 0.5 (about three months full time)."""
@@ -86,6 +93,7 @@ PART_NAMES = (
     "mobility",
     "local_mobility",
     "feasibility",
+    "similarity",
 )
 
 
@@ -99,6 +107,7 @@ class TransitionPart(StrEnum):
     MOBILITY = "mobility"
     LOCAL_MOBILITY = "local_mobility"
     FEASIBILITY = "feasibility"
+    SIMILARITY = "similarity"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +120,10 @@ class TransitionWeights:
     skill_fit: float = 0.5
     affinity_fit: float = 0.25
     gap_cost: float = 0.15
-    mobility: float = 0.1
-    local_mobility: float = 0.1
+    mobility: float = 0.2
+    local_mobility: float = 0.2
     feasibility: float = 0.2
+    similarity: float = 2.0
     affinity_gate: float = 0.2
     sibling_credit: float = 0.2
     direction: float = 0.6
@@ -127,7 +137,7 @@ class TransitionWeights:
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """One suggested occupation. ``parts`` holds the six parts (``gap_cost`` and
+    """One suggested occupation. ``parts`` holds the seven parts (``gap_cost`` and
     ``feasibility`` as costs: higher is worse); ``active_parts`` those that counted in
     ``score``. ``entry_level`` is the target's entry level, ``level_step`` how many levels
     it lies above the seeker's (negative: below; ``None`` when either is unknown);
@@ -153,7 +163,7 @@ class Suggestion:
 
 @dataclass(frozen=True, slots=True)
 class PartVectors:
-    """The six parts for every occupation, and which ones are active."""
+    """The seven parts for every occupation, and which ones are active."""
 
     skill_fit: np.ndarray
     affinity_fit: np.ndarray
@@ -163,6 +173,7 @@ class PartVectors:
     active: tuple[str, ...]
     local_mobility: np.ndarray | None = None
     feasibility: np.ndarray | None = None  # cost in [0, 1] (feasibility module)
+    similarity: np.ndarray | None = None
 
 
 def _skill_share(ix: OrientationIndex, skills: np.ndarray) -> np.ndarray:
@@ -184,7 +195,7 @@ def part_vectors(
     weights: TransitionWeights,
     observed: Mapping[str, Mapping[str, float]] | None = None,
 ) -> PartVectors:
-    """Compute the five parts for every occupation (see the module docstring)."""
+    """Compute the seven parts for every occupation (see the module docstring)."""
     ix = index_of(G)
     n = len(ix.occupations)
     held = rp.held
@@ -257,9 +268,34 @@ def part_vectors(
     )
     if feasibility.any():
         active.append("feasibility")
+    similarity = _similarity(G, ix, rp) if weights.similarity > 0 else np.zeros(n)
+    if rp.origins and weights.similarity > 0:
+        active.append("similarity")
     return PartVectors(
-        skill_fit, affinity, gap_cost, mobility, kinds, tuple(active), local, feasibility
+        skill_fit,
+        affinity,
+        gap_cost,
+        mobility,
+        kinds,
+        tuple(active),
+        local,
+        feasibility,
+        similarity,
     )
+
+
+def _similarity(G: nx.MultiDiGraph, ix: OrientationIndex, rp: ResolvedProfile) -> np.ndarray:
+    """Best occupation similarity from the profile's occupations (past ones discounted)."""
+    out = np.zeros(len(ix.occupations))
+    if not rp.origins:
+        return out
+    current = {ix.occ_pos[o] for o in rp.profile.current_occupations if o in ix.occ_pos}
+    rows = np.asarray(rp.origins, dtype=np.int64)
+    scores = np.nan_to_num(origin_scores(ix, rows, SimilarityWeights()), nan=0.0)
+    for i, row in enumerate(rp.origins):
+        credit = 1.0 if row in current else PAST_CREDIT
+        np.maximum(out, credit * scores[i], out=out)
+    return out
 
 
 def _under(ix: OrientationIndex, groups: tuple[int, ...]) -> np.ndarray:
@@ -290,6 +326,9 @@ def combine_parts(parts: PartVectors, weights: TransitionWeights) -> np.ndarray:
         "feasibility": 1.0 - parts.feasibility
         if parts.feasibility is not None
         else np.ones_like(parts.mobility),
+        "similarity": parts.similarity
+        if parts.similarity is not None
+        else np.zeros_like(parts.mobility),
     }
     total = sum(getattr(weights, p) for p in parts.active)
     if total <= 0:  # every active part weighted 0: fall back to training effort
@@ -342,12 +381,13 @@ def suggest_transitions(
         How many suggestions (1 to 500).
     weights:
         :class:`TransitionWeights` (defaults: skill fit 0.5, affinity 0.25, gap 0.15,
-        mobility 0.1, feasibility 0.2; affinity gate 0.2).
+        mobility 0.2, local mobility 0.2, feasibility 0.2, similarity 2; affinity gate 0.2).
     lang:
         ``"fr"`` or ``"en"``, the language of the explanations.
     observed:
-        Observed moves in the seeker's area: origin occupation id → target id → score in
-        (0, 1] (``Store.observed_moves(origins, area)``); turns on ``local_mobility``.
+        Observed moves in the seeker's area, or merged over all areas when the profile names
+        none: origin occupation id → target id → score in (0, 1]
+        (``Store.observed_moves(origins, area)``); turns on ``local_mobility``.
 
     Returns
     -------
@@ -459,6 +499,7 @@ def _suggestion(
             if parts.local_mobility is not None
             else 0.0,
             "feasibility": float(parts.feasibility[row]) if parts.feasibility is not None else 0.0,
+            "similarity": float(parts.similarity[row]) if parts.similarity is not None else 0.0,
         },
         active_parts=parts.active,
         curated_mobility=kind,
