@@ -5,7 +5,8 @@ score``: for each French employment area, the ROME fiches into which people of a
 observed to move; see ``../shared/data/rome/PROVENANCE.md``) and writes ``source,target,kind``
 rows with ``rome:<code>`` ids, one per distinct fiche pair once the areas are merged (kind
 ``OBSERVED``). Self-pairs are dropped. With ``--min-areas N`` a pair is kept only when at
-least N areas report it.
+least N areas report it. With ``--by-area`` one row per area and pair instead, with an
+``area`` column, for ``cartonet evaluate --by-area`` (the per-area hold-out).
 
 Usage::
 
@@ -49,6 +50,26 @@ def read_observed(path: Path) -> Counter[tuple[str, str]]:
     return areas
 
 
+def read_by_area(path: Path) -> list[tuple[str, str, str]]:
+    """``(area, source id, target id)`` rows, self-pairs dropped, sorted."""
+    if path.is_dir():
+        path = path / FILE
+    rows = set()
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise DataError(str(path), 1, f"missing column(s) {', '.join(missing)}")
+        for row in reader:
+            source, target = row["rome"].strip(), row["rome_connexe"].strip()
+            for code in (source, target):
+                if not CODE_ROME.match(code):
+                    raise DataError(str(path), reader.line_num, f"not a ROME code: {code!r}")
+            if source != target:
+                rows.add((row["code_bassin_emploi"].strip(), fiche_id(source), fiche_id(target)))
+    return sorted(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="labonneboite_2021 folder (or the CSV itself)")
@@ -56,7 +77,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--min-areas", type=int, default=1, help="keep pairs reported by at least N areas"
     )
+    parser.add_argument(
+        "--by-area", action="store_true", help="one row per area and pair, with an area column"
+    )
     args = parser.parse_args(argv)
+    if args.by_area:
+        try:
+            by_area = read_by_area(args.folder)
+        except (DataError, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        with args.output.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(("source", "target", "kind", "area"))
+            writer.writerows((s, t, "OBSERVED", a) for a, s, t in by_area)
+        areas_n = len({a for a, _, _ in by_area})
+        print(f"{len(by_area)} rows from {areas_n} areas written to {args.output}")
+        return 0
     try:
         areas = read_observed(args.folder)
     except (DataError, OSError) as exc:

@@ -21,15 +21,23 @@ from cartonet.errors import DataError, InvalidArgument
 from cartonet.orientation.diagnostics import Diagnostics
 from cartonet.orientation.diagnostics import diagnose as diagnose_misses
 from cartonet.orientation.evaluate import (
+    LEAKAGE_RULES,
     METHODS,
+    OBSERVED,
     EvaluationReport,
+    Metrics,
     camel_case,
     evaluate,
+    evaluate_by_area,
+    observed_without,
+    read_area_pairs,
     read_pairs,
+    tune,
     without_edges,
 )
 from cartonet.orientation.explain import label
 from cartonet.orientation.gaps import SkillGap
+from cartonet.orientation.index import index_of
 from cartonet.orientation.profile import EMPTY_PROFILE, Constraints, Profile, is_empty
 from cartonet.orientation.projection import project
 from cartonet.orientation.similarity import similar_occupations
@@ -489,6 +497,35 @@ def _report_lines(report: EvaluationReport) -> list[str]:
     "pair are removed whatever their type.",
 )
 @click.option(
+    "--leakage",
+    type=click.Choice(LEAKAGE_RULES),
+    default="type",
+    show_default=True,
+    help="What leaves the graph before scoring: the --exclude-rel types (type), or also "
+    "every edge and observed move joining a truth pair, whatever its type (pairs: a biased-low "
+    "check, see docs/algorithms.md).",
+)
+@click.option(
+    "--tune-on",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Cross-truth protocol: choose the weights on this OTHER truth file (a small grid, "
+    "best recall@k) and report them on --truth.",
+)
+@click.option(
+    "--tune-exclude-rel",
+    "tune_exclude_rels",
+    multiple=True,
+    metavar="TYPE",
+    help="Relationship type removed while tuning on --tune-on (repeatable; default MOBILITY).",
+)
+@click.option(
+    "--by-area",
+    is_flag=True,
+    help="Per-area hold-out of the suggestions (TRUTH needs an area column, "
+    "lbb_observed_pairs.py --by-area): each area's moves predicted from the graph and the "
+    "other areas' observed moves.",
+)
+@click.option(
     "--diagnose",
     is_flag=True,
     help="Also explain the misses: recall by how far source and target are in the group "
@@ -504,6 +541,10 @@ def evaluate_cmd(
     k: int,
     method: str,
     exclude_rels: tuple[str, ...],
+    leakage: str,
+    tune_on: Path | None,
+    tune_exclude_rels: tuple[str, ...],
+    by_area: bool,
     diagnose: bool,
     as_json: bool,
     store: str | None,
@@ -511,17 +552,41 @@ def evaluate_cmd(
     """Rank all occupations from each source of TRUTH with --method and report recall@k
     (mean over sources), MRR, nDCG@k and the number of sources, next to plain Jaccard,
     IDF-cosine and random baselines computed in the same run, overall and on two held-out
-    halves. Before scoring, every edge joining a truth pair (any type, both directions) and
-    every edge of the --exclude-rel types is removed (no leakage); the report counts them.
+    halves. Before scoring, every edge of the --exclude-rel types is removed (no leakage;
+    --leakage pairs also removes every edge joining a truth pair); the report counts them.
+    The suggestions read the store's observed moves merged over areas unless
+    OBSERVED_MOBILITY is excluded.
     """
+    rels = exclude_rels or ("MOBILITY",)
+    if by_area:
+        _evaluate_by_area(ctx, truth, k, rels, as_json, store)
+        return
     pairs = read_pairs(truth)
+    G = _graph(ctx, store)
+    observed = _merged_observed(ctx, store, G) if method == "suggest" else None
+    tuned: dict[str, Any] | None = None
+    weights: dict[str, Any] = {}
+    if tune_on is not None:
+        tune_rels = tune_exclude_rels or ("MOBILITY",)
+        chosen, seen = tune(G, read_pairs(tune_on), k, method, tune_rels, leakage, observed)
+        tuned = {"truth": str(tune_on), "excludeRels": list(tune_rels), **seen}
+        key = "transition_weights" if method == "suggest" else "weights"
+        weights = {key: chosen}
     # the full projection, then one copy without the leaking edges that both the evaluation
     # and the diagnosis score (the similarity matrix is computed once, cached on it)
-    clean, removed = without_edges(_graph(ctx, store), pairs, exclude_rels or ("MOBILITY",))
+    clean, removed = without_edges(G, pairs if leakage == "pairs" else [], rels)
+    if observed is not None and OBSERVED in rels:
+        observed = None
+    elif observed is not None:
+        removed[OBSERVED] = 0
+        if leakage == "pairs":
+            observed, removed[OBSERVED] = observed_without(observed, pairs)
     report = replace(
-        evaluate(clean, pairs, k, method=method, exclude_rels=()),
+        evaluate(clean, pairs, k, method=method, exclude_rels=(), observed=observed, **weights),
         edges_removed=removed,
         mobility_edges_removed=removed.get("MOBILITY", 0),
+        leakage=leakage,
+        tuned_on=tuned,
     )
     if report.n == 0:
         raise InvalidArgument("--truth", "no pair names two occupations of this store")
@@ -534,10 +599,84 @@ def evaluate_cmd(
         return
     for line in _report_lines(report):
         click.echo(line)
+    if tuned is not None:
+        click.echo(
+            f"weights chosen on {tune_on} ({tuned['settings']} settings, recall@{k} "
+            f"{tuned['recallAtK']:.4f} there): "
+            + ", ".join(f"{camel_case(n)} {v:g}" for n, v in report.weights.items())
+        )
     if found is not None:
         click.echo("")
         for line in _diagnostic_lines(found):
             click.echo(line)
+
+
+def _merged_observed(
+    ctx: click.Context, store: str | None, G: nx.MultiDiGraph
+) -> dict[str, dict[str, float]]:
+    """The store's observed moves from every occupation of ``G``, merged over areas."""
+    settings = settings_for(ctx, store=store)
+    ids = list(index_of(G).occupations)
+
+    async def read() -> dict[str, dict[str, float]]:
+        async with opened_store(settings) as s:
+            found = await s.observed_moves(ids, None)
+        return {o: {m.end: m.score for m in moves} for o, moves in found.items() if moves}
+
+    return run(read())
+
+
+def _evaluate_by_area(
+    ctx: click.Context,
+    truth: Path,
+    k: int,
+    rels: tuple[str, ...],
+    as_json: bool,
+    store: str | None,
+) -> None:
+    area_pairs = read_area_pairs(truth)
+    G = _graph(ctx, store)
+    settings = settings_for(ctx, store=store)
+    sources = sorted({s for pairs in area_pairs.values() for s, _ in pairs})
+
+    async def read() -> dict[str, dict[str, dict[str, float]]]:
+        out = {}
+        async with opened_store(settings) as s:
+            for area in sorted(area_pairs):
+                found = await s.observed_moves(sources, area)
+                out[area] = {o: {m.end: m.score for m in ms} for o, ms in found.items() if ms}
+        return out
+
+    results = evaluate_by_area(G, area_pairs, run(read()), k, exclude_rels=rels)
+    if results["held_out"].n == 0:
+        raise InvalidArgument("--truth", "no pair names two occupations of this store")
+    if as_json:
+
+        def m(x: Metrics) -> dict[str, Any]:
+            return {
+                "n": x.n,
+                "recallAtK": round(x.recall_at_k, 4),
+                "mrr": round(x.mrr, 4),
+                "ndcgAtK": round(x.ndcg_at_k, 4),
+            }
+
+        _echo_json(
+            {
+                "method": "suggest",
+                "k": k,
+                "areas": len(area_pairs),
+                "byArea": {camel_case(n): m(x) for n, x in results.items()},
+                "excludeRels": list(rels),
+            }
+        )
+        return
+    rows = [
+        (name.replace("_", " "), f"{x.recall_at_k:.4f}", f"{x.mrr:.4f}", f"{x.ndcg_at_k:.4f}", x.n)
+        for name, x in results.items()
+    ]
+    for line in table(rows, ("per-area hold-out", f"recall@{k}", "MRR", f"nDCG@{k}", "units")):
+        click.echo(line)
+    click.echo(f"\n{len(area_pairs)} areas; a unit is one (area, source) pair")
 
 
 def _diagnostic_lines(d: Diagnostics) -> list[str]:

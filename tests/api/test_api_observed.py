@@ -91,21 +91,27 @@ query($p: ProfileInput!) {
 
 
 async def test_suggestions_use_the_commune_when_given(gql_observed: Gql) -> None:
+    # without a commune: the moves merged over all areas (mean score), a global prior
     plain = (await gql_observed(SUGGEST, {"p": {"currentOccupations": ["rome:D1507"]}}))[
         "suggestTransitions"
     ]
-    assert all("LOCAL_MOBILITY" not in s["activeParts"] for s in plain)
-    assert all(s["parts"]["localMobility"] == 0 for s in plain)
+    assert all("LOCAL_MOBILITY" in s["activeParts"] for s in plain)
+    merged = {s["occupation"]["id"]: s["parts"]["localMobility"] for s in plain}
+    for end in ("D1106", "D1104", "D1102", "D1107"):
+        scores = [sc for _, src, e, sc in ROWS if e == end]
+        assert merged[f"rome:{end}"] == pytest.approx(sum(scores) / len(scores), abs=1e-6)
+    assert sum(v > 0 for v in merged.values()) == 4
     profile = {"currentOccupations": ["rome:D1507"], "commune": "75056"}
     local = (await gql_observed(SUGGEST, {"p": profile}))["suggestTransitions"]
     parts = {s["occupation"]["id"]: s["parts"]["localMobility"] for s in local}
     assert all("LOCAL_MOBILITY" in s["activeParts"] for s in local)
     for _, _, end, score in (r for r in ROWS if r[0] == "1107"):
         assert parts[f"rome:{end}"] == pytest.approx(score)
-    # the observed moves rank higher with the commune than without it
+    # a move seen in this area ranks higher with the commune than one seen elsewhere only
     rank = {s["occupation"]["id"]: i for i, s in enumerate(plain)}
     rank_local = {s["occupation"]["id"]: i for i, s in enumerate(local)}
-    assert rank_local["rome:D1106"] <= rank["rome:D1106"]
+    assert rank_local["rome:D1107"] <= rank["rome:D1107"]
+    assert rank_local["rome:D1102"] >= rank["rome:D1102"]
     assert parts.get("rome:D1102", 0) == 0  # observed in another area only
 
 

@@ -218,8 +218,13 @@ def test_profile_errors_name_the_field(fixtures_graph: nx.MultiDiGraph) -> None:
         suggest_transitions(fixtures_graph, Profile(), 5, lang="de")
     with pytest.raises(InvalidArgument):
         TransitionWeights(
-            skill_fit=0, affinity_fit=0, gap_cost=0, mobility=0, local_mobility=0, feasibility=0,
-            similarity=0
+            skill_fit=0,
+            affinity_fit=0,
+            gap_cost=0,
+            mobility=0,
+            local_mobility=0,
+            feasibility=0,
+            similarity=0,
         )
 
 

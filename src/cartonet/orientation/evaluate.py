@@ -206,6 +206,26 @@ def read_pairs(path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
+def read_area_pairs(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """Pairs of a ``source,target,area`` CSV file by area (``lbb_observed_pairs.py
+    --by-area``); :class:`DataError` (``file:line: reason``) without an ``area`` column or
+    with an empty area."""
+    pairs = read_pairs(path)
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields = [f.strip() for f in reader.fieldnames or []]
+        if "area" not in fields:
+            raise DataError(str(path), 1, f"--by-area needs an 'area' column, got {fields}")
+        reader.fieldnames = fields
+        out: dict[str, list[tuple[str, str]]] = {}
+        for pair, row in zip(pairs, reader, strict=True):
+            area = (row.get("area") or "").strip()
+            if not area:
+                raise DataError(str(path), reader.line_num, "empty area")
+            out.setdefault(area, []).append(pair)
+    return out
+
+
 def without_mobility(G: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, int]:
     """A copy of ``G`` with no MOBILITY edge (and no stale index), and how many were removed.
     ``G`` itself is returned when it has none."""

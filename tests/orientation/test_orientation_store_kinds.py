@@ -1,0 +1,127 @@
+"""The engine works unchanged on every kind of store: ESCO only, ROME only, O*NET only and
+mixed (no constant of one taxonomy is needed), and reads interests across crosswalks."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+from orientation_helpers import merged
+
+from cartonet.ingest import crosswalk as cw
+from cartonet.model import Dataset, NodeType, RelType
+from cartonet.orientation.evaluate import evaluate
+from cartonet.orientation.index import index_of
+from cartonet.orientation.profile import Profile
+from cartonet.orientation.projection import graph_from_dataset
+from cartonet.orientation.similarity import similar_occupations
+from cartonet.orientation.transitions import suggest_transitions
+
+HERE = Path(__file__).resolve().parent
+
+
+def _mini_onet(tmp: Path) -> Dataset:
+    """The O*NET loader's small hand-made release (tests/ingest), loaded."""
+    spec = importlib.util.spec_from_file_location(
+        "onet_mini", HERE.parent / "ingest" / "test_ingest_onet.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    from cartonet.ingest.onet import load_onet
+
+    return load_onet(module.mini_onet(tmp))
+
+
+@pytest.fixture(scope="module")
+def kinds(
+    fixture_datasets: list[Dataset], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, nx.MultiDiGraph]:
+    by_source = {ds.source.split("-")[0]: ds for ds in fixture_datasets}
+    onet = _mini_onet(tmp_path_factory.mktemp("onet"))
+    parts = {
+        "esco": [by_source["esco"]],
+        "rome": [by_source["rome"]],
+        "onet": [onet],
+        "mixed": [by_source["esco"], by_source["rome"], onet],
+    }
+    return {k: graph_from_dataset(merged(v), version=k) for k, v in parts.items()}
+
+
+def _source(G: nx.MultiDiGraph, occupation: str) -> str:
+    return str(G.nodes[occupation]["node"].source).split("-")[0]
+
+
+def _origin(G: nx.MultiDiGraph, source: str) -> str:
+    """The occupation of ``source`` requiring the most skills (ties: lowest id)."""
+    ix = index_of(G)
+    counts = np.diff(ix.has_skill.indptr)
+    rows = [i for i, o in enumerate(ix.occupations) if _source(G, o) == source]
+    return ix.occupations[max(rows, key=lambda i: (counts[i], -i))]
+
+
+@pytest.mark.parametrize(
+    ("kind", "sources"),
+    [
+        ("esco", ["esco"]),
+        ("rome", ["rome"]),
+        ("onet", ["onet"]),
+        ("mixed", ["esco", "rome", "onet"]),
+    ],
+)
+def test_suggest_similar_and_evaluate_on_every_store_kind(
+    kinds: dict[str, nx.MultiDiGraph], kind: str, sources: list[str]
+) -> None:
+    G = kinds[kind]
+    for source in sources:
+        origin = _origin(G, source)
+        found = suggest_transitions(G, Profile(current_occupations=(origin,)), 5)
+        assert found, f"{kind}: no suggestion from {origin}"
+        for s in found:
+            # candidates stay in the origin's taxonomy, the similarity part counts
+            assert _source(G, s.occupation) == source
+            assert "similarity" in s.active_parts and 0 <= s.score <= 1
+            assert all(math.isfinite(v) for v in s.parts.values())
+        similar = similar_occupations(G, origin, 3)
+        assert [_source(G, s.occupation) for s in similar] == [source] * len(similar)
+        if kind == "onet":  # evaluate copies the graph: once, on the smallest store
+            report = evaluate(G, [(origin, found[0].occupation)], k=1, method="suggest")
+            assert (report.n, report.recall_at_k) == (1, 1.0)
+
+
+def test_esco_occupations_get_interests_across_the_crosswalk(
+    fixture_datasets: list[Dataset], fixtures_graph: nx.MultiDiGraph
+) -> None:
+    """ESCO occupations have no RIASEC interests of their own: with ROME's read across
+    SAME_AS (``cartonet crosswalk --infer-interests``), a seeker's interests change ESCO
+    suggestions, and the edges the engine reads are marked inferred."""
+    by_source = {ds.source.split("-")[0]: ds for ds in fixture_datasets}
+    esco, rome = by_source["esco"], by_source["rome"]
+    occ = [n for n in esco.nodes if n.type is NodeType.OCCUPATION]
+    links = cw.match_labels(occ, [n for n in rome.nodes if n.type is NodeType.OCCUPATION], ["fr"])
+    interests: dict[str, list] = {}
+    for rel in rome.relationships:
+        if rel.type is RelType.MATCHES_INTEREST:
+            interests.setdefault(rel.start, []).append(rel)
+    extra = cw.infer_interests(links, interests, {n.id for n in occ})
+    assert extra and all(r.props["inferred"] is True for r in extra)
+    crossed = cw.crosswalk_dataset("crosswalk", links, extra)
+    plain = fixtures_graph
+    G = graph_from_dataset(merged([*fixture_datasets, crossed]), version="crossed")
+    inferred = {r.start for r in extra}
+    ix = index_of(G)
+    assert all(ix.interest_raw[ix.occ_pos[o]].any() for o in inferred)
+    assert not any(index_of(plain).interest_raw[index_of(plain).occ_pos[o]].any() for o in inferred)
+    origin = sorted(inferred)[0]
+
+    def ranked(graph: nx.MultiDiGraph, code: str) -> list[str]:
+        p = Profile(current_occupations=(origin,), interests={code: 1.0})
+        return [s.occupation for s in suggest_transitions(graph, p, 10)]
+
+    # without the crosswalk the interests cannot tell ESCO jobs apart; with it they can
+    assert len({tuple(ranked(plain, c)) for c in "RIASEC"}) == 1
+    assert len({tuple(ranked(G, c)) for c in "RIASEC"}) > 1
