@@ -182,9 +182,77 @@ def test_evaluate(rome_store: Path, rome_fixture_graph: nx.MultiDiGraph, tmp_pat
         )
     )  # fmt: skip
     assert suggested["method"] == "suggest" and suggested["n"] == data["n"]
-    assert suggested["edgesRemoved"] == {**data["edgesRemoved"], "SAME_AS": 0}
+    # the suggestions read the store's observed moves (none here): counted, 0 removed
+    assert suggested["edgesRemoved"] == {
+        **data["edgesRemoved"],
+        "SAME_AS": 0,
+        "OBSERVED_MOBILITY": 0,
+    }
     assert suggested["baselines"] == data["baselines"]
     assert 0 < suggested["ndcgAtK"] <= 1
+
+
+def test_evaluate_cross_truth_and_by_area(
+    rome_store: Path, rome_fixture_graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    """--leakage, --tune-on and --by-area on a copy of the store holding observed moves."""
+    import asyncio
+    import shutil
+
+    from cartonet.model import ObservedMobility, ObservedMove
+    from cartonet.store.embedded import EmbeddedStore
+
+    rows = [  # real rows of lbb-pse_bassin-emploi_rome-connexe.csv (area, rome, connexe, score)
+        ("1107", "D1507", "D1106", 0.93213117),
+        ("1107", "D1507", "D1104", 0.7365129),
+        ("1108", "D1507", "D1106", 0.85644466),
+        ("1108", "D1507", "D1102", 0.95230091),
+    ]
+    store = tmp_path / "observed.sqlite"
+    shutil.copy(rome_store, store)
+
+    async def load() -> None:
+        s = EmbeddedStore(store)
+        await s.open()
+        moves = [ObservedMove(f"rome:{a}", f"rome:{b}", sc, area=ar) for ar, a, b, sc in rows]
+        await s.load_observed(ObservedMobility("lbb-2021", moves, {}))
+        await s.close()
+
+    asyncio.run(load())
+    mobility = tmp_path / "mobility.csv"
+    with mobility.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "target"])
+        writer.writerows(
+            (u, v) for u, v, k in rome_fixture_graph.edges(keys=True) if k == "MOBILITY"
+        )
+    observed = tmp_path / "observed.csv"
+    observed.write_text(
+        "source,target,area\n" + "".join(f"rome:{a},rome:{b},{ar}\n" for ar, a, b, _ in rows),
+        encoding="utf-8",
+    )
+    base = ["evaluate", "--method", "suggest", "--json", "--store", str(store)]
+    plain = json.loads(run(*base, "--truth", str(mobility)))
+    # the observed moves are read (none joins a MOBILITY pair of this subset: 0 removed)
+    assert plain["leakage"] == "type" and plain["edgesRemoved"]["OBSERVED_MOBILITY"] == 0
+    strict = json.loads(run(*base, "--truth", str(observed), "--leakage", "pairs",
+                            "--exclude-rel", "OBSERVED_MOBILITY"))  # fmt: skip
+    assert strict["leakage"] == "pairs" and "OBSERVED_MOBILITY" in strict["edgesRemoved"]
+    tuned = json.loads(run(*base, "--truth", str(observed), "--exclude-rel", "OBSERVED_MOBILITY",
+                           "--tune-on", str(mobility)))  # fmt: skip
+    assert tuned["tunedOn"]["truth"] == str(mobility) and tuned["tunedOn"]["settings"] == 16
+    assert tuned["weights"]["mobility"] == tuned["weights"]["localMobility"]
+    by_area = json.loads(
+        run("evaluate", "--truth", str(observed), "--by-area", "--json", "--store", str(store))
+    )
+    # by hand, the other area's moves alone: for 1107, 1108's D1102 (0.95, not a 1107 move)
+    # then D1106 (a hit, rank 2); for 1108, 1107's D1106 (0.93) first: MRR (1/2 + 1) / 2
+    assert by_area["areas"] == 2 and by_area["byArea"]["heldOut"]["n"] == 2
+    assert by_area["byArea"]["otherAreasOnly"]["mrr"] == 0.75
+    bad = CliRunner().invoke(
+        main, ["evaluate", "--truth", str(mobility), "--by-area", "--store", str(store)]
+    )
+    assert bad.exit_code != 0 and "area" in bad.output
 
 
 HEADER = (
