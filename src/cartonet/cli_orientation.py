@@ -382,7 +382,7 @@ def suggest(
     if not found:
         click.echo("no suggestion (every occupation was left out by the constraints)", err=True)
         return
-    moved = any("local_mobility" in s.active_parts for s in found)
+    moved = any({"local_mobility", "observed_mobility"} & set(s.active_parts) for s in found)
     similar = any("similarity" in s.active_parts for s in found)
     rows = [
         (
@@ -394,7 +394,11 @@ def suggest(
             f"{s.parts['gap_cost']:.2f}",
             f"{s.parts['feasibility']:.2f}",
             s.curated_mobility or "-",
-            *([f"{s.parts['local_mobility']:.2f}"] if moved else []),
+            *(
+                [f"{max(s.parts['local_mobility'], s.parts['observed_mobility']):.2f}"]
+                if moved
+                else []
+            ),
             _hours(s.gap),
             label(G, s.occupation, lang),
             s.occupation,

@@ -84,7 +84,7 @@ async def test_bad_area_arguments_are_named(gql_observed: Gql) -> None:
 SUGGEST = """
 query($p: ProfileInput!) {
   suggestTransitions(profile: $p, first: 100) {
-    occupation { id } parts { localMobility } activeParts
+    occupation { id } parts { localMobility observedMobility } activeParts
   }
 }
 """
@@ -95,8 +95,10 @@ async def test_suggestions_use_the_commune_when_given(gql_observed: Gql) -> None
     plain = (await gql_observed(SUGGEST, {"p": {"currentOccupations": ["rome:D1507"]}}))[
         "suggestTransitions"
     ]
-    assert all("LOCAL_MOBILITY" in s["activeParts"] for s in plain)
-    merged = {s["occupation"]["id"]: s["parts"]["localMobility"] for s in plain}
+    assert all("OBSERVED_MOBILITY" in s["activeParts"] for s in plain)
+    assert all("LOCAL_MOBILITY" not in s["activeParts"] for s in plain)
+    assert all(s["parts"]["localMobility"] == 0 for s in plain)
+    merged = {s["occupation"]["id"]: s["parts"]["observedMobility"] for s in plain}
     for end in ("D1106", "D1104", "D1102", "D1107"):
         scores = [sc for _, src, e, sc in ROWS if e == end]
         assert merged[f"rome:{end}"] == pytest.approx(sum(scores) / len(scores), abs=1e-6)
@@ -105,6 +107,7 @@ async def test_suggestions_use_the_commune_when_given(gql_observed: Gql) -> None
     local = (await gql_observed(SUGGEST, {"p": profile}))["suggestTransitions"]
     parts = {s["occupation"]["id"]: s["parts"]["localMobility"] for s in local}
     assert all("LOCAL_MOBILITY" in s["activeParts"] for s in local)
+    assert all("OBSERVED_MOBILITY" not in s["activeParts"] for s in local)
     for _, _, end, score in (r for r in ROWS if r[0] == "1107"):
         assert parts[f"rome:{end}"] == pytest.approx(score)
     # a move seen in this area ranks higher with the commune than one seen elsewhere only

@@ -240,7 +240,7 @@ def test_evaluate_cross_truth_and_by_area(
     assert strict["leakage"] == "pairs" and "OBSERVED_MOBILITY" in strict["edgesRemoved"]
     tuned = json.loads(run(*base, "--truth", str(observed), "--exclude-rel", "OBSERVED_MOBILITY",
                            "--tune-on", str(mobility)))  # fmt: skip
-    assert tuned["tunedOn"]["truth"] == str(mobility) and tuned["tunedOn"]["settings"] == 16
+    assert tuned["tunedOn"]["truth"] == str(mobility) and tuned["tunedOn"]["settings"] == 12
     assert tuned["weights"]["mobility"] == tuned["weights"]["localMobility"]
     by_area = json.loads(
         run("evaluate", "--truth", str(observed), "--by-area", "--json", "--store", str(store))

@@ -223,8 +223,12 @@ class TransitionWeightsInput:
     )
     local_mobility: float = strawberry.field(
         default=_TW.local_mobility,
-        description="Weight of observed moves: in the profile's commune or area, or merged "
-        "over all areas when it names none.",
+        description="Weight of observed moves in the profile's commune or area (off without one).",
+    )
+    observed_mobility: float = strawberry.field(
+        default=_TW.observed_mobility,
+        description="Weight of observed moves merged over all areas, when the profile names no "
+        "commune and no area.",
     )
     similarity: float = strawberry.field(
         default=_TW.similarity,
@@ -255,6 +259,7 @@ class TransitionWeightsInput:
             mobility=self.mobility,
             local_mobility=self.local_mobility,
             similarity=self.similarity,
+            observed_mobility=self.observed_mobility,
             sibling_credit=self.sibling_credit,
             direction=self.direction,
             feasibility=self.feasibility,
@@ -270,8 +275,9 @@ described_enum(
         "AFFINITY_FIT": "Interests, likes and dislikes.",
         "GAP_COST": "Training effort (counts as 1 − gapCost).",
         "MOBILITY": "A curated move from a profile occupation.",
-        "LOCAL_MOBILITY": "An observed move from a profile occupation, in its commune or area "
-        "or else merged over all areas.",
+        "LOCAL_MOBILITY": "An observed move from a profile occupation in its commune or area.",
+        "OBSERVED_MOBILITY": "An observed move from a profile occupation, merged over all areas "
+        "(when the profile names no commune and no area).",
         "SIMILARITY": "Occupation similarity to a profile occupation.",
         "FEASIBILITY": "Entry level above the seeker's or a state diploma they lack "
         "(counts as 1 − feasibility).",
@@ -383,7 +389,7 @@ class TransitionParts:
     mobility: float = strawberry.field(description="1 for a curated move.")
     local_mobility: float = strawberry.field(
         description="Score of the best observed move into it from the profile's occupations, "
-        "in the profile's commune or area, or the mean over all areas when it names none."
+        "in the profile's commune or area (0 when none is given)."
     )
     feasibility: float = strawberry.field(
         default=0.0,
@@ -393,6 +399,11 @@ class TransitionParts:
     similarity: float = strawberry.field(
         default=0.0,
         description="Occupation similarity to the profile's occupations (a past one's times 0.8).",
+    )
+    observed_mobility: float = strawberry.field(
+        default=0.0,
+        description="Mean score over all areas of the best observed move into it from the "
+        "profile's occupations (0 when the profile names a commune or an area).",
     )
 
 

@@ -469,7 +469,7 @@ def evaluate(
         observed move joining a truth pair); see the module docstring.
     observed:
         Observed moves merged over areas (start id → end id → score), read by the
-        suggestions' ``local_mobility`` part as a global prior.
+        suggestions' ``observed_mobility`` part as a global prior.
     transition_weights:
         Suggestion weights (default: :class:`TransitionWeights`).
 
@@ -556,13 +556,15 @@ SIMILARITY_GRID: dict[str, tuple[float, ...]] = {
 }
 """Similarity weights :func:`tune` tries (skill fixed at 1, interest at its default)."""
 SUGGEST_GRID: dict[str, tuple[float, ...]] = {
-    "similarity": (0.5, 1.0, 2.0, 4.0),
+    "similarity": (0.5, 1.0, 2.0),
     "moves": (0.0, 0.1, 0.2, 0.4),
 }
 """Suggestion weights :func:`tune` tries: the similarity part, and one weight for both kinds
-of known move (``mobility`` and ``local_mobility``): a truth built from one kind can only
+of known move (``mobility`` and ``observed_mobility``): a truth built from one kind can only
 choose the weight of the other, so they are chosen together. The weights that keep the
-suggestions sound for a counsellor (skill fit, affinity, gap, feasibility) stay fixed."""
+suggestions sound for a counsellor (skill fit, affinity, gap, feasibility) stay fixed, and
+the similarity stays at most 4 times the skill fit, so that a seeker's interests and likes
+still move the suggestions of someone who names a job."""
 
 
 def _grid(names: Mapping[str, tuple[float, ...]]) -> list[dict[str, float]]:
@@ -623,7 +625,7 @@ def tune(
                 TransitionWeights(),
                 similarity=d["similarity"],
                 mobility=d["moves"],
-                local_mobility=d["moves"],
+                observed_mobility=d["moves"],
             )
             m = metrics(suggest_scores(parts, n, tw), truth, k, sources)
             if best is None or m.recall_at_k > best[0]:

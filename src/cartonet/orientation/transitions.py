@@ -1,6 +1,6 @@
 """Transition suggestions: which occupations are within reach of a seeker, and why.
 
-For every occupation B of the graph, seven parts in ``[0, 1]`` are computed at once with
+For every occupation B of the graph, eight parts in ``[0, 1]`` are computed at once with
 sparse matrix products (no loop over occupations):
 
 ``skill_fit``
@@ -33,10 +33,14 @@ sparse matrix products (no loop over occupations):
 ``local_mobility``
     The highest score of an *observed* move (:mod:`cartonet.ingest.lbb`, people of a ROME
     fiche seen moving into another in one employment area) from one of the profile's
-    occupations to B: in the area the profile names (``commune`` or ``area``), or, when it
-    names none, merged over all areas (the mean score over the areas that observed the
-    move: a global prior). Off unless the caller passes those moves (``observed``): the
-    API and CLI do whenever the store holds observed mobility.
+    occupations to B, in the area the profile names (``commune`` or ``area``). Off unless
+    the caller passes those moves (``observed``): the API and CLI do when the profile
+    gives a commune or an area and the store holds observed mobility.
+``observed_mobility``
+    The same when the profile names no commune and no area: the moves merged over all
+    areas (mean score over the areas that observed the move), a global prior, with a
+    weight of its own (an area's own moves are much stronger evidence for that area than
+    the national mean is for anyone).
 ``similarity``
     How close B is to the profile's occupations by the occupation similarity
     (:mod:`cartonet.orientation.similarity`: skills, titles, texts, groups, interests,
@@ -86,6 +90,10 @@ GAP_HALF_HOURS = 400.0
 MAX_SCAN = 50
 """With ``max_training_hours``, at most ``MAX_SCAN · k`` ranked candidates get a plan."""
 
+LOCAL_WEIGHT = 4.0
+"""Default weight of ``local_mobility``, chosen by the per-area hold-out
+(:func:`~cartonet.orientation.evaluate.evaluate_by_area`, docs/algorithms.md)."""
+
 PART_NAMES = (
     "skill_fit",
     "affinity_fit",
@@ -94,6 +102,7 @@ PART_NAMES = (
     "local_mobility",
     "feasibility",
     "similarity",
+    "observed_mobility",
 )
 
 
@@ -108,6 +117,7 @@ class TransitionPart(StrEnum):
     LOCAL_MOBILITY = "local_mobility"
     FEASIBILITY = "feasibility"
     SIMILARITY = "similarity"
+    OBSERVED_MOBILITY = "observed_mobility"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +131,10 @@ class TransitionWeights:
     affinity_fit: float = 0.25
     gap_cost: float = 0.15
     mobility: float = 0.2
-    local_mobility: float = 0.2
+    local_mobility: float = LOCAL_WEIGHT
     feasibility: float = 0.2
     similarity: float = 2.0
+    observed_mobility: float = 0.2
     affinity_gate: float = 0.2
     sibling_credit: float = 0.2
     direction: float = 0.6
@@ -137,7 +148,7 @@ class TransitionWeights:
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """One suggested occupation. ``parts`` holds the seven parts (``gap_cost`` and
+    """One suggested occupation. ``parts`` holds the eight parts (``gap_cost`` and
     ``feasibility`` as costs: higher is worse); ``active_parts`` those that counted in
     ``score``. ``entry_level`` is the target's entry level, ``level_step`` how many levels
     it lies above the seeker's (negative: below; ``None`` when either is unknown);
@@ -163,7 +174,7 @@ class Suggestion:
 
 @dataclass(frozen=True, slots=True)
 class PartVectors:
-    """The seven parts for every occupation, and which ones are active."""
+    """The eight parts for every occupation, and which ones are active."""
 
     skill_fit: np.ndarray
     affinity_fit: np.ndarray
@@ -174,6 +185,7 @@ class PartVectors:
     local_mobility: np.ndarray | None = None
     feasibility: np.ndarray | None = None  # cost in [0, 1] (feasibility module)
     similarity: np.ndarray | None = None
+    observed_mobility: np.ndarray | None = None
 
 
 def _skill_share(ix: OrientationIndex, skills: np.ndarray) -> np.ndarray:
@@ -195,7 +207,7 @@ def part_vectors(
     weights: TransitionWeights,
     observed: Mapping[str, Mapping[str, float]] | None = None,
 ) -> PartVectors:
-    """Compute the seven parts for every occupation (see the module docstring)."""
+    """Compute the eight parts for every occupation (see the module docstring)."""
     ix = index_of(G)
     n = len(ix.occupations)
     held = rp.held
@@ -261,8 +273,15 @@ def part_vectors(
             row = ix.occ_pos.get(target)
             if row is not None:
                 local[row] = max(local[row], min(max(float(score), 0.0), 1.0))
+    # the caller passes an area's moves when the profile names one, else the merged ones
+    in_area = rp.profile.commune is not None or rp.profile.area is not None
+    merged = np.zeros(n)
+    if not in_area:
+        local, merged = merged, local
     if local.any():
         active.append("local_mobility")
+    if merged.any():
+        active.append("observed_mobility")
     feasibility = feasibility_cost(
         ix, rp.reference_level, rp.origins, rp.profile.long_training_ok()
     )
@@ -281,6 +300,7 @@ def part_vectors(
         local,
         feasibility,
         similarity,
+        merged,
     )
 
 
@@ -328,6 +348,9 @@ def combine_parts(parts: PartVectors, weights: TransitionWeights) -> np.ndarray:
         else np.ones_like(parts.mobility),
         "similarity": parts.similarity
         if parts.similarity is not None
+        else np.zeros_like(parts.mobility),
+        "observed_mobility": parts.observed_mobility
+        if parts.observed_mobility is not None
         else np.zeros_like(parts.mobility),
     }
     total = sum(getattr(weights, p) for p in parts.active)
@@ -381,13 +404,15 @@ def suggest_transitions(
         How many suggestions (1 to 500).
     weights:
         :class:`TransitionWeights` (defaults: skill fit 0.5, affinity 0.25, gap 0.15,
-        mobility 0.2, local mobility 0.2, feasibility 0.2, similarity 2; affinity gate 0.2).
+        mobility 0.2, local mobility 4, feasibility 0.2, similarity 2, observed mobility
+        0.2; affinity gate 0.2).
     lang:
         ``"fr"`` or ``"en"``, the language of the explanations.
     observed:
         Observed moves in the seeker's area, or merged over all areas when the profile names
         none: origin occupation id → target id → score in (0, 1]
-        (``Store.observed_moves(origins, area)``); turns on ``local_mobility``.
+        (``Store.observed_moves(origins, area)``); turns on ``local_mobility`` when the
+        profile names a commune or an area, ``observed_mobility`` otherwise.
 
     Returns
     -------
@@ -500,6 +525,9 @@ def _suggestion(
             else 0.0,
             "feasibility": float(parts.feasibility[row]) if parts.feasibility is not None else 0.0,
             "similarity": float(parts.similarity[row]) if parts.similarity is not None else 0.0,
+            "observed_mobility": float(parts.observed_mobility[row])
+            if parts.observed_mobility is not None
+            else 0.0,
         },
         active_parts=parts.active,
         curated_mobility=kind,
