@@ -102,6 +102,8 @@ def test_suggest(rome_store: Path, rome_fixture_graph: nx.MultiDiGraph, tmp_path
             "mobility",
             "localMobility",
             "feasibility",
+            "similarity",
+            "observedMobility",
         }
         assert set(d["trainingPlan"]) == {
             "steps",
@@ -241,7 +243,7 @@ def test_evaluate_cross_truth_and_by_area(
     tuned = json.loads(run(*base, "--truth", str(observed), "--exclude-rel", "OBSERVED_MOBILITY",
                            "--tune-on", str(mobility)))  # fmt: skip
     assert tuned["tunedOn"]["truth"] == str(mobility) and tuned["tunedOn"]["settings"] == 12
-    assert tuned["weights"]["mobility"] == tuned["weights"]["localMobility"]
+    assert tuned["weights"]["mobility"] == tuned["weights"]["observedMobility"]
     by_area = json.loads(
         run("evaluate", "--truth", str(observed), "--by-area", "--json", "--store", str(store))
     )

@@ -225,6 +225,7 @@ def test_profile_errors_name_the_field(fixtures_graph: nx.MultiDiGraph) -> None:
             local_mobility=0,
             feasibility=0,
             similarity=0,
+            observed_mobility=0,
         )
 
 
