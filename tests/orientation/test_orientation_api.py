@@ -110,7 +110,10 @@ async def test_suggest_transitions_with_a_profile(
     body = await gql(
         client,
         only_affinity,
-        {"p": profile, "w": {"skillFit": 0, "gapCost": 0, "mobility": 0, "affinityFit": 1}},
+        {
+            "p": profile,
+            "w": {"skillFit": 0, "gapCost": 0, "mobility": 0, "similarity": 0, "affinityFit": 1},
+        },
     )
     assert all(
         f["occupation"]["interests"][0]["code"] == "R" for f in body["data"]["suggestTransitions"]
