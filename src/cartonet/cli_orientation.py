@@ -497,8 +497,8 @@ def _report_lines(report: EvaluationReport) -> list[str]:
     multiple=True,
     metavar="TYPE",
     help="Relationship type removed before scoring (repeatable; default MOBILITY, the type "
-    "of the ROME mobilités; OBSERVED_MOBILITY for observed moves). Edges joining a truth "
-    "pair are removed whatever their type.",
+    "of the ROME mobilités; OBSERVED_MOBILITY for observed moves, which also keeps the "
+    "suggestions from reading them).",
 )
 @click.option(
     "--leakage",
