@@ -159,6 +159,22 @@ async def test_saved_projection_gives_the_same_answers(
         some = next(iter(loaded.nodes))
         assert loaded.nodes[some]["node"] is (await store.get_nodes([some]))[0]
         _same_index(built, loaded)
+        # the maps' links read back as arrays: the same sequence as the built lists
+        for kind in KINDS:
+            made, read = skill_map(built, kind).links, skill_map(loaded, kind).links
+            assert isinstance(read, persist.StoredLinks) and read == made and made == list(read)
+            assert read[len(made) // 2] == made[len(made) // 2] and read[-1] == made[-1]
+            assert read[3:9] == made[3:9] and read[-4:] == made[-4:]
+            with pytest.raises(IndexError):
+                read[len(made)]
+            some = {made[0].source, made[-1].target, "not-an-id"}
+            assert read.touching(some) == [
+                link for link in made if link.source in some or link.target in some
+            ]
+            unsorted = persist.StoredLinks(
+                list(reversed(read._ids)), len(read._ids) - 1 - read._ends, read._weights
+            )
+            assert unsorted == made and unsorted.touching(some) == read.touching(some)
         assert list(loaded.edges(keys=True, data=True)) == list(built.edges(keys=True, data=True))
         assert loaded.graph["version"] == built.graph["version"]
         assert _answers(loaded) == _answers(built)

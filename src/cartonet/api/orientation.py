@@ -662,7 +662,11 @@ def map_links_page(
         if len(around) > MAX_PAGE:
             raise InvalidArgument("around", f"at most {MAX_PAGE} ids, got {len(around)}")
         ends = {str(i) for i in around}
-        links = [link for link in links if link.source in ends or link.target in ends]
+        touching = getattr(links, "touching", None)  # links read back from the warm-up cache
+        if touching is not None:
+            links = touching(ends)
+        else:
+            links = [link for link in links if link.source in ends or link.target in ends]
     start = 0 if after_id is None else bisect.bisect_right(links, after_id, key=_link_id)
     chunk = links[start : start + first]
     return Connection.build(
