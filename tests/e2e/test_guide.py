@@ -355,6 +355,64 @@ POPULATION = (
 )
 
 
+def option_ids(page) -> set[str]:  # type: ignore[no-untyped-def]
+    """The occupations of the options chart, from its table (id column), once drawn."""
+    expect(page.locator(".pil-results")).to_have_attribute("data-ready", "true", timeout=30000)
+    rows = page.get_by_test_id("pil-options").locator("table tbody tr")
+    return {rows.nth(i).locator("td").nth(1).text_content() or "" for i in range(rows.count())}
+
+
+def place_and_threshold(page) -> None:  # type: ignore[no-untyped-def]
+    """A cook's assistant population (D1507, 12 people) looked at in a commune, then with a
+    lower viability threshold: the request carries both, a commune the service does not know
+    is refused before any analysis, the observed moves of 92050's area (1108: D1102, D1104 in
+    the e2e store) join the options, and a lower threshold never loses one."""
+    sent: list[dict] = []
+
+    def record(request) -> None:  # type: ignore[no-untyped-def]
+        if request.method == "POST" and "populationOptions" in (request.post_data or ""):
+            sent.append(json.loads(request.post_data)["variables"]["pop"])
+
+    page.on("request", record)
+    page.get_by_test_id("pil-table").fill("D1507;12\n")
+    page.get_by_test_id("pil-run").click()
+    before = option_ids(page)
+    assert sent[-1] == {"groups": [{"occupation": "rome:D1507", "count": 12}], "viability": 0.3}
+    assert before and not {"rome:D1102", "rome:D1104"} & before
+
+    commune = page.get_by_label("Commune (code INSEE)")
+    commune.fill("75056")
+    commune.press("Tab")
+    expect(page.get_by_test_id("pil-place")).to_contain_text("ne connaît pas de bassin")
+    asked = len(sent)
+    page.get_by_test_id("pil-run").click()
+    expect(page.get_by_test_id("pil-status")).to_contain_text("l'analyse n'est pas lancée")
+    assert len(sent) == asked, "a refused commune must not be sent"
+
+    commune.fill("92050")
+    commune.press("Tab")
+    expect(page.get_by_test_id("pil-place")).to_contain_text("bassin d'emploi 1108")
+    page.get_by_test_id("pil-run").click()
+    expect(page.get_by_test_id("pil-status")).not_to_contain_text("pas lancée")
+    local = option_ids(page)
+    assert sent[-1]["commune"] == "92050" and sent[-1]["viability"] == 0.3
+    assert before < local and {"rome:D1102", "rome:D1104"} <= local
+
+    viability = page.get_by_label("Seuil de viabilité (0 à 1)")
+    viability.fill("0.1")
+    page.get_by_test_id("pil-run").click()
+    expect(page.locator(".pil-results")).not_to_have_attribute("data-ready", "true")
+    lower = option_ids(page)
+    assert sent[-1]["commune"] == "92050" and sent[-1]["viability"] == 0.1
+    assert len(lower) >= len(local) > len(before)
+    viability.fill("2")
+    page.get_by_test_id("pil-run").click()
+    expect(page.get_by_test_id("pil-status")).to_contain_text("entre 0 et 1")
+    no_violations(page, "pilotage with a commune and a threshold")
+    commune.fill("")
+    viability.fill("0.3")
+
+
 def test_pilotage_charts_and_exports_in_both_languages(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A population pasted (French) then loaded from a file (English): the four answers
     drawn as charts, each exported as CSV, SVG and PNG, with the bad line named."""
@@ -390,6 +448,7 @@ def test_pilotage_charts_and_exports_in_both_languages(page, tmp_path) -> None: 
     skills.locator("summary").click()
     expect(skills.locator("table tbody tr").first).to_be_visible()
     no_violations(page, "pilotage")
+    place_and_threshold(page)
 
     page.get_by_role("button", name=re.compile("English")).click()
     expect(page.get_by_role("heading", level=2)).to_contain_text("Steering")

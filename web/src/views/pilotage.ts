@@ -7,6 +7,7 @@ import { h, uid } from "../dom";
 import { gqlLang, lang, num, t } from "../i18n";
 import { label } from "../profile";
 import { parsePopulation, toCsv, type Group } from "../population";
+import { validCommune } from "../profile";
 import { oneLang } from "../state";
 import { errorBox } from "../widgets";
 
@@ -23,6 +24,7 @@ const PILOTAGE = `query Pilotage($pop: PopulationInput!, $first: Int!, $lang: La
 }`;
 
 const FIRST = 15;
+const VIABILITY = 0.3; // the service's default (Nesta's threshold)
 const KEY = "cartonet.population"; // the pasted table, in this browser only
 
 interface Chart {
@@ -187,8 +189,34 @@ async function section(c: Chart, Plot: typeof import("@observablehq/plot")): Pro
   return box;
 }
 
+/** Where the population is looked at: a commune checked against the service (the area it
+ * maps to, or a sentence refusing it), else an employment-area code, else nowhere. */
+async function place(commune: string, area: string, out: HTMLElement): Promise<{ commune?: string; area?: string } | null> {
+  const c = commune.trim().toUpperCase();
+  const a = area.trim();
+  out.replaceChildren();
+  out.classList.remove("warn");
+  const refuse = (text: string) => {
+    out.classList.add("warn");
+    out.textContent = text;
+    return null;
+  };
+  if (c && a) return refuse(t("pil.both"));
+  if (a) return { area: a };
+  if (!c) return {};
+  if (!validCommune(c)) return refuse(t("pil.communeBad", { v: commune.trim() }));
+  out.textContent = t("profile.communeChecking");
+  const d: any = await gql(`query Area($c: String!) { employmentArea(commune: $c) }`, { c });
+  if (!d.employmentArea) return refuse(t("pil.communeUnknown", { v: c }));
+  out.textContent = t("pil.communeArea", { v: c, area: d.employmentArea });
+  return { commune: c };
+}
+
 export function pilotageView(root: HTMLElement): void {
   const areaId = uid("pil");
+  const communeId = uid("pil");
+  const placeId = uid("pil");
+  const viabilityId = uid("pil");
   const fileId = uid("pil");
   let saved = "";
   try {
@@ -199,6 +227,16 @@ export function pilotageView(root: HTMLElement): void {
   const status = h("div", { role: "status", "aria-live": "polite", "data-testid": "pil-status" });
   const results = h("div", { class: "pil-results", "aria-live": "polite" });
   const area = h("textarea", { id: areaId, rows: "6", class: "mono", "data-testid": "pil-table", spellcheck: "false", value: saved, "aria-describedby": `${areaId}-h` }) as HTMLTextAreaElement;
+  const communeInput = h("input", { id: communeId, type: "text", autocomplete: "off", maxlength: "5", "data-testid": "pil-commune", "aria-describedby": `${communeId}-h ${communeId}-s`, spellcheck: "false" }) as HTMLInputElement;
+  const placeInput = h("input", { id: placeId, type: "text", autocomplete: "off", maxlength: "12", "data-testid": "pil-area", "aria-describedby": `${placeId}-h`, spellcheck: "false" }) as HTMLInputElement;
+  const placeNote = h("p", { class: "hint", id: `${communeId}-s`, role: "status", "aria-live": "polite", "data-testid": "pil-place" });
+  const viabilityInput = h("input", { id: viabilityId, type: "number", min: "0", max: "1", step: "0.05", inputmode: "decimal", value: String(VIABILITY), "data-testid": "pil-viability", "aria-describedby": `${viabilityId}-h` }) as HTMLInputElement;
+  const checkPlace = () => place(communeInput.value, placeInput.value, placeNote).catch((e) => {
+    placeNote.replaceChildren(errorBox(e));
+    return null;
+  });
+  communeInput.addEventListener("change", () => void checkPlace());
+  placeInput.addEventListener("change", () => void checkPlace());
   let seq = 0;
   const run = async () => {
     const mine = ++seq; // a later run wins over one still on its way
@@ -221,10 +259,24 @@ export function pilotageView(root: HTMLElement): void {
       h("p", null, t("pil.read", { groups: parsed.groups.length, people: num(people) })),
       problems.length ? h("div", { class: "warn small" }, h("p", null, t("pil.skipped", { n: problems.length })), h("ul", null, problems)) : "",
     );
+    const viability = viabilityInput.value.trim() === "" ? VIABILITY : Number(viabilityInput.value);
+    if (!viabilityInput.validity.valid || !Number.isFinite(viability) || viability < 0 || viability > 1) {
+      status.append(h("p", { class: "warn" }, t("pil.viabilityBad")));
+      results.replaceChildren();
+      return;
+    }
     results.replaceChildren(h("p", { class: "muted" }, t("loading")));
+    const where = await checkPlace();
+    if (mine !== seq) return;
+    if (!where) {
+      // the sentence next to the field says why; nothing is computed for a place refused
+      status.append(h("p", { class: "warn" }, placeNote.textContent ?? ""));
+      results.replaceChildren();
+      return;
+    }
     try {
       const [d, Plot] = await Promise.all([
-        gql(PILOTAGE, { pop: { groups: parsed.groups }, first: FIRST, lang: gqlLang() }).then(oneLang),
+        gql(PILOTAGE, { pop: { groups: parsed.groups, viability, ...where }, first: FIRST, lang: gqlLang() }).then(oneLang),
         import("@observablehq/plot"),
       ]);
       if (mine !== seq) return;
@@ -252,7 +304,7 @@ export function pilotageView(root: HTMLElement): void {
     h("div", { class: "view-head" }, h("h2", null, t("pil.title")), h("p", { class: "lead" }, t("pil.intro"))),
     h(
       "form",
-      { class: "card", "aria-label": t("pil.input"), onsubmit: (e: Event) => { e.preventDefault(); run(); } },
+      { class: "card", novalidate: true, "aria-label": t("pil.input"), onsubmit: (e: Event) => { e.preventDefault(); run(); } },
       h("div", { class: "field" }, h("label", { for: fileId }, t("pil.file")), fileInput),
       h(
         "div",
@@ -260,6 +312,14 @@ export function pilotageView(root: HTMLElement): void {
         h("label", { for: areaId }, t("pil.paste")),
         h("p", { class: "hint", id: `${areaId}-h` }, t("pil.pasteHint")),
         area,
+      ),
+      h(
+        "fieldset",
+        { class: "field pil-where" },
+        h("legend", null, t("pil.where")),
+        h("div", { class: "field" }, h("label", { for: communeId }, t("pil.commune")), h("p", { class: "hint", id: `${communeId}-h` }, t("pil.communeHint")), communeInput, placeNote),
+        h("div", { class: "field" }, h("label", { for: placeId }, t("pil.area")), h("p", { class: "hint", id: `${placeId}-h` }, t("pil.areaHint")), placeInput),
+        h("div", { class: "field" }, h("label", { for: viabilityId }, t("pil.viability")), h("p", { class: "hint", id: `${viabilityId}-h` }, t("pil.viabilityHint")), viabilityInput),
       ),
       h("div", { class: "row" }, h("button", { type: "submit", class: "btn btn-primary", "data-testid": "pil-run" }, t("pil.run"))),
       status,
