@@ -47,7 +47,7 @@ const SUGGEST = `query Suggest($p: ProfileInput!, $first: Int!, $lang: Lang!) {
   suggestTransitions(profile: $p, first: $first, lang: $lang) {
     score
     occupation { id source code label(lang: $lang) entryLevel regulated requiredDiploma groups { id label(lang: $lang) } }
-    parts { skillFit affinityFit gapCost mobility localMobility feasibility }
+    parts { skillFit similarity affinityFit gapCost mobility localMobility observedMobility feasibility }
     activeParts
     curatedMobility
     levelStep

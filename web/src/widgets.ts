@@ -238,18 +238,20 @@ export function namedList(opts: {
 }
 
 /** A horizontal bar for a value in [0, 1], with its text for screen readers. */
-export function bar(name: string, value: number, cls = ""): HTMLElement {
+export function bar(name: string, value: number, cls = "", hint = "", part = ""): HTMLElement {
   const pct = Math.round(Math.max(0, Math.min(1, value)) * 100);
+  const hintId = hint ? uid("bh") : "";
   return h(
     "div",
-    { class: `bar-row ${cls}` },
+    { class: `bar-row ${cls}`, "data-part": part || null },
     h("span", { class: "bar-name" }, name),
     h(
       "span",
-      { class: "bar-track", role: "img", "aria-label": `${name} : ${pct} %` },
+      { class: "bar-track", role: "img", "aria-label": `${name} : ${pct} %`, "aria-describedby": hintId || null },
       h("span", { class: "bar-fill", style: { width: `${pct}%` } }),
     ),
     h("span", { class: "bar-val", "aria-hidden": "true" }, `${pct} %`),
+    hint ? h("span", { class: "bar-hint", id: hintId }, hint) : null,
   );
 }
 

@@ -7,8 +7,19 @@ import { isEmpty, label, type Named } from "../profile";
 import { go, href, PAGE, save, state, suggestions } from "../state";
 import { bar, errorBox } from "../widgets";
 
-const PARTS = ["skillFit", "affinityFit", "gapCost", "mobility", "localMobility", "feasibility"] as const;
-const SNAKE: Record<string, string> = { skillFit: "skill_fit", affinityFit: "affinity_fit", gapCost: "gap_cost", mobility: "mobility", localMobility: "local_mobility", feasibility: "feasibility" };
+const PARTS = ["skillFit", "similarity", "affinityFit", "gapCost", "mobility", "localMobility", "observedMobility", "feasibility"] as const;
+const SNAKE: Record<string, string> = {
+  skillFit: "skill_fit",
+  similarity: "similarity",
+  affinityFit: "affinity_fit",
+  gapCost: "gap_cost",
+  mobility: "mobility",
+  localMobility: "local_mobility",
+  observedMobility: "observed_mobility",
+  feasibility: "feasibility",
+};
+// parts whose name alone does not say what they measure: a one-line hint under the bar
+const HINTED = new Set<string>(["similarity", "observedMobility"]);
 // parts where a longer bar is worse
 const COSTS = new Set<string>(["gapCost", "feasibility"]);
 
@@ -57,7 +68,9 @@ function card(s: any, rank: number, redraw: () => void): HTMLElement {
       "div",
       { class: "bars" },
       // activeParts: enum names (SKILL_FIT...); older services sent snake_case values
-      PARTS.filter((p) => (s.activeParts as string[]).some((a) => a.toLowerCase() === SNAKE[p])).map((p) => bar(t(`sugg.part.${p}`), s.parts[p], COSTS.has(p) ? "bar-cost" : "")),
+      PARTS.filter((p) => (s.activeParts as string[]).some((a) => a.toLowerCase() === SNAKE[p])).map((p) =>
+        bar(t(`sugg.part.${p}`), s.parts[p], COSTS.has(p) ? "bar-cost" : "", HINTED.has(p) ? t(`sugg.hint.${p}`) : "", p),
+      ),
     ),
     entryBlock(occ, s.trainingPlan, s.levelStep),
     h("p", { class: "explain" }, s.explanation),
