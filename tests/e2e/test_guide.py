@@ -5,6 +5,7 @@ who likes to work with people" to a printed summary of three options with gaps a
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import pytest
@@ -36,6 +37,17 @@ def no_violations(page, name: str) -> None:  # type: ignore[no-untyped-def]
     assert not found, f"axe: serious/critical violations on {name}: {found}"
 
 
+def is_suggest(response) -> bool:  # type: ignore[no-untyped-def]
+    return response.url.endswith("/graphql") and "suggestTransitions" in (
+        response.request.post_data or ""
+    )
+
+
+def percent(value: float) -> int:
+    """A part as the bars print it (JavaScript's Math.round: halves up)."""
+    return math.floor(value * 100 + 0.5)
+
+
 def cook_profile(page) -> None:  # type: ignore[no-untyped-def]
     page.goto("/")
     expect(page.get_by_role("heading", level=2)).to_have_text("Le profil de la personne")
@@ -50,6 +62,10 @@ def cook_profile(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_cook_to_printed_summary_in_french(page) -> None:  # type: ignore[no-untyped-def]
+    # the profile view asks for the options in the background as the profile changes: the
+    # last answer is the one the options view draws
+    answers: list = []
+    page.on("response", lambda r: answers.append(r) if is_suggest(r) else None)
     cook_profile(page)
     shot(page, "fr-1-profile")
     no_violations(page, "profile")
@@ -59,6 +75,17 @@ def test_cook_to_printed_summary_in_french(page) -> None:  # type: ignore[no-unt
     expect(cards.first).to_be_visible()
     assert cards.count() >= 3
     first = cards.first
+    # the similarity part: drawn with the API's value, with its hint; a part the API left
+    # out of activeParts (no observed move from the cook's fiche) is not drawn
+    found = answers[-1].json()["data"]["suggestTransitions"]
+    top = next(s for s in found if s["occupation"]["id"] == first.get_attribute("data-id"))
+    assert "SIMILARITY" in top["activeParts"] and top["parts"]["similarity"] > 0
+    similarity = first.locator(".bar-row[data-part=similarity]")
+    expect(similarity).to_contain_text("Proximité avec son métier")
+    expect(similarity.locator(".bar-val")).to_have_text(f"{percent(top['parts']['similarity'])} %")
+    expect(similarity.locator(".bar-hint")).to_contain_text("exerce ou a exercé")
+    assert not any("OBSERVED_MOBILITY" in s["activeParts"] for s in found)
+    expect(page.locator(".bar-row[data-part=observedMobility]")).to_have_count(0)
     expect(first.locator(".bar-track").first).to_be_visible()
     expect(first.locator(".explain")).not_to_be_empty()
     # curated ROME moves are flagged
