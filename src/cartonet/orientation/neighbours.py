@@ -17,7 +17,14 @@ import networkx as nx
 import numpy as np
 
 from cartonet.orientation.index import index_of
-from cartonet.orientation.similarity import SimilarityWeights, similarity_scores, top_k
+from cartonet.orientation.similarity import (
+    PARTS,
+    SimilarityWeights,
+    keep_origin_mix,
+    origin_scores_and_mix,
+    put_mix,
+    top_k,
+)
 
 BLOCK = 256
 """Origin rows scored at once (the block :func:`similarity_matrix` uses)."""
@@ -50,17 +57,22 @@ def _compute(G: nx.MultiDiGraph, k: int, weights: SimilarityWeights) -> Neighbou
     n = len(ix.occupations)
     cols = np.full((n, k), -1, dtype=np.int32)
     scores = np.zeros((n, k), dtype=np.float32)
+    # the same blocks give every origin's mixing weights (origin_mix, read by the
+    # feeders): kept on the way, which saves the warm-up a second full pass
+    mix = np.zeros((n, len(PARTS)))
     for start in range(0, n, BLOCK):
-        rows = list(range(start, min(start + BLOCK, n)))
-        block = similarity_scores(G, [ix.occupations[r] for r in rows], weights)
+        rows = np.arange(start, min(start + BLOCK, n), dtype=np.int64)
+        block, lam = origin_scores_and_mix(ix, rows, weights)
+        put_mix(mix, rows, lam)
         block = block.astype(np.float32)
-        for r, row in enumerate(rows):
+        for r, row in enumerate(rows.tolist()):
             values = block[r].astype(np.float64)
             best = top_k(values, k)
             cols[row, : len(best)] = best
             scores[row, : len(best)] = block[r, best]
     scores.setflags(write=False)
     cols.setflags(write=False)
+    keep_origin_mix(ix, weights, mix)
     return Neighbours(cols, scores)
 
 

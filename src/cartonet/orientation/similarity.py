@@ -286,6 +286,15 @@ def origin_scores(ix: OrientationIndex, rows: np.ndarray, weights: SimilarityWei
     return _scores(ix, rows, weights)[0]
 
 
+def origin_scores_and_mix(
+    ix: OrientationIndex, rows: np.ndarray, weights: SimilarityWeights
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """:func:`origin_scores` and the rows' mixing weights (one array per part), from one
+    computation: a pass over every origin can fill :func:`origin_mix` on the way."""
+    score, _, lam = _scores(ix, rows, weights)
+    return score, lam
+
+
 def _scores(
     ix: OrientationIndex, rows: np.ndarray, weights: SimilarityWeights
 ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
@@ -470,12 +479,25 @@ def origin_mix(G: nx.MultiDiGraph, weights: SimilarityWeights | None = None) -> 
         for start in range(0, n, 256):
             rows = np.arange(start, min(start + 256, n), dtype=np.int64)
             _, _, lam = _scores(ix, rows, weights)
-            for k, p in enumerate(PARTS):
-                out[rows, k] = lam[p]
+            put_mix(out, rows, lam)
         out.setflags(write=False)
         return out
 
     return ix.once(("origin_mix", weights), build)
+
+
+def put_mix(out: np.ndarray, rows: np.ndarray, lam: dict[str, np.ndarray]) -> None:
+    """Write a block's mixing weights ``lam`` (from :func:`origin_scores_and_mix`) into
+    ``out``'s ``rows`` (one column per part of :data:`PARTS`), as :func:`origin_mix` does."""
+    for k, p in enumerate(PARTS):
+        out[rows, k] = lam[p]
+
+
+def keep_origin_mix(ix: OrientationIndex, weights: SimilarityWeights, mix: np.ndarray) -> None:
+    """Keep ``mix`` (every origin's mixing weights, made by another pass over the same
+    blocks) as :func:`origin_mix`'s result for ``weights``, unless one is kept already."""
+    mix.setflags(write=False)
+    ix.once(("origin_mix", weights), lambda: mix)
 
 
 def similarity_into(

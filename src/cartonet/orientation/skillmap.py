@@ -87,10 +87,17 @@ class SkillMap:
 
 
 def _knn_edges(ids: list[str], matrix: sp.csr_matrix | np.ndarray | Neighbours, k: int) -> nx.Graph:
-    """Undirected graph keeping each row's ``k`` strongest positive entries."""
+    """Undirected graph keeping each row's ``k`` strongest positive entries (a pair kept
+    by both rows weighs the larger of its two entries).
+
+    The pairs are gathered first and given to NetworkX in one call, in the order they are
+    first met row by row: each node's adjacency then lists its neighbours in the order
+    edge-by-edge insertion would, which Louvain's visiting order (and so the clusters)
+    depends on."""
     H = nx.Graph()
     H.add_nodes_from(ids)
     dense = not sp.issparse(matrix)
+    kept: dict[tuple[int, int], float] = {}  # first-met order; value = largest entry
     for i in range(len(ids)):
         if isinstance(matrix, Neighbours):
             cols, vals = matrix.row(i, k)
@@ -103,14 +110,13 @@ def _knn_edges(ids: list[str], matrix: sp.csr_matrix | np.ndarray | Neighbours, 
             cols_all, vals_all = matrix.indices[start:end], matrix.data[start:end]
             keep = top_k(np.where(cols_all == i, np.nan, vals_all).astype(np.float64), k)
             cols, vals = cols_all[keep], vals_all[keep]
-        for j, v in zip(cols, vals, strict=True):
+        for j, v in zip(np.asarray(cols).tolist(), np.asarray(vals, dtype=np.float64).tolist(), strict=True):
             if v <= 0 or j == i:
                 continue
-            a, b = ids[i], ids[int(j)]
-            w = float(v)
-            if H.has_edge(a, b):
-                w = max(w, H[a][b]["weight"])
-            H.add_edge(a, b, weight=w)
+            pair = (i, j) if i < j else (j, i)
+            old = kept.get(pair)
+            kept[pair] = old if old is not None and old > v else v
+    H.add_weighted_edges_from((ids[a], ids[b], w) for (a, b), w in kept.items())
     return H
 
 
@@ -124,8 +130,8 @@ def _co_requirements(ix: OrientationIndex) -> tuple[list[str], sp.csr_matrix]:
     return [ix.skills[j] for j in used], co
 
 
-def _skill_graph(ix: OrientationIndex) -> nx.Graph:
-    ids, co = _co_requirements(ix)
+def _skill_graph(ix: OrientationIndex, ids: list[str], co: sp.csr_matrix) -> nx.Graph:
+    """The skills' kNN association graph, from :func:`_co_requirements`' ``(ids, co)``."""
     inv = 1.0 / np.sqrt(ix.skill_occurrence[ix.skill_occurrence > 0])
     cosine = sp.csr_matrix(sp.diags(inv) @ co @ sp.diags(inv))
     return _knn_edges(ids, cosine, NEIGHBOURS)
@@ -148,10 +154,9 @@ def pagerank(weights: sp.csr_matrix, damping: float = 0.85, tol: float = 1e-10) 
     return rank
 
 
-def _skill_centrality(ix: OrientationIndex) -> dict[str, float]:
+def _skill_centrality(ids: list[str], co: sp.csr_matrix) -> dict[str, float]:
     """PageRank on the full co-requirement graph (weight = occupations requiring both):
     a skill needed alongside many skills that are themselves widely needed is transferable."""
-    ids, co = _co_requirements(ix)
     return dict(zip(ids, pagerank(co).tolist(), strict=True))
 
 
@@ -171,15 +176,14 @@ def _scale(pos: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return dict(zip(pos, arr, strict=True))
 
 
-def _spectral(H: nx.Graph) -> dict[str, np.ndarray]:
-    """Spectral coordinates: the 2nd and 3rd leading eigenvectors of the normalised
+def _spectral(A: sp.csr_array, nodes: list[str]) -> dict[str, np.ndarray]:
+    """Spectral coordinates of the graph whose weighted adjacency is ``A`` (rows and
+    columns in ``nodes`` order): the 2nd and 3rd leading eigenvectors of the normalised
     adjacency ``D^-1/2 A D^-1/2`` (the smallest non-trivial ones of the normalised
     Laplacian; Belkin & Niyogi 2003, "Laplacian eigenmaps"), sparse and deterministic
     (fixed start vector, signs fixed so the largest entry is positive)."""
     from scipy.sparse.linalg import eigsh
 
-    nodes = sorted(H.nodes)
-    A = nx.to_scipy_sparse_array(H, nodelist=nodes, weight="weight", format="csr")
     deg = np.asarray(A.sum(axis=1)).ravel()
     inv = np.divide(1.0, np.sqrt(deg), out=np.zeros_like(deg), where=deg > 0)
     M = sp.diags(inv) @ A @ sp.diags(inv)
@@ -193,6 +197,31 @@ def _spectral(H: nx.Graph) -> dict[str, np.ndarray]:
     return dict(zip(nodes, coords, strict=True))
 
 
+def _adjacency(H: nx.Graph) -> tuple[list[str], sp.csr_array]:
+    """``(sorted nodes, weighted adjacency)`` of ``H``: the canonical CSR array (sorted
+    columns, no duplicates) :func:`networkx.to_scipy_sparse_array` gives with that node
+    list, built from the edge list once."""
+    nodes = sorted(H.nodes)
+    at = {n: i for i, n in enumerate(nodes)}
+    edges = [(at[a], at[b], w) for a, b, w in H.edges(data="weight")]
+    rows = np.fromiter((e[0] for e in edges), dtype=np.int64, count=len(edges))
+    cols = np.fromiter((e[1] for e in edges), dtype=np.int64, count=len(edges))
+    data = np.fromiter((e[2] for e in edges), dtype=np.float64, count=len(edges))
+    A = sp.coo_array(
+        (np.concatenate([data, data]), (np.concatenate([rows, cols]), np.concatenate([cols, rows]))),
+        shape=(len(nodes), len(nodes)),
+    ).tocsr()
+    A.sum_duplicates()
+    return nodes, A
+
+
+def _block(A: sp.csr_array, rows: np.ndarray) -> sp.csr_array:
+    """The square block of ``A`` on ``rows`` (sorted), canonical like ``A``."""
+    sub = sp.csr_array(A[rows][:, rows])
+    sub.sum_duplicates()
+    return sub
+
+
 def _layout(H: nx.Graph, communities: list[list[str]]) -> dict[str, np.ndarray]:
     member = {n: c for c, nodes in enumerate(communities) for n in nodes}
     Q = nx.Graph()
@@ -204,15 +233,19 @@ def _layout(H: nx.Graph, communities: list[list[str]]) -> dict[str, np.ndarray]:
     centres = nx.spring_layout(Q, seed=SEED, weight="weight") if len(Q) > 1 else {0: np.zeros(2)}
     centres = _scale({str(c): p for c, p in centres.items()})
     total = max(H.number_of_nodes(), 1)
+    # large clusters read their block of one adjacency array (made once), not a
+    # NetworkX subgraph exported cluster by cluster
+    order, A = _adjacency(H) if any(len(c) > SPRING_MAX for c in communities) else ([], None)
+    at = {n: i for i, n in enumerate(order)}
     out: dict[str, np.ndarray] = {}
     for c, nodes in enumerate(communities):
-        sub = H.subgraph(nodes)
         if len(nodes) == 1:
             local = {nodes[0]: np.zeros(2)}
         elif len(nodes) <= SPRING_MAX:
-            local = nx.spring_layout(sub, seed=SEED, weight="weight", iterations=50)
+            local = nx.spring_layout(H.subgraph(nodes), seed=SEED, weight="weight", iterations=50)
         else:
-            local = _spectral(sub)
+            members = sorted(nodes)
+            local = _spectral(_block(A, np.array([at[n] for n in members], dtype=np.int64)), members)
         local = _scale(local)
         radius = 0.5 * np.sqrt(len(nodes) / total)
         centre = centres[str(c)]
@@ -255,7 +288,9 @@ def skill_map(G: nx.MultiDiGraph, kind: str = "skills") -> SkillMap:
 
 
 def _build(G: nx.MultiDiGraph, ix: OrientationIndex, kind: str) -> SkillMap:
-    H = _skill_graph(ix) if kind == "skills" else _occupation_graph(G, ix)
+    # one co-requirement count serves the skills' graph and their centrality
+    co_requirements = _co_requirements(ix) if kind == "skills" else None
+    H = _skill_graph(ix, *co_requirements) if co_requirements else _occupation_graph(G, ix)
     if H.number_of_nodes() == 0:
         result = SkillMap(kind, [], [], [], 0.0)
     else:
@@ -264,8 +299,8 @@ def _build(G: nx.MultiDiGraph, ix: OrientationIndex, kind: str) -> SkillMap:
         modularity = (
             nx.community.modularity(H, communities, weight="weight") if H.number_of_edges() else 0.0
         )
-        if kind == "skills":
-            rank = _skill_centrality(ix)
+        if co_requirements:
+            rank = _skill_centrality(*co_requirements)
         elif H.number_of_edges():
             rank = nx.pagerank(H, weight="weight")
         else:
