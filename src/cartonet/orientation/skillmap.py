@@ -110,7 +110,9 @@ def _knn_edges(ids: list[str], matrix: sp.csr_matrix | np.ndarray | Neighbours, 
             cols_all, vals_all = matrix.indices[start:end], matrix.data[start:end]
             keep = top_k(np.where(cols_all == i, np.nan, vals_all).astype(np.float64), k)
             cols, vals = cols_all[keep], vals_all[keep]
-        for j, v in zip(np.asarray(cols).tolist(), np.asarray(vals, dtype=np.float64).tolist(), strict=True):
+        for j, v in zip(
+            np.asarray(cols).tolist(), np.asarray(vals, dtype=np.float64).tolist(), strict=True
+        ):
             if v <= 0 or j == i:
                 continue
             pair = (i, j) if i < j else (j, i)
@@ -208,7 +210,10 @@ def _adjacency(H: nx.Graph) -> tuple[list[str], sp.csr_array]:
     cols = np.fromiter((e[1] for e in edges), dtype=np.int64, count=len(edges))
     data = np.fromiter((e[2] for e in edges), dtype=np.float64, count=len(edges))
     A = sp.coo_array(
-        (np.concatenate([data, data]), (np.concatenate([rows, cols]), np.concatenate([cols, rows]))),
+        (
+            np.concatenate([data, data]),
+            (np.concatenate([rows, cols]), np.concatenate([cols, rows])),
+        ),
         shape=(len(nodes), len(nodes)),
     ).tocsr()
     A.sum_duplicates()
@@ -245,7 +250,9 @@ def _layout(H: nx.Graph, communities: list[list[str]]) -> dict[str, np.ndarray]:
             local = nx.spring_layout(H.subgraph(nodes), seed=SEED, weight="weight", iterations=50)
         else:
             members = sorted(nodes)
-            local = _spectral(_block(A, np.array([at[n] for n in members], dtype=np.int64)), members)
+            local = _spectral(
+                _block(A, np.array([at[n] for n in members], dtype=np.int64)), members
+            )
         local = _scale(local)
         radius = 0.5 * np.sqrt(len(nodes) / total)
         centre = centres[str(c)]
