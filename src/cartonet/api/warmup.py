@@ -137,9 +137,10 @@ async def warm_up(state: AppState) -> None:
         for kind in MAP_KINDS:
             # clustering is CPU-bound for seconds: a worker thread keeps the loop serving
             await _step(f"{kind} map", asyncio.to_thread(skill_map, G, kind))
-        # every origin's mixing weights, read by feederOccupations: one similarity pass
-        # (tens of seconds on a busy machine), saved with the rest, so a restart on an
-        # unchanged graph reads it back (and the file is not rewritten)
+        # every origin's mixing weights, read by feederOccupations: filled by the
+        # occupations map's similarity pass above (similarity_neighbours), so this step
+        # only builds them when that pass was read from elsewhere; saved with the rest, so
+        # a restart on an unchanged graph reads it back (and the file is not rewritten)
         await _step("feeder weights", asyncio.to_thread(origin_mix, G))
         if await _step("orientation cache", projection.save()):
             log.info("warm-up: orientation results saved to %s", projection.path)
