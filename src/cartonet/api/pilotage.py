@@ -9,7 +9,8 @@ thread: a population of a few thousand groups takes seconds on a full taxonomy.
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import networkx as nx
 import strawberry
@@ -185,6 +186,24 @@ async def _population(
     return pop, observed
 
 
+async def _answer(
+    info: strawberry.Info,
+    population: PopulationInput,
+    first: int,
+    compute: Callable[..., list[Any]],
+) -> tuple[nx.MultiDiGraph, list[Any]]:
+    """``compute(G, population, first, observed, None, viability)`` off the event loop, with
+    its argument errors named as the GraphQL arguments; the three population answers share
+    this order of arguments."""
+    G = await _graph(info)
+    pop, observed = await _population(info, G, population)
+    with graphql_names(k="first", viability="population.viability"):
+        found = await asyncio.to_thread(
+            compute, G, pop, first, observed, None, population.viability
+        )
+    return G, found
+
+
 FirstArg = Annotated[int, strawberry.argument(description="How many results, 1 to 500.")]
 PopulationArg = Annotated[
     PopulationInput, strawberry.argument(description="The population (used, never stored).")
@@ -250,12 +269,7 @@ class PilotageQuery:
     async def population_options(
         self, info: strawberry.Info, population: PopulationArg, first: FirstArg = 20
     ) -> list[PopulationOption]:
-        G = await _graph(info)
-        pop, observed = await _population(info, G, population)
-        with graphql_names(k="first", viability="population.viability"):
-            found = await asyncio.to_thread(
-                population_options, G, pop, first, observed, None, population.viability
-            )
+        G, found = await _answer(info, population, first, population_options)
         return [
             PopulationOption(
                 occupation=_node(G, o.occupation),
@@ -278,12 +292,7 @@ class PilotageQuery:
     async def skill_leverage(
         self, info: strawberry.Info, population: PopulationArg, first: FirstArg = 20
     ) -> list[SkillLeverage]:
-        G = await _graph(info)
-        pop, observed = await _population(info, G, population)
-        with graphql_names(k="first", viability="population.viability"):
-            found = await asyncio.to_thread(
-                skill_leverage, G, pop, first, observed, None, population.viability
-            )
+        G, found = await _answer(info, population, first, skill_leverage)
         return [
             SkillLeverage(skill=_node(G, s.item), new_options=s.new_options, people=s.people)
             for s in found
@@ -296,12 +305,7 @@ class PilotageQuery:
     async def training_leverage(
         self, info: strawberry.Info, population: PopulationArg, first: FirstArg = 20
     ) -> list[TrainingLeverage]:
-        G = await _graph(info)
-        pop, observed = await _population(info, G, population)
-        with graphql_names(k="first", viability="population.viability"):
-            found = await asyncio.to_thread(
-                training_leverage, G, pop, first, observed, None, population.viability
-            )
+        G, found = await _answer(info, population, first, training_leverage)
         return [
             TrainingLeverage(
                 training=_node(G, t.item),
