@@ -925,18 +925,7 @@ def _write(
     _record_load(
         conn,
         dataset.source,
-        history.record_info(
-            source=dataset.source,
-            kind="graph",
-            started=started,
-            read_seconds=dataset.read_seconds,
-            files=dataset.files,
-            counts=history.dataset_counts(dataset),
-            changes=by_type,
-            version=version,
-            replace=replace,
-            warnings=len(dataset.warnings),
-        ),
+        history.dataset_record(dataset, started, by_type, version, replace),
     )
     return changed, counts, by_type
 
@@ -961,19 +950,7 @@ def _record_observed(
     changes: Sequence[TypeChange],
     version: str,
 ) -> None:
-    info = history.record_info(
-        source=data.source,
-        kind="observed-mobility",
-        started=started,
-        read_seconds=data.read_seconds,
-        files=data.files,
-        counts=history.observed_counts(data),
-        changes=changes,
-        version=version,
-        replace=True,
-        warnings=len(data.warnings),
-    )
-    _record_load(conn, data.source, info)
+    _record_load(conn, data.source, history.observed_record(data, started, changes, version))
 
 
 def _read_history(conn: sqlite3.Connection, source: str | None, last: int) -> list[LoadRecord]:

@@ -30,8 +30,10 @@ from cartonet.model import Dataset, LoadRecord, ObservedMobility, TypeChange
 __all__ = [
     "ChangeCounter",
     "dataset_counts",
+    "dataset_record",
     "observed_changes",
     "observed_counts",
+    "observed_record",
     "other_releases",
     "record_from",
     "record_info",
@@ -148,6 +150,46 @@ def record_info(
         "warnings": warnings,
     }
     return json.dumps(info, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def dataset_record(
+    dataset: Dataset,
+    started: float,
+    changes: Sequence[TypeChange],
+    version: str,
+    replace: bool,
+) -> str:
+    """:func:`record_info` of a graph load (both stores keep the same record)."""
+    return record_info(
+        source=dataset.source,
+        kind="graph",
+        started=started,
+        read_seconds=dataset.read_seconds,
+        files=dataset.files,
+        counts=dataset_counts(dataset),
+        changes=changes,
+        version=version,
+        replace=replace,
+        warnings=len(dataset.warnings),
+    )
+
+
+def observed_record(
+    data: ObservedMobility, started: float, changes: Sequence[TypeChange], version: str
+) -> str:
+    """:func:`record_info` of an observed-mobility load (it always replaces its source)."""
+    return record_info(
+        source=data.source,
+        kind="observed-mobility",
+        started=started,
+        read_seconds=data.read_seconds,
+        files=data.files,
+        counts=observed_counts(data),
+        changes=changes,
+        version=version,
+        replace=True,
+        warnings=len(data.warnings),
+    )
 
 
 def record_from(seq: int, source: str, info_text: str) -> LoadRecord:

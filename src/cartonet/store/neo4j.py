@@ -751,18 +751,7 @@ class Neo4jStore:
             changes: Sequence[TypeChange],
             version: str,
         ) -> None:
-            info = history.record_info(
-                source=data.source,
-                kind="observed-mobility",
-                started=started,
-                read_seconds=data.read_seconds,
-                files=data.files,
-                counts=history.observed_counts(data),
-                changes=changes,
-                version=version,
-                replace=True,
-                warnings=len(data.warnings),
-            )
+            info = history.observed_record(data, started, changes, version)
             await (await tx.run(cypher["record_load"], source=data.source, info=info)).consume()
 
         async def work(tx: AsyncManagedTransaction) -> bool:
@@ -1028,17 +1017,8 @@ class _Loader:
             await (await tx.run(cypher["record_source"], source=source, info=info)).consume()
         else:
             version = (await self._single(tx, cypher["version"]))["version"]
-        record = history.record_info(
-            source=source,
-            kind="graph",
-            started=started,
-            read_seconds=self.dataset.read_seconds,
-            files=self.dataset.files,
-            counts=history.dataset_counts(self.dataset),
-            changes=self.changes.changes(),
-            version=version,
-            replace=self.replace,
-            warnings=len(self.dataset.warnings),
+        record = history.dataset_record(
+            self.dataset, started, self.changes.changes(), version, self.replace
         )
         await (await tx.run(cypher["record_load"], source=source, info=record)).consume()
         return dict(self.counts)
