@@ -566,6 +566,13 @@ def _leverage(
     return ix, new, people
 
 
+def _ranked(new: np.ndarray, k: int, first: np.ndarray, then: np.ndarray) -> np.ndarray:
+    """The ``k`` first items adding something (``new > 0``): highest ``first``, then
+    highest ``then``, then lowest index."""
+    found = np.flatnonzero(new > 0)
+    return found[np.lexsort((found, -then[found], -first[found]))][:k]
+
+
 def skill_leverage(
     G: nx.MultiDiGraph,
     groups: Sequence[tuple[str, int]] | Population,
@@ -598,8 +605,7 @@ def skill_leverage(
     """
     check_k(k)
     ix, new, people = _leverage(G, groups, "skills", observed, weights, viability)
-    found = np.flatnonzero(new > 0)
-    order = found[np.lexsort((found, -people[found], -new[found]))][:k]
+    order = _ranked(new, k, new, people)
     return [Leverage(ix.skills[j], float(new[j]), int(people[j])) for j in order]
 
 
@@ -638,8 +644,7 @@ def training_leverage(
     ix, new, people = _leverage(G, groups, "trainings", observed, weights, viability)
     cost = training_cost(ix.training_hours)
     per_hour = new / cost
-    found = np.flatnonzero(new > 0)
-    order = found[np.lexsort((found, -new[found], -per_hour[found]))][:k]
+    order = _ranked(new, k, per_hour, new)
     return [
         Leverage(
             ix.trainings[t],
