@@ -171,6 +171,14 @@ async def _observed(
     if area is None and commune is None:
         return None
     where = await observed_area(info, area, commune, (f"{path}area", f"{path}commune"))
+    return await _moves_from(info, origins, where)
+
+
+async def _moves_from(
+    info: strawberry.Info, origins: list[str], where: str | None
+) -> dict[str, dict[str, float]]:
+    """Observed moves from ``origins`` in ``where`` (any area when None), origin id →
+    {destination id: score}."""
     found = await info.context.read(info.context.store.observed_moves(origins, where))
     return {start: {m.end: m.score for m in moves} for start, moves in found.items()}
 
@@ -243,9 +251,7 @@ class PilotageQuery:
         observed: dict[str, dict[str, float]] = {}
         if found:
             where = await observed_area(info, area, commune)
-            origins = [f.occupation for f in found]
-            moves = await info.context.read(info.context.store.observed_moves(origins, where))
-            observed = {start: {m.end: m.score for m in ms} for start, ms in moves.items()}
+            observed = await _moves_from(info, [f.occupation for f in found], where)
         return [
             FeederOccupationResult(
                 occupation=_node(G, f.occupation),
