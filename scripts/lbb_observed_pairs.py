@@ -21,6 +21,7 @@ import argparse
 import csv
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from cartonet.errors import DataError
@@ -30,11 +31,12 @@ FILE = "lbb-pse_bassin-emploi_rome-connexe.csv"
 COLUMNS = ("code_bassin_emploi", "rome", "rome_connexe")
 
 
-def read_observed(path: Path) -> Counter[tuple[str, str]]:
-    """Number of employment areas reporting each ``(source id, target id)`` pair."""
+def _moves(path: Path) -> Iterator[tuple[dict[str, str], str, str]]:
+    """``(row, source id, target id)`` for every row of the file (or of ``FILE`` in the
+    folder ``path``) that is not a self-pair; :class:`DataError` on a missing column or a
+    malformed ROME code."""
     if path.is_dir():
         path = path / FILE
-    areas: Counter[tuple[str, str]] = Counter()
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
@@ -46,27 +48,17 @@ def read_observed(path: Path) -> Counter[tuple[str, str]]:
                 if not CODE_ROME.match(code):
                     raise DataError(str(path), reader.line_num, f"not a ROME code: {code!r}")
             if source != target:
-                areas[(fiche_id(source), fiche_id(target))] += 1
-    return areas
+                yield row, fiche_id(source), fiche_id(target)
+
+
+def read_observed(path: Path) -> Counter[tuple[str, str]]:
+    """Number of employment areas reporting each ``(source id, target id)`` pair."""
+    return Counter((source, target) for _, source, target in _moves(path))
 
 
 def read_by_area(path: Path) -> list[tuple[str, str, str]]:
     """``(area, source id, target id)`` rows, self-pairs dropped, sorted."""
-    if path.is_dir():
-        path = path / FILE
-    rows = set()
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise DataError(str(path), 1, f"missing column(s) {', '.join(missing)}")
-        for row in reader:
-            source, target = row["rome"].strip(), row["rome_connexe"].strip()
-            for code in (source, target):
-                if not CODE_ROME.match(code):
-                    raise DataError(str(path), reader.line_num, f"not a ROME code: {code!r}")
-            if source != target:
-                rows.add((row["code_bassin_emploi"].strip(), fiche_id(source), fiche_id(target)))
+    rows = {(row["code_bassin_emploi"].strip(), s, t) for row, s, t in _moves(path)}
     return sorted(rows)
 
 
