@@ -430,6 +430,26 @@ def observed_without(
     return kept, removed
 
 
+def without_leakage(
+    G: nx.MultiDiGraph,
+    pairs: list[tuple[str, str]],
+    exclude_rels: Collection[str],
+    leakage: str,
+    observed: Mapping[str, Mapping[str, float]] | None,
+) -> tuple[nx.MultiDiGraph, dict[str, int], Mapping[str, Mapping[str, float]] | None]:
+    """The graph and observed moves left once the truth ``pairs``' leakage is removed under
+    ``leakage`` (see the module docstring), and the removed counts per type: ``observed`` is
+    dropped when ``OBSERVED_MOBILITY`` is excluded, and loses the moves joining a pair under
+    ``"pairs"`` (counted as ``OBSERVED_MOBILITY``)."""
+    clean, removed = without_edges(G, pairs if leakage == "pairs" else [], exclude_rels)
+    if observed is not None and OBSERVED in exclude_rels:
+        observed = None
+    elif observed is not None and leakage == "pairs":
+        observed, dropped = observed_without(observed, pairs)
+        removed[OBSERVED] = removed.get(OBSERVED, 0) + dropped
+    return clean, removed, observed
+
+
 def evaluate(
     G: nx.MultiDiGraph,
     pairs: list[tuple[str, str]],
@@ -494,12 +514,7 @@ def evaluate(
         )
     weights = weights or SimilarityWeights()
     tw = transition_weights or TransitionWeights()
-    clean, removed = without_edges(G, pairs if leakage == "pairs" else [], exclude_rels)
-    if observed is not None and OBSERVED in exclude_rels:
-        observed = None
-    elif observed is not None and leakage == "pairs":
-        observed, dropped = observed_without(observed, pairs)
-        removed[OBSERVED] = removed.get(OBSERVED, 0) + dropped
+    clean, removed, observed = without_leakage(G, pairs, exclude_rels, leakage, observed)
     ix = index_of(clean)
     if method == "feeders":  # each target's known sources are what its feeders must find
         pairs = [(target, source) for source, target in pairs]
@@ -598,11 +613,7 @@ def tune(
     """
     if method not in ("similar", "suggest"):
         raise InvalidArgument("method", f"tuning takes similar or suggest, got {method!r}")
-    clean, _ = without_edges(G, pairs if leakage == "pairs" else [], exclude_rels)
-    if observed is not None and OBSERVED in exclude_rels:
-        observed = None
-    elif observed is not None and leakage == "pairs":
-        observed, _ = observed_without(observed, pairs)
+    clean, _, observed = without_leakage(G, pairs, exclude_rels, leakage, observed)
     ix = index_of(clean)
     truth, _ = truth_sets(ix, pairs)
     sources = sorted(truth)
