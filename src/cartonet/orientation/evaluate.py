@@ -395,10 +395,17 @@ def suggest_scores(
     occupations it never suggests, and other rows, are NaN."""
     out = np.full((n, n), np.nan)
     for s, (pv, excluded) in parts.items():
-        score = combine_parts(pv, weights)
-        order = list(ranked(score, pv.gap_cost, np.flatnonzero(~excluded), n))
-        out[s, order] = n - np.arange(len(order), dtype=np.float64)
+        out[s] = ranked_row(combine_parts(pv, weights), pv.gap_cost, excluded, n)
     return out
+
+
+def ranked_row(score: np.ndarray, gap_cost: np.ndarray, excluded: np.ndarray, n: int) -> np.ndarray:
+    """One row ranked as the suggestions rank it (score, then training gap, then row):
+    ``n - position`` in that order, NaN for the rows never suggested."""
+    row = np.full(n, np.nan)
+    order = list(ranked(score, gap_cost, np.flatnonzero(~excluded), n))
+    row[order] = n - np.arange(len(order), dtype=np.float64)
+    return row
 
 
 def suggest_matrix(
@@ -722,9 +729,7 @@ def evaluate_by_area(
             ("graph_only", base),
             ("other_areas_only", local + 1e-6 * base),
         ):
-            row = np.full(n, np.nan)
-            order = list(ranked(score, pv.gap_cost, np.flatnonzero(~excluded), n))
-            row[order] = n - np.arange(len(order), dtype=np.float64)
+            row = ranked_row(score, pv.gap_cost, excluded, n)
             rows[name].append(_source_metrics(row, s, targets, k, discount, ids))
     return {
         name: Metrics(len(r), *(float(np.mean([x[i] for x in r])) if r else 0.0 for i in range(3)))
