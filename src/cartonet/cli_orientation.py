@@ -29,11 +29,10 @@ from cartonet.orientation.evaluate import (
     camel_case,
     evaluate,
     evaluate_by_area,
-    observed_without,
     read_area_pairs,
     read_pairs,
     tune,
-    without_edges,
+    without_leakage,
 )
 from cartonet.orientation.explain import label
 from cartonet.orientation.gaps import SkillGap
@@ -578,13 +577,9 @@ def evaluate_cmd(
         weights = {key: chosen}
     # the full projection, then one copy without the leaking edges that both the evaluation
     # and the diagnosis score (the similarity matrix is computed once, cached on it)
-    clean, removed = without_edges(G, pairs if leakage == "pairs" else [], rels)
-    if observed is not None and OBSERVED in rels:
-        observed = None
-    elif observed is not None:
-        removed[OBSERVED] = 0
-        if leakage == "pairs":
-            observed, removed[OBSERVED] = observed_without(observed, pairs)
+    clean, removed, observed = without_leakage(G, pairs, rels, leakage, observed)
+    if observed is not None:  # the observed moves are counted even when none is removed
+        removed.setdefault(OBSERVED, 0)
     report = replace(
         evaluate(clean, pairs, k, method=method, exclude_rels=(), observed=observed, **weights),
         edges_removed=removed,
