@@ -662,10 +662,26 @@ def load_rome_cmd(
 
 @load.command("onet")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--weights",
+    type=click.Choice(["relevance", "importance", "importance-level"]),
+    default="relevance",
+    show_default=True,
+    help="How a requirement's weight is written: 1 / 0.5 by essential / optional "
+    "(relevance), or continuous from the O*NET importance (and level) ratings.",
+)
+@click.option(
+    "--work-styles/--no-work-styles",
+    default=True,
+    show_default=True,
+    help="Load Work Styles.txt as soft skills.",
+)
 @file_load_options
 def load_onet_cmd(
     ctx: click.Context,
     directory: Path,
+    weights: str,
+    work_styles: bool,
     store: str | None,
     replace: bool,
     skip_bad_rows: bool,
@@ -680,7 +696,13 @@ def load_onet_cmd(
         store,
         quiet,
         replace,
-        lambda progress: load_onet(directory, skip_bad_rows=skip_bad_rows, progress=progress),
+        lambda progress: load_onet(
+            directory,
+            skip_bad_rows=skip_bad_rows,
+            progress=progress,
+            weights=weights,
+            work_styles=work_styles,
+        ),
         [directory],
     )
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from cartonet.cli import main
 from cartonet.errors import LoadError
-from cartonet.ingest.onet import load_onet, soc_groups
+from cartonet.ingest.onet import MIN_WEIGHT, load_onet, requirement_weight, soc_groups
 from cartonet.model import Dataset, NodeType, RelType
 from cartonet.qualifications import level_of_job_zone
 from cartonet_testing import need
@@ -233,6 +233,38 @@ def test_mini_release_maps_every_file(tmp_path: Path) -> None:
     # the riasec nodes are the ROME loader's, so both taxonomies share them
     assert nodes["riasec:I"].labels == {"en": "Investigative", "fr": "Investigateur"}
     assert ds.read_counts["Skills.xlsx"] == 6
+
+
+def test_continuous_weights_come_from_the_ratings(tmp_path: Path) -> None:
+    """``weights=`` changes only the REQUIRES ``weight``: the same edges, relevance and
+    ratings; importance 3.0 → 0.5 and 5 → 1 as the relevance weights, level folded in by a
+    geometric mean where O*NET gives one."""
+    d = mini_onet(tmp_path)
+    base = rels(load_onet(d), RelType.REQUIRES)
+    by_importance = rels(load_onet(d, weights="importance"), RelType.REQUIRES)
+    by_both = rels(load_onet(d, weights="importance-level"), RelType.REQUIRES)
+    for other in (by_importance, by_both):
+        assert other.keys() == base.keys()
+        for k, props in other.items():
+            assert {**props, "weight": base[k]["weight"]} == base[k]
+    reading = ("onet:15-1252.00", "onet-skill:2.A.1.a")  # importance 4.0, level 4.62
+    assert by_importance[reading]["weight"] == 0.75
+    assert by_both[reading]["weight"] == round((0.75 * 4.62 / 7) ** 0.5, 4)
+    writing = ("onet:15-1252.00", "onet-skill:2.A.1.b")  # importance 3.2, no level
+    assert by_importance[writing]["weight"] == by_both[writing]["weight"] == 0.55
+    assert requirement_weight(3.0, None, "importance") == 0.5
+    assert requirement_weight(5.0, 7.0, "importance-level") == 1.0
+    assert requirement_weight(4.0, 0.0, "importance-level") == MIN_WEIGHT
+    with pytest.raises(LoadError, match="weights: expected one of"):
+        load_onet(d, weights="level")
+
+
+def test_work_styles_can_be_left_out(tmp_path: Path) -> None:
+    ds = load_onet(mini_onet(tmp_path), work_styles=False)
+    kinds = {n.props.get("kind") for n in ds.nodes if n.type is NodeType.SKILL}
+    assert kinds == {"HARD", "KNOWLEDGE"}
+    assert ("onet:15-1252.01", "onet-skill:1.C.5.b") not in rels(ds, RelType.REQUIRES)
+    assert "Work Styles.txt" not in ds.read_counts
 
 
 def test_soc_groups() -> None:

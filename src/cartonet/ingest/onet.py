@@ -43,8 +43,16 @@ this gives a rated occupation about 23 essential and 14 optional requirements ou
 rated elements (ESCO gives about 14 and 20): a lower cut would make nearly every element
 essential to every job and flatten similarities. The edge keeps the ratings as
 ``importance`` (1–5) and ``level`` (0–7; left out when O*NET marks it not relevant or
-recommends suppressing it) besides the usual ``relevance`` and ``weight`` (1.0 / 0.5, the
-weights every loader gives ESSENTIAL / OPTIONAL).
+recommends suppressing it) besides the usual ``relevance``.
+
+Requirement weight
+------------------
+The orientation engine reads a REQUIRES edge's numeric ``weight`` (in ``(0, 1]``) as how
+much the requirement counts (:func:`cartonet.orientation.index.relevance_weight`); ESCO and
+ROME give 1.0 / 0.5 for ESSENTIAL / OPTIONAL. O*NET rates every requirement, so the loader
+can turn the ratings into a continuous weight instead (``weights=``, see
+:data:`REQUIREMENT_WEIGHTS` and :func:`requirement_weight`): the engine has no O*NET
+constant, it reads ``weight`` whatever wrote it.
 
 The SOC major groups are titled (:data:`SOC_MAJOR_GROUPS`, the 23 titles of the SOC 2018
 manual); the release has no titles for minor and broad groups, which are labelled by code
@@ -126,6 +134,62 @@ RATED_FILES: tuple[tuple[str, SkillKind], ...] = (
     ("Knowledge.xlsx", SkillKind.KNOWLEDGE),
     ("Work Styles.txt", SkillKind.SOFT),
 )
+WORK_STYLES_FILE = "Work Styles.txt"
+
+IMPORTANCE_MIN, IMPORTANCE_MAX = 1.0, 5.0
+"""The importance scale (``IM``)."""
+LEVEL_MAX = 7.0
+"""The level scale (``LV``) runs from 0 to 7."""
+MIN_WEIGHT = 0.01
+"""Floor of a continuous weight: the engine reads a weight only in ``(0, 1]``."""
+
+REQUIREMENT_WEIGHTS: tuple[str, ...] = ("relevance", "importance", "importance-level")
+"""How the REQUIRES ``weight`` is written (:func:`requirement_weight`)."""
+
+
+def requirement_weight(importance: float, level: float | None, weights: str = "relevance") -> float:
+    """The ``weight`` of an O*NET REQUIRES edge, in ``(0, 1]``.
+
+    Parameters
+    ----------
+    importance:
+        The element's importance for the occupation (``IM``, 1–5).
+    level:
+        Its level (``LV``, 0–7), or ``None`` when O*NET gives none (work styles) or
+        suppresses it.
+    weights:
+        ``"relevance"``: 1.0 for ESSENTIAL (importance ≥ :data:`ESSENTIAL_IMPORTANCE`),
+        0.5 for OPTIONAL, the weights every loader gives. ``"importance"``: the importance
+        rescaled to ``i = (importance − 1) / 4`` (so the OPTIONAL cut 3.0 gives 0.5, as
+        the relevance weight does, and 5 gives 1). ``"importance-level"``: the geometric
+        mean ``√(i · level / 7)`` (``i`` alone without a level), so a requirement weighs
+        more when it is both important and needed at a high level.
+
+    Returns
+    -------
+    float
+        Rounded to 4 decimals, at least :data:`MIN_WEIGHT`.
+
+    Example
+    -------
+    >>> requirement_weight(4.0, 3.5, "relevance"), requirement_weight(3.2, None, "relevance")
+    (1.0, 0.5)
+    >>> requirement_weight(4.0, 3.5, "importance")
+    0.75
+    >>> requirement_weight(4.0, 3.5, "importance-level")
+    0.6124
+    """
+    if weights == "relevance":
+        essential = importance >= ESSENTIAL_IMPORTANCE
+        return RELEVANCE_WEIGHT[Relevance.ESSENTIAL if essential else Relevance.OPTIONAL]
+    if weights not in REQUIREMENT_WEIGHTS:
+        raise ValueError(
+            f"weights must be one of {', '.join(REQUIREMENT_WEIGHTS)}, not {weights!r}"
+        )
+    i = (importance - IMPORTANCE_MIN) / (IMPORTANCE_MAX - IMPORTANCE_MIN)
+    if weights == "importance-level" and level is not None:
+        i = (i * max(level, 0.0) / LEVEL_MAX) ** 0.5
+    return max(MIN_WEIGHT, min(1.0, round(i, 4)))
 
 
 def occupation_id(code: str) -> str:
@@ -166,6 +230,8 @@ def load_onet(
     *,
     skip_bad_rows: bool = False,
     progress: ProgressCallback | None = None,
+    weights: str = "relevance",
+    work_styles: bool = True,
 ) -> Dataset:
     """Read an O*NET database release (text and Excel files) into a dataset.
 
@@ -177,6 +243,11 @@ def load_onet(
         Drop malformed records and list them in ``warnings`` instead of refusing the load.
     progress:
         ``progress(phase, done, total)`` as files are read.
+    weights:
+        How each REQUIRES edge's ``weight`` is written from the ratings: one of
+        :data:`REQUIREMENT_WEIGHTS` (see :func:`requirement_weight`).
+    work_styles:
+        Load ``Work Styles.txt`` as SOFT skills (the default); false leaves them out.
 
     Returns
     -------
@@ -196,7 +267,13 @@ def load_onet(
     >>> ds.source  # doctest: +SKIP
     'onet-29.3'
     """
-    return _OnetReader(Path(dir), Problems(skip_bad_rows), progress).read()
+    if weights not in REQUIREMENT_WEIGHTS:
+        raise LoadError(
+            f"weights: expected one of {', '.join(REQUIREMENT_WEIGHTS)}, got {weights!r}"
+        )
+    reader = _OnetReader(Path(dir), Problems(skip_bad_rows), progress)
+    reader.weights, reader.work_styles = weights, work_styles
+    return reader.read()
 
 
 def release_of(dir: Path) -> str:
@@ -221,6 +298,8 @@ class _OnetReader:
         self.b = DatasetBuilder(self.source)
         self.read_counts: dict[str, int] = {}
         self.model: dict[str, tuple[str, str]] = {}  # element id -> (name, description)
+        self.weights = "relevance"
+        self.work_styles = True
 
     def text(self, name: str, required: list[str]) -> CsvTable:
         return CsvTable(
@@ -259,7 +338,8 @@ class _OnetReader:
         self.read_content_model()
         self.read_occupations()
         for name, kind in RATED_FILES:
-            self.read_ratings(name, kind)
+            if name != WORK_STYLES_FILE or self.work_styles:
+                self.read_ratings(name, kind)
         self.read_interests()
         self.read_job_zones()
         self.read_alternate_titles()
@@ -369,13 +449,14 @@ class _OnetReader:
             if im < OPTIONAL_IMPORTANCE:
                 continue
             relevance = Relevance.ESSENTIAL if im >= ESSENTIAL_IMPORTANCE else Relevance.OPTIONAL
+            lv = level.get((occ, sid))
             props: dict[str, Any] = {
                 "relevance": relevance.value,
-                "weight": RELEVANCE_WEIGHT[relevance],
+                "weight": requirement_weight(im, lv, self.weights),
                 "importance": im,
             }
-            if (occ, sid) in level:
-                props["level"] = level[(occ, sid)]
+            if lv is not None:
+                props["level"] = lv
             self.b.add_rel(RelType.REQUIRES, occ, sid, **props)
         if suppressed:
             self.problems.warn(
