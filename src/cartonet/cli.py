@@ -665,10 +665,10 @@ def load_rome_cmd(
 @click.option(
     "--weights",
     type=click.Choice(["relevance", "importance", "importance-level"]),
-    default="relevance",
+    default="importance",
     show_default=True,
-    help="How a requirement's weight is written: 1 / 0.5 by essential / optional "
-    "(relevance), or continuous from the O*NET importance (and level) ratings.",
+    help="How a requirement's weight is written: continuous from the O*NET importance "
+    "(and level) ratings, or 1 / 0.5 by essential / optional (relevance, as ESCO and ROME).",
 )
 @click.option(
     "--work-styles/--no-work-styles",

@@ -192,23 +192,23 @@ def test_mini_release_maps_every_file(tmp_path: Path) -> None:
     assert rels(ds, RelType.REQUIRES) == {
         ("onet:15-1252.00", "onet-skill:2.A.1.a"): {
             "relevance": "ESSENTIAL",
-            "weight": 1.0,
+            "weight": 0.75,
             "importance": 4.0,
             "level": 4.62,
         },
         ("onet:15-1252.00", "onet-skill:2.A.1.b"): {
             "relevance": "OPTIONAL",
-            "weight": 0.5,
+            "weight": 0.55,
             "importance": 3.2,
         },
         ("onet:15-1252.00", "onet-skill:2.C.3.a"): {
             "relevance": "ESSENTIAL",
-            "weight": 1.0,
+            "weight": 0.625,
             "importance": 3.5,
         },
         ("onet:15-1252.01", "onet-skill:1.C.5.b"): {
             "relevance": "ESSENTIAL",
-            "weight": 1.0,
+            "weight": 0.65,
             "importance": 3.6,
         },
     }
@@ -238,9 +238,12 @@ def test_mini_release_maps_every_file(tmp_path: Path) -> None:
 def test_continuous_weights_come_from_the_ratings(tmp_path: Path) -> None:
     """``weights=`` changes only the REQUIRES ``weight``: the same edges, relevance and
     ratings; importance 3.0 → 0.5 and 5 → 1 as the relevance weights, level folded in by a
-    geometric mean where O*NET gives one."""
+    geometric mean where O*NET gives one. ``relevance`` gives ESCO's and ROME's 1 / 0.5."""
     d = mini_onet(tmp_path)
-    base = rels(load_onet(d), RelType.REQUIRES)
+    base = rels(load_onet(d, weights="relevance"), RelType.REQUIRES)
+    assert {k: p["weight"] for k, p in base.items()} == {
+        k: 1.0 if p["relevance"] == "ESSENTIAL" else 0.5 for k, p in base.items()
+    }
     by_importance = rels(load_onet(d, weights="importance"), RelType.REQUIRES)
     by_both = rels(load_onet(d, weights="importance-level"), RelType.REQUIRES)
     for other in (by_importance, by_both):
@@ -393,7 +396,7 @@ def test_real_release_counts_match_the_files(onet_full: Dataset, onet_dir: Path)
     assert soft == {
         k: {
             "relevance": "ESSENTIAL" if v >= 3.5 else "OPTIONAL",
-            "weight": 1.0 if v >= 3.5 else 0.5,
+            "weight": round((v - 1) / 4, 4),
             "importance": v,
         }
         for k, v in styles.items()

@@ -12,6 +12,9 @@ from neo4j_parity import compare_lists, compare_neighbours, report_counts
 
 from cartonet.ingest.onet import load_onet
 from cartonet.model import NodeType, RelType
+from cartonet.orientation.index import index_of
+from cartonet.orientation.projection import graph_from_dataset
+from cartonet.orientation.similarity import similar_occupations
 from cartonet.store.base import NodeFilter
 from cartonet.store.embedded import EmbeddedStore
 from cartonet_testing import need
@@ -43,6 +46,16 @@ async def test_full_onet_loads_and_reads_the_same(
         )
         major = NodeFilter(group="onet-group:15-0000")
         await compare_lists(embedded, neo4j, NodeType.OCCUPATION, major, 50, 2)
+        # the continuous requirement weights come back the same, and so do the answers
+        G_neo4j = graph_from_dataset(await neo4j.export())
+        G_embedded = graph_from_dataset(await embedded.export())
+        weights = index_of(G_neo4j).relevance
+        assert (weights != index_of(G_embedded).relevance).nnz == 0
+        assert len(set(weights.data.tolist())) > 2  # not only 1 / 0.5
+        for origin in [o for o in ids if o.startswith("onet:")][:8]:
+            assert similar_occupations(G_neo4j, origin, k=10) == similar_occupations(
+                G_embedded, origin, k=10
+            )
     finally:
         for store in (neo4j, embedded):
             await store.close()

@@ -52,7 +52,7 @@ much the requirement counts (:func:`cartonet.orientation.index.relevance_weight`
 ROME give 1.0 / 0.5 for ESSENTIAL / OPTIONAL. O*NET rates every requirement, so the loader
 can turn the ratings into a continuous weight instead (``weights=``, see
 :data:`REQUIREMENT_WEIGHTS` and :func:`requirement_weight`): the engine has no O*NET
-constant, it reads ``weight`` whatever wrote it.
+constant, it reads ``weight`` whatever wrote it. The default is ``"importance"``.
 
 The SOC major groups are titled (:data:`SOC_MAJOR_GROUPS`, the 23 titles of the SOC 2018
 manual); the release has no titles for minor and broad groups, which are labelled by code
@@ -230,7 +230,7 @@ def load_onet(
     *,
     skip_bad_rows: bool = False,
     progress: ProgressCallback | None = None,
-    weights: str = "relevance",
+    weights: str = "importance",
     work_styles: bool = True,
 ) -> Dataset:
     """Read an O*NET database release (text and Excel files) into a dataset.
@@ -245,7 +245,9 @@ def load_onet(
         ``progress(phase, done, total)`` as files are read.
     weights:
         How each REQUIRES edge's ``weight`` is written from the ratings: one of
-        :data:`REQUIREMENT_WEIGHTS` (see :func:`requirement_weight`).
+        :data:`REQUIREMENT_WEIGHTS` (see :func:`requirement_weight`). The default,
+        ``"importance"``, was chosen on one proxy truth and checked on the other
+        (docs/algorithms.md, "O*NET requirement weights").
     work_styles:
         Load ``Work Styles.txt`` as SOFT skills (the default); false leaves them out.
 
@@ -298,7 +300,7 @@ class _OnetReader:
         self.b = DatasetBuilder(self.source)
         self.read_counts: dict[str, int] = {}
         self.model: dict[str, tuple[str, str]] = {}  # element id -> (name, description)
-        self.weights = "relevance"
+        self.weights = "importance"
         self.work_styles = True
 
     def text(self, name: str, required: list[str]) -> CsvTable:
