@@ -50,8 +50,8 @@ described_enum(
     Relevance,
     "How much an occupation needs a skill.",
     {
-        "ESSENTIAL": "Every holder of the occupation needs it (weight 1.0).",
-        "OPTIONAL": "Needed in some jobs of the occupation (weight 0.5).",
+        "ESSENTIAL": "Every holder of the occupation needs it (weight 1.0 in ESCO and ROME).",
+        "OPTIONAL": "Needed in some jobs of the occupation (weight 0.5 in ESCO and ROME).",
     },
 )
 described_enum(
@@ -369,7 +369,8 @@ class SkillRequirement:
     skill: Skill = strawberry.field(description="The skill.")
     relevance: Relevance | None = strawberry.field(description="Essential or optional.")
     weight: float | None = strawberry.field(
-        description="Weight in overlap scores: 1.0 essential, 0.5 optional."
+        description="Weight in overlap scores, in (0, 1]: 1.0 essential, 0.5 optional "
+        "(ESCO, ROME); from the importance rating for O*NET."
     )
 
 
