@@ -112,6 +112,39 @@ def test_interests_only_profile_gets_matching_suggestions(fixtures_graph: nx.Mul
         assert row.argmax() == social
 
 
+def test_a_named_job_still_hears_the_interest(fixtures_graph: nx.MultiDiGraph) -> None:
+    """A cook who likes social work sees a job whose main RIASEC code is S come into the
+    top 10, above where the cook without interests has it. With the interest weight of
+    session 4 (0.25, beside the similarity part's 2) the top 14 was the same with or
+    without the interest and no S job was in the top 30 (docs/algorithms.md)."""
+    G = fixtures_graph
+    ix = index_of(G)
+    social = ix.interest_pos["riasec:S"]
+    cook = Profile(current_occupations=("rome:G1602",))
+    plain = [s.occupation for s in _check(G, cook, 60)]
+    liking = _check(
+        G, Profile(current_occupations=cook.current_occupations, interests={"S": 1}), 60
+    )
+    main_s = [
+        s.occupation
+        for s in liking[:10]
+        if ix.interest_raw[ix.occ_pos[s.occupation]].argmax() == social
+    ]
+    assert main_s, [s.occupation for s in liking[:10]]
+    for occ in main_s:
+        assert occ not in plain[:10]
+        before = plain.index(occ) if occ in plain else len(plain)
+        assert [s.occupation for s in liking].index(occ) < before
+    # it is the interest that lifts it, and the skill-fit gate still holds it back: its
+    # affinity is the S cosine scaled by skill fit / 0.2
+    lifted = next(s for s in liking if s.occupation == main_s[0])
+    assert "riasec:S" in lifted.matched_interests
+    assert 0 < lifted.parts["affinity_fit"] < 1
+    assert lifted.parts["skill_fit"] < TransitionWeights().affinity_gate
+    # a regulated job the cook has no curated move to is not what the interest brings in
+    assert all(not s.regulated for s in liking[:10] if s.curated_mobility is None)
+
+
 def test_liked_groups_and_skills_raise_affinity(fixtures_graph: nx.MultiDiGraph) -> None:
     group = "rome-group:G16"
     found = _check(fixtures_graph, Profile(liked_groups=(group,)), 5)

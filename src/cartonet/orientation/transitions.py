@@ -94,6 +94,13 @@ LOCAL_WEIGHT = 4.0
 """Default weight of ``local_mobility``, chosen by the per-area hold-out
 (:func:`~cartonet.orientation.evaluate.evaluate_by_area`, docs/algorithms.md)."""
 
+AFFINITY_WEIGHT = 1.5
+"""Default weight of ``affinity_fit``: the largest of the grid measured by
+``bench/interests.py`` that keeps issue 14's guards (regulated jobs the source does not lead
+to < 5 % of the suggestions, suggestions with a skill fit ≤ 0.07 no more frequent than with
+the old 0.25). At 0.25, beside the similarity part's 2, a seeker's interest barely reordered
+the suggestions of a named job (docs/algorithms.md, "Interests when a job is named")."""
+
 PART_NAMES = (
     "skill_fit",
     "affinity_fit",
@@ -128,7 +135,7 @@ class TransitionWeights:
     matter."""
 
     skill_fit: float = 0.5
-    affinity_fit: float = 0.25
+    affinity_fit: float = AFFINITY_WEIGHT
     gap_cost: float = 0.15
     mobility: float = 0.2
     local_mobility: float = LOCAL_WEIGHT
@@ -403,7 +410,7 @@ def suggest_transitions(
     k:
         How many suggestions (1 to 500).
     weights:
-        :class:`TransitionWeights` (defaults: skill fit 0.5, affinity 0.25, gap 0.15,
+        :class:`TransitionWeights` (defaults: skill fit 0.5, affinity 1.5, gap 0.15,
         mobility 0.2, local mobility 4, feasibility 0.2, similarity 2, observed mobility
         0.2; affinity gate 0.2).
     lang:
