@@ -352,6 +352,8 @@ def suggest(
                     "missingSkills": s.missing_skills,
                     "missingEssential": s.missing_essential,
                     "matchedInterests": s.matched_interests,
+                    "inferredInterests": s.inferred_interests,
+                    "interestsFrom": s.interests_from,
                     "trainingPlan": {
                         "steps": [
                             {

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import networkx as nx
 import pytest
-from orientation_helpers import required
+from orientation_helpers import crossed, required
 
 from cartonet.api.app import create_app
 from cartonet.api.limits import Limits
@@ -506,3 +506,45 @@ async def test_entry_requirements_and_feasibility_through_the_api(
     }
     bad = await gql(client, query, {"p": {"educationLevel": 11}})
     assert bad["errors"][0]["extensions"]["argument"] == "profile.educationLevel"
+
+
+async def test_inferred_interests_are_flagged(
+    tmp_path: Path, fixture_datasets: list[Dataset]
+) -> None:
+    """Interests read across a crosswalk (ESCO jobs have none of their own) are reported as
+    estimates, with the linked occupation they come from; a ROME job's own are not."""
+    crossed_ds, extra = crossed(fixture_datasets)
+    path = await embedded_store_file(tmp_path / "crossed.sqlite", [*fixture_datasets, crossed_ds])
+    app = create_app(Settings(store=str(path)))
+    query = """query($p: ProfileInput!) { suggestTransitions(profile: $p, first: 10) {
+        occupation { id } matchedInterests { id } inferredInterests { id }
+        interestsFrom { id interests { id } } } }"""
+    origin = sorted({r.start for r in extra})[0]
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://cartonet.test") as c:
+            esco = [
+                (
+                    await gql(
+                        c, query, {"p": {"currentOccupations": [origin], "interests": [{"id": x}]}}
+                    )
+                )
+                for x in "RIASEC"
+            ]
+            rome = await gql(
+                c, query, {"p": {"currentOccupations": ["rome:G1602"], "interests": [{"id": "S"}]}}
+            )
+    found = [s for body in esco for s in body["data"]["suggestTransitions"]]
+    flagged = [s for s in found if s["inferredInterests"]]
+    assert flagged
+    for s in found:
+        own = {r.end for r in extra if r.start == s["occupation"]["id"]}
+        matched = [i["id"] for i in s["matchedInterests"]]
+        assert [i["id"] for i in s["inferredInterests"]] == [i for i in matched if i in own]
+    for s in flagged:
+        twin = s["interestsFrom"]
+        assert twin["id"].startswith("rome:")
+        assert {i["id"] for i in s["inferredInterests"]} <= {i["id"] for i in twin["interests"]}
+    shown = rome["data"]["suggestTransitions"]
+    assert any(s["matchedInterests"] for s in shown)
+    assert all(s["inferredInterests"] == [] and s["interestsFrom"] is None for s in shown)

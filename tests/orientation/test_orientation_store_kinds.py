@@ -10,10 +10,9 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pytest
-from orientation_helpers import merged
+from orientation_helpers import crossed, merged
 
-from cartonet.ingest import crosswalk as cw
-from cartonet.model import Dataset, NodeType, RelType
+from cartonet.model import Dataset
 from cartonet.orientation.evaluate import evaluate
 from cartonet.orientation.index import index_of
 from cartonet.orientation.profile import Profile
@@ -99,19 +98,10 @@ def test_esco_occupations_get_interests_across_the_crosswalk(
     """ESCO occupations have no RIASEC interests of their own: with ROME's read across
     SAME_AS (``cartonet crosswalk --infer-interests``), a seeker's interests change ESCO
     suggestions, and the edges the engine reads are marked inferred."""
-    by_source = {ds.source.split("-")[0]: ds for ds in fixture_datasets}
-    esco, rome = by_source["esco"], by_source["rome"]
-    occ = [n for n in esco.nodes if n.type is NodeType.OCCUPATION]
-    links = cw.match_labels(occ, [n for n in rome.nodes if n.type is NodeType.OCCUPATION], ["fr"])
-    interests: dict[str, list] = {}
-    for rel in rome.relationships:
-        if rel.type is RelType.MATCHES_INTEREST:
-            interests.setdefault(rel.start, []).append(rel)
-    extra = cw.infer_interests(links, interests, {n.id for n in occ})
+    crossed_ds, extra = crossed(fixture_datasets)
     assert extra and all(r.props["inferred"] is True for r in extra)
-    crossed = cw.crosswalk_dataset("crosswalk", links, extra)
     plain = fixtures_graph
-    G = graph_from_dataset(merged([*fixture_datasets, crossed]), version="crossed")
+    G = graph_from_dataset(merged([*fixture_datasets, crossed_ds]), version="crossed")
     inferred = {r.start for r in extra}
     ix = index_of(G)
     assert all(ix.interest_raw[ix.occ_pos[o]].any() for o in inferred)
@@ -125,3 +115,24 @@ def test_esco_occupations_get_interests_across_the_crosswalk(
     # without the crosswalk the interests cannot tell ESCO jobs apart; with it they can
     assert len({tuple(ranked(plain, c)) for c in "RIASEC"}) == 1
     assert len({tuple(ranked(G, c)) for c in "RIASEC"}) > 1
+    # and a suggestion says which of its matched interests are estimates, and from where
+    shown = [
+        s
+        for c in "RIASEC"
+        for s in suggest_transitions(
+            G, Profile(current_occupations=(origin,), interests={c: 1.0}), 10
+        )
+        if s.matched_interests
+    ]
+    assert shown
+    for s in shown:
+        own = {r.end for r in extra if r.start == s.occupation}
+        assert s.inferred_interests == [i for i in s.matched_interests if i in own]
+        if s.inferred_interests:
+            assert s.interests_from is not None
+            assert s.interests_from.startswith("rome:")
+            twin = {
+                t for _, t, k in G.out_edges(s.interests_from, keys=True) if k == "MATCHES_INTEREST"
+            }
+            assert twin == own
+    assert any(s.inferred_interests for s in shown)

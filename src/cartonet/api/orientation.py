@@ -441,6 +441,17 @@ class TransitionSuggestion:
         description="Levels of the entry scale the occupation lies above the seeker's "
         "(negative: below); null when either level is unknown.",
     )
+    inferred_interests: list[Interest] = strawberry.field(
+        default_factory=list,
+        description="Those of `matchedInterests` the occupation's own taxonomy does not give: "
+        "estimated from a linked occupation of another taxonomy (`cartonet crosswalk "
+        "--infer-interests`), so `affinityFit` rests partly on an estimate.",
+    )
+    interests_from: Occupation | None = strawberry.field(
+        default=None,
+        description="The linked occupation (SAME_AS) the inferred interests were read from; "
+        "null when none is inferred or the link is no longer in the graph.",
+    )
 
 
 @strawberry.type(description="One move of a career path.")
@@ -785,6 +796,8 @@ class OrientationQuery:
                 shared_skills=_nodes(G, s.shared_skills),
                 missing_skills=_missing(G, s.gap),
                 matched_interests=_nodes(G, s.matched_interests),
+                inferred_interests=_nodes(G, s.inferred_interests),
+                interests_from=_node(G, s.interests_from) if s.interests_from else None,
                 training_plan=_plan(G, s.gap),
                 explanation=s.explanation,
                 level_step=s.level_step,

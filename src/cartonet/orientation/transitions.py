@@ -72,12 +72,13 @@ suggest most jobs twice); with ``max_training_hours`` a candidate whose training
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 import networkx as nx
 import numpy as np
 
+from cartonet.model import RelType
 from cartonet.orientation.explain import ExplanationFacts, check_lang, explain
 from cartonet.orientation.feasibility import feasibility_cost
 from cartonet.orientation.gaps import UNTAUGHT_SKILL_HOURS, SkillGap, gap_for
@@ -93,7 +94,6 @@ MAX_SCAN = 50
 LOCAL_WEIGHT = 4.0
 """Default weight of ``local_mobility``, chosen by the per-area hold-out
 (:func:`~cartonet.orientation.evaluate.evaluate_by_area`, docs/algorithms.md)."""
-
 AFFINITY_WEIGHT = 1.5
 """Default weight of ``affinity_fit``: the largest of the grid measured by
 ``bench/interests.py`` that keeps issue 14's guards (regulated jobs the source does not lead
@@ -159,7 +159,10 @@ class Suggestion:
     ``feasibility`` as costs: higher is worse); ``active_parts`` those that counted in
     ``score``. ``entry_level`` is the target's entry level, ``level_step`` how many levels
     it lies above the seeker's (negative: below; ``None`` when either is unknown);
-    ``regulated`` and ``required_diploma`` say whether a state diploma is required."""
+    ``regulated`` and ``required_diploma`` say whether a state diploma is required.
+    ``inferred_interests`` are those of ``matched_interests`` the occupation's own taxonomy
+    does not give (read across a crosswalk, see :func:`inferred_interests`), and
+    ``interests_from`` the linked occupation they were read from, when known."""
 
     occupation: str
     score: float
@@ -177,6 +180,8 @@ class Suggestion:
     level_step: int | None = None
     regulated: bool = False
     required_diploma: str | None = None
+    inferred_interests: list[str] = field(default_factory=list)
+    interests_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,6 +396,55 @@ def matched_interests(ix: OrientationIndex, rp: ResolvedProfile, row: int) -> li
     return [i for _, i in sorted(scored, key=lambda x: (-x[0], x[1]))]
 
 
+def _interest_edges(G: nx.MultiDiGraph, occupation: str, inferred: bool) -> set[str]:
+    return {
+        target
+        for _, target, key, props in G.out_edges(occupation, keys=True, data=True)
+        if key == RelType.MATCHES_INTEREST.value and (props.get("inferred") is True) == inferred
+    }
+
+
+def inferred_interests(
+    G: nx.MultiDiGraph, occupation: str, interests: list[str]
+) -> tuple[list[str], str | None]:
+    """Which of ``interests`` (ids ``occupation`` matches) are *inferred*, and from where.
+
+    ``cartonet crosswalk --infer-interests`` gives an occupation without RIASEC interests
+    (every ESCO one) those of its best-scored SAME_AS twin in another taxonomy, on edges
+    marked ``inferred: true``: an estimate a counsellor should see as such.
+
+    Returns
+    -------
+    The inferred ones, in the order of ``interests``, and the twin they were read from: the
+    best-scored SAME_AS neighbour (ties: lowest id) whose own, not inferred, interests are
+    the ones inferred; ``None`` when none is inferred or the graph no longer holds that link.
+
+    Example
+    -------
+    >>> from cartonet.orientation.demo import demo_graph
+    >>> inferred_interests(demo_graph(), "demo:cook", ["riasec:R"])
+    ([], None)
+    """
+    marked = _interest_edges(G, occupation, inferred=True)
+    found = [i for i in interests if i in marked]
+    if not found:
+        return [], None
+    twins: dict[str, float] = {}
+    for a, b, key, props in [
+        *G.out_edges(occupation, keys=True, data=True),
+        *G.in_edges(occupation, keys=True, data=True),
+    ]:
+        twin = b if a == occupation else a
+        if key == RelType.SAME_AS.value and twin != occupation:
+            score = props.get("score")
+            value = float(score) if isinstance(score, int | float) else 0.0
+            twins[twin] = max(twins.get(twin, value), value)
+    for twin in sorted(twins, key=lambda t: (-twins[t], t)):
+        if _interest_edges(G, twin, inferred=False) == marked:
+            return found, twin
+    return found, None
+
+
 def suggest_transitions(
     G: nx.MultiDiGraph,
     profile: Profile,
@@ -498,6 +552,7 @@ def _suggestion(
 ) -> Suggestion:
     kind, origin = parts.mobility_kind.get(row, (None, None))
     interests = matched_interests(ix, rp, row)
+    estimated, interests_from = inferred_interests(G, ix.occupations[row], interests)
     entry = int(ix.entry_level[row]) if np.isfinite(ix.entry_level[row]) else None
     raw_step = float(ix.entry_level[row] - rp.reference_level)
     step = int(raw_step) if np.isfinite(raw_step) else None
@@ -549,4 +604,6 @@ def _suggestion(
         level_step=step,
         regulated=gap.regulated,
         required_diploma=gap.required_diploma,
+        inferred_interests=estimated,
+        interests_from=interests_from,
     )
