@@ -73,3 +73,22 @@ def cartonet_command() -> list[str]:
         return [str(script)]
     found = shutil.which("cartonet")
     return [found] if found else [sys.executable, "-c", "from cartonet.cli import main; main()"]
+
+
+def crossed(datasets: list[Dataset]) -> tuple[Dataset, list]:
+    """The fixtures' ESCO → ROME label crosswalk with ROME's interests read across it, as
+    ``cartonet crosswalk --infer-interests`` writes them: the crosswalk dataset and the
+    inferred MATCHES_INTEREST relationships it holds."""
+    from cartonet.ingest import crosswalk as cw
+    from cartonet.model import NodeType, RelType
+
+    by_source = {ds.source.split("-")[0]: ds for ds in datasets}
+    esco, rome = by_source["esco"], by_source["rome"]
+    occ = [n for n in esco.nodes if n.type is NodeType.OCCUPATION]
+    links = cw.match_labels(occ, [n for n in rome.nodes if n.type is NodeType.OCCUPATION], ["fr"])
+    interests: dict[str, list] = {}
+    for rel in rome.relationships:
+        if rel.type is RelType.MATCHES_INTEREST:
+            interests.setdefault(rel.start, []).append(rel)
+    extra = cw.infer_interests(links, interests, {n.id for n in occ})
+    return cw.crosswalk_dataset("crosswalk", links, extra), extra

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import networkx as nx
 import pytest
-from orientation_helpers import crossed, required
+from orientation_helpers import required
 
 from cartonet.api.app import create_app
 from cartonet.api.limits import Limits
@@ -20,7 +20,7 @@ from cartonet.orientation.similarity import similar_occupations
 from cartonet.orientation.skillmap import skill_map
 from cartonet.orientation.transitions import suggest_transitions
 from cartonet.settings import Settings
-from cartonet_testing import embedded_store_file
+from cartonet_testing import crossed, embedded_store_file
 
 
 @pytest.fixture(scope="module")

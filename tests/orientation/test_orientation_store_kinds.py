@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pytest
-from orientation_helpers import crossed, merged
+from orientation_helpers import merged
 
 from cartonet.model import Dataset
 from cartonet.orientation.evaluate import evaluate
@@ -19,6 +19,7 @@ from cartonet.orientation.profile import Profile
 from cartonet.orientation.projection import graph_from_dataset
 from cartonet.orientation.similarity import similar_occupations
 from cartonet.orientation.transitions import suggest_transitions
+from cartonet_testing import crossed
 
 HERE = Path(__file__).resolve().parent
 
