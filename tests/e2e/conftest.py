@@ -2,8 +2,9 @@
 Playwright's Python package (no browser download: ``executable_path`` is the system one).
 
 The service runs as ``cartonet serve`` on a free 127.0.0.1 port over a temp embedded store
-holding the fixtures. Every page is opened in a context that fails the test if any request
-leaves 127.0.0.1 (the offline check). Screenshots land in ``build/e2e/`` (or
+holding the fixtures, with the ESCO → ROME label crosswalk and its inferred interests. Every
+page is opened in a context that fails the test if any request leaves 127.0.0.1 (the
+offline check). Screenshots land in ``build/e2e/`` (or
 ``$CARTONET_E2E_ARTIFACTS``) as test artefacts.
 """
 
@@ -25,7 +26,7 @@ from e2e_helpers import new_page
 from cartonet.ingest.fixtures import load_fixtures
 from cartonet.model import ObservedMobility, ObservedMove
 from cartonet.store.embedded import EmbeddedStore
-from cartonet_testing import cartonet_command, embedded_store_file, free_port, need
+from cartonet_testing import cartonet_command, crossed, embedded_store_file, free_port, need
 
 CHROMIUM = os.environ.get("CARTONET_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -50,7 +51,10 @@ OBSERVED = [
 
 
 async def _fixture_store(path: Path) -> Path:
-    await embedded_store_file(path, load_fixtures())
+    datasets = list(load_fixtures())
+    # ESCO jobs get ROME's interests across the label crosswalk, marked inferred, as
+    # `cartonet crosswalk rome esco --infer-interests` writes them: the page says so
+    await embedded_store_file(path, [*datasets, crossed(datasets)[0]])
     store = EmbeddedStore(path)
     await store.open()
     try:

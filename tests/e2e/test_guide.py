@@ -489,3 +489,36 @@ def test_pilotage_charts_and_exports_in_both_languages(page, tmp_path) -> None: 
     )
     shot(page, "en-8-pilotage", full_page=False)
     no_violations(page, "pilotage (en)")
+
+
+def test_inferred_interests_are_said_to_be_estimates(page) -> None:  # type: ignore[no-untyped-def]
+    """An ESCO job has no RIASEC interests of its own: those read from its linked ROME job
+    (the e2e store holds the crosswalk) are shown as an estimate under the interests bar,
+    naming that job; a ROME job's own interests are not."""
+    answers: list = []
+    page.on("response", lambda r: answers.append(r) if is_suggest(r) else None)
+    page.goto("/")
+    add_job(page, "aide-cuisinier", "aide-cuisinier")
+    page.locator("fieldset[data-code=R]").get_by_label("Beaucoup").check()
+    page.get_by_test_id("to-suggestions").click()
+    cards = page.get_by_test_id("suggestion")
+    expect(cards.first).to_be_visible()
+    found = answers[-1].json()["data"]["suggestTransitions"]
+    flagged = [s for s in found if s["inferredInterests"]]
+    assert flagged, "an ESCO job with interests read across the crosswalk"
+    s = flagged[0]
+    card = page.locator(f"[data-testid=suggestion][data-id='{s['occupation']['id']}']")
+    hint = card.locator(".bar-row[data-part=affinityFit] .bar-hint")
+    expect(hint).to_contain_text("Intérêts estimés d'après le métier lié")
+    expect(hint).to_contain_text(s["interestsFrom"]["label"])
+    expect(hint).to_contain_text(f"ROME {s['interestsFrom']['code']}")
+    no_violations(page, "suggestions with inferred interests")
+    shot(page, "fr-2-suggestions-inferred-interests", full_page=False)
+
+    # a ROME job's interests are its own: no such note
+    page.evaluate("localStorage.clear()")
+    cook_profile(page)
+    page.get_by_test_id("to-suggestions").click()
+    expect(cards.first).to_be_visible()
+    expect(page.locator(".bar-row[data-part=affinityFit]").first).to_be_visible()
+    expect(page.locator(".bar-row[data-part=affinityFit] .bar-hint")).to_have_count(0)

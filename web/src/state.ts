@@ -52,6 +52,8 @@ const SUGGEST = `query Suggest($p: ProfileInput!, $first: Int!, $lang: Lang!) {
     curatedMobility
     levelStep
     mobilityFrom { id label(lang: $lang) }
+    inferredInterests { id label(lang: $lang) }
+    interestsFrom { id source code label(lang: $lang) }
     sharedSkills { id }
     missingSkills { essential skill { id label(lang: $lang) } }
     trainingPlan { totalHours catalogueHours estimatedHours regulated requiredDiploma uncoveredSkills { id } }

@@ -31,6 +31,23 @@ function topGroup(s: any): Named | null {
   return gs.length ? gs[gs.length - 1] : null;
 }
 
+// interests an occupation got across a crosswalk (ESCO has none of its own): an estimate,
+// said under the interests bar with the linked job it was read from
+function inferredNote(s: any): string {
+  const found = (s.inferredInterests ?? []) as Named[];
+  if (!found.length) return "";
+  const v = found.map((i) => label(i)).join(", ");
+  const twin = s.interestsFrom;
+  if (!twin) return t("sugg.inferredNoLink", { v });
+  const code = twin.source?.startsWith("rome") ? `ROME ${twin.code ?? ""}` : String(twin.source ?? "").split("-")[0].toUpperCase();
+  return t("sugg.inferred", { v, from: `${label(twin)} (${code.trim()})` });
+}
+
+function hint(s: any, p: string): string {
+  if (p === "affinityFit") return inferredNote(s);
+  return HINTED.has(p) ? t(`sugg.hint.${p}`) : "";
+}
+
 export function isKept(id: string): boolean {
   return state.profile.kept.some((k) => k.id === id);
 }
@@ -69,7 +86,7 @@ function card(s: any, rank: number, redraw: () => void): HTMLElement {
       { class: "bars" },
       // activeParts: enum names (SKILL_FIT...); older services sent snake_case values
       PARTS.filter((p) => (s.activeParts as string[]).some((a) => a.toLowerCase() === SNAKE[p])).map((p) =>
-        bar(t(`sugg.part.${p}`), s.parts[p], COSTS.has(p) ? "bar-cost" : "", HINTED.has(p) ? t(`sugg.hint.${p}`) : "", p),
+        bar(t(`sugg.part.${p}`), s.parts[p], COSTS.has(p) ? "bar-cost" : "", hint(s, p), p),
       ),
     ),
     entryBlock(occ, s.trainingPlan, s.levelStep),
