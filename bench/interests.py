@@ -275,9 +275,9 @@ def main(argv: list[str] | None = None) -> int:
         *((f"oracle_recall_{t}", f"oracle recall@10 {t}") for t in truths),
     )
     names = list(out["settings"])
-    print(f"{'':34}" + "".join(f"{n:>22}" for n in names))
+    print(f"{'':34}" + "".join(f"{n:>24}" for n in names))
     for key, label in keys:
-        print(f"{label:34}" + "".join(f"{out['settings'][n][key]:22.4f}" for n in names))
+        print(f"{label:34}" + "".join(f"{out['settings'][n][key]:24.4f}" for n in names))
     la = out["load_average"]
     print(f"{out['seconds']:.0f} s; load average {la[0]:.1f} {la[1]:.1f} {la[2]:.1f}")
     return 0
