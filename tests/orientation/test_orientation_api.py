@@ -534,6 +534,12 @@ async def test_inferred_interests_are_flagged(
             rome = await gql(
                 c, query, {"p": {"currentOccupations": ["rome:G1602"], "interests": [{"id": "S"}]}}
             )
+            similar = """query($id: ID!) { similarOccupations(id: $id, first: 10) {
+                occupation { id } parts { interest } interestInferred } }"""
+            esco_similar = (await gql(c, similar, {"id": origin}))["data"]["similarOccupations"]
+            rome_similar = (await gql(c, similar, {"id": "rome:G1602"}))["data"][
+                "similarOccupations"
+            ]
     found = [s for body in esco for s in body["data"]["suggestTransitions"]]
     flagged = [s for s in found if s["inferredInterests"]]
     assert flagged
@@ -548,3 +554,9 @@ async def test_inferred_interests_are_flagged(
     shown = rome["data"]["suggestTransitions"]
     assert any(s["matchedInterests"] for s in shown)
     assert all(s["inferredInterests"] == [] and s["interestsFrom"] is None for s in shown)
+    # similarOccupations: the interest part of two ESCO jobs rests on estimates, of ROME
+    # jobs on ROME's own codes
+    assert any(r["parts"]["interest"] > 0 for r in esco_similar)
+    assert all(r["interestInferred"] == (r["parts"]["interest"] > 0) for r in esco_similar)
+    assert any(r["parts"]["interest"] > 0 for r in rome_similar)
+    assert not any(r["interestInferred"] for r in rome_similar)

@@ -35,6 +35,7 @@ from cartonet.orientation.skillmap import SkillMap, skill_map
 from cartonet.orientation.transitions import (
     TransitionPart,
     TransitionWeights,
+    interest_edges,
     suggest_transitions,
 )
 from cartonet.store.base import MAX_PAGE, check_first, decode_cursor, encode_cursor
@@ -318,6 +319,12 @@ class SimilarOccupationResult:
     parts: SimilarityParts = strawberry.field(description="What the score is made of.")
     shared_skills: list[Skill] = strawberry.field(description="Skills both require.")
     missing_skills: list[Skill] = strawberry.field(description="Essential first, rarest first.")
+    interest_inferred: bool = strawberry.field(
+        default=False,
+        description="True when `parts.interest` rests on interests estimated across a "
+        "crosswalk (`cartonet crosswalk --infer-interests`) for this occupation or the one "
+        "asked, not given by their taxonomy.",
+    )
 
 
 @strawberry.type(description="A skill the seeker lacks for a target occupation.")
@@ -747,6 +754,7 @@ class OrientationQuery:
         G = await _graph(info)
         with graphql_names(occupation="id", k="first"):
             found = similar_occupations(G, str(id), first)
+        origin_estimated = bool(interest_edges(G, str(id), inferred=True))
         return [
             SimilarOccupationResult(
                 occupation=_node(G, r.occupation),
@@ -754,6 +762,8 @@ class OrientationQuery:
                 parts=SimilarityParts(**r.parts),
                 shared_skills=_nodes(G, r.shared_skills),
                 missing_skills=_nodes(G, r.missing_skills),
+                interest_inferred=r.parts["interest"] > 0
+                and (origin_estimated or bool(interest_edges(G, r.occupation, inferred=True))),
             )
             for r in found
         ]

@@ -396,7 +396,9 @@ def matched_interests(ix: OrientationIndex, rp: ResolvedProfile, row: int) -> li
     return [i for _, i in sorted(scored, key=lambda x: (-x[0], x[1]))]
 
 
-def _interest_edges(G: nx.MultiDiGraph, occupation: str, inferred: bool) -> set[str]:
+def interest_edges(G: nx.MultiDiGraph, occupation: str, inferred: bool) -> set[str]:
+    """The interests ``occupation`` matches by edges marked ``inferred`` (``True``: read
+    across a crosswalk) or by its taxonomy's own edges (``False``)."""
     return {
         target
         for _, target, key, props in G.out_edges(occupation, keys=True, data=True)
@@ -425,7 +427,7 @@ def inferred_interests(
     >>> inferred_interests(demo_graph(), "demo:cook", ["riasec:R"])
     ([], None)
     """
-    marked = _interest_edges(G, occupation, inferred=True)
+    marked = interest_edges(G, occupation, inferred=True)
     found = [i for i in interests if i in marked]
     if not found:
         return [], None
@@ -440,7 +442,7 @@ def inferred_interests(
             value = float(score) if isinstance(score, int | float) else 0.0
             twins[twin] = max(twins.get(twin, value), value)
     for twin in sorted(twins, key=lambda t: (-twins[t], t)):
-        if _interest_edges(G, twin, inferred=False) == marked:
+        if interest_edges(G, twin, inferred=False) == marked:
             return found, twin
     return found, None
 
