@@ -10,6 +10,7 @@ from cartonet.ingest.fixtures import load_fixtures
 from cartonet.model import Dataset, Node, NodeType, Relationship, RelType
 from cartonet.store.neo4j_rows import (
     fingerprint,
+    node_from_pairs,
     node_from_props,
     node_props,
     rel_from,
@@ -39,6 +40,25 @@ def _canonical(node: Node) -> Node:
 def test_every_fixture_node_reads_back_as_written(datasets: list[Dataset]) -> None:
     for node in (n for ds in datasets for n in ds.nodes):
         assert node_from_props(node_props(node)) == _canonical(node)
+
+
+def test_nodes_read_as_pairs_in_any_order_have_their_keys_sorted() -> None:
+    node = Node(
+        "x:1",
+        NodeType.OCCUPATION,
+        {"fr": "soudeur", "en": "welder"},
+        "doc",
+        alt_labels={"fr": ("soudeuse",), "en": ("welding operator",)},
+        descriptions={"en": "joins metal", "fr": "assemble"},
+        props={"regulated": False, "code": "7212.1", "iscoGroup": "7212"},
+    )
+    stored = [[k, v] for k, v in node_props(node).items()]
+    for pairs in (stored, stored[::-1]):
+        read = node_from_pairs(pairs)
+        assert read == _canonical(node)
+        for mapping in (read.labels, read.alt_labels, read.descriptions, read.props):
+            assert list(mapping) == sorted(mapping)  # the embedded store's key order
+    assert node_from_pairs(stored, complete=False).complete is False
 
 
 def test_empty_values_are_not_stored() -> None:
