@@ -136,4 +136,9 @@ def test_esco_occupations_get_interests_across_the_crosswalk(
                 t for _, t, k in G.out_edges(s.interests_from, keys=True) if k == "MATCHES_INTEREST"
             }
             assert twin == own
+            # the explanation says it too, naming the linked job
+            twin_label = G.nodes[s.interests_from]["node"].label("fr")
+            assert f"estimés d'après le métier lié {twin_label}." in s.explanation
+        else:
+            assert "estimés" not in s.explanation
     assert any(s.inferred_interests for s in shown)

@@ -27,6 +27,9 @@ _PHRASES: dict[str, dict[str, str]] = {
         "more": "et {n} autre(s)",
         "learn": "À acquérir d'abord : {names}.",
         "interests": "Correspond à vos intérêts : {names}.",
+        "inferred": "Intérêts du métier estimés d'après le métier lié {src}.",
+        "inferred_unlinked": "Intérêts du métier estimés d'après un métier lié d'une autre "
+        "nomenclature.",
         "close": "proche",
         "progression": "d'évolution",
         "mobility": "Mobilité {kind} repérée par le référentiel depuis {src}.",
@@ -46,6 +49,9 @@ _PHRASES: dict[str, dict[str, str]] = {
         "more": "and {n} more",
         "learn": "To learn first: {names}.",
         "interests": "Matches your interests: {names}.",
+        "inferred": "The job's interests are estimated from the linked job {src}.",
+        "inferred_unlinked": "The job's interests are estimated from a linked job of another "
+        "taxonomy.",
         "close": "close",
         "progression": "career-progression",
         "mobility": "A curated {kind} move from {src}.",
@@ -78,6 +84,8 @@ class ExplanationFacts:
     entry_level: int | None = None
     regulated: bool = False  # a diploma the seeker lacks is required
     required_diploma: str | None = None
+    inferred_interests: Sequence[str] = ()  # of matched_interests, read across a crosswalk
+    interests_from: str | None = None  # the linked occupation they were read from
 
 
 def check_lang(lang: str) -> str:
@@ -127,6 +135,9 @@ def explain(G: nx.MultiDiGraph, facts: ExplanationFacts, lang: str = "fr") -> st
     if facts.matched_interests:
         names = _names(G, facts.matched_interests, lang, say["more"])
         out.append(say["interests"].format(names=names))
+        if facts.inferred_interests:
+            src = label(G, facts.interests_from, lang) if facts.interests_from else ""
+            out.append(say["inferred"].format(src=src) if src else say["inferred_unlinked"])
     if facts.mobility_kind:
         kind = say["close"] if facts.mobility_kind == "CLOSE" else say["progression"]
         src = label(G, facts.mobility_from, lang) if facts.mobility_from else ""

@@ -575,6 +575,8 @@ def _suggestion(
         entry_level=entry,
         regulated=gap.regulated,
         required_diploma=gap.required_diploma,
+        inferred_interests=estimated,
+        interests_from=interests_from,
     )
     return Suggestion(
         occupation=ix.occupations[row],
