@@ -12,6 +12,7 @@ from cartonet.model import Dataset, Node, NodeType
 from cartonet.store import search_cache
 from cartonet.store.base import NodeFilter
 from cartonet.store.embedded import EmbeddedStore
+from cartonet.store.search import label_entries
 from cartonet_testing import embedded_store_file
 
 QUERIES = ["nurse", "infirmier", "cuisinier", "dévelopeur", "c++", "gestion", "xyzzy"]
@@ -45,9 +46,10 @@ async def test_read_back_index_answers_the_same(store_file: Path, tmp_path: Path
         await loaded.warm(cache)
         state = loaded._state
         assert state._search is not None and state._texts == built._state._texts
-        # read back, not built: labels are the nodes' own strings
-        node = state._search.nodes[0]
-        assert any(label is node.labels.get("en") for label in state._search._labels)
+        # read back, not built: a hit's label is read from its node, not kept twice
+        assert state._search._label_text is None
+        hit = (await loaded.search("infirmier", None, None, 1))[0]
+        assert any(hit.matched_label is e.label for e in label_entries(hit.node))
         assert await _answers(loaded) == await _answers(built)
     finally:
         await built.close()

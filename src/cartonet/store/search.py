@@ -71,8 +71,9 @@ import bisect
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -91,11 +92,13 @@ __all__ = [
     "PREFIX_MIN",
     "STOPWORDS",
     "LabelEntry",
+    "PackedStrings",
     "SearchIndex",
     "filter_text",
     "index_text",
     "is_candidate",
     "label_entries",
+    "light_node",
     "lucene_query",
     "matching_terms",
     "max_edits",
@@ -276,6 +279,71 @@ def _entry_order(entry: LabelEntry) -> tuple[bool, int, str, str]:
     return (not entry.preferred, lang_rank, entry.lang or "", entry.label)
 
 
+class PackedStrings(Sequence[str]):
+    """Strings kept as one UTF-8 buffer and where each ends: about four bytes a string
+    instead of a Python object each (~50 bytes plus the text). Reading one decodes it
+    (a microsecond), so this suits strings read a few at a time (the labels of the hits,
+    a bisection), not a loop over all of them. Compares and sorts like the ``str`` it
+    holds (UTF-8 byte order is code point order).
+
+    >>> packed = PackedStrings.of(["infirmier", "développeur"])
+    >>> len(packed), packed[1], list(packed)
+    (2, 'développeur', ['infirmier', 'développeur'])
+    """
+
+    __slots__ = ("_blob", "_ends")
+
+    def __init__(self, blob: bytes, ends: np.ndarray) -> None:
+        self._blob = blob
+        self._ends = ends
+
+    @classmethod
+    def of(cls, strings: Iterable[str]) -> PackedStrings:
+        encoded = [s.encode("utf-8") for s in strings]
+        ends = np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), dtype=np.int64)
+        return cls(b"".join(encoded), ends)
+
+    @classmethod
+    def from_arrays(cls, blob: np.ndarray, ends: np.ndarray) -> PackedStrings:
+        if len(ends) and (int(ends[-1]) != len(blob) or np.any(np.diff(ends) < 0)):
+            raise ValueError("packed strings: offsets do not fit the buffer")
+        return cls(blob.tobytes(), ends.astype(np.int64))
+
+    def to_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.frombuffer(self._blob, dtype=np.uint8), self._ends
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def _at(self, i: int) -> str:
+        start = int(self._ends[i - 1]) if i else 0
+        return self._blob[start : int(self._ends[i])].decode("utf-8")
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self._at(j) for j in range(*i.indices(len(self)))]
+        n = len(self._ends)
+        if not -n <= i < n:
+            raise IndexError(i)
+        return self._at(i % n)
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._at(i) for i in range(len(self._ends)))
+
+
+_NOTHING: Mapping[str, Any] = MappingProxyType({})
+
+
+def light_node(node_id: str, type_: NodeType) -> Node:
+    """A node holding only its id and type: what ranking reads (a few dozen bytes, where a
+    whole node holds its labels and descriptions)."""
+    return Node(node_id, type_, _NOTHING, "", _NOTHING, _NOTHING, _NOTHING, complete=False)
+
+
 class SearchIndex:
     """Labels of a set of nodes, laid out for fast ranking.
 
@@ -284,20 +352,34 @@ class SearchIndex:
     bisection) and as a list for rapidfuzz (fuzzy matches in C). A query touches only the
     labels holding a matched token, and scores them with array operations.
 
+    Memory: a full ESCO + ROME index holds ~200,000 labels. Positions are 32-bit arrays,
+    the normalised texts one UTF-8 buffer (:class:`PackedStrings`), and a label itself is
+    not copied: it is read back from its node (its place among the node's
+    :func:`label_entries`) when a hit names it, or, for entries whose nodes do not carry
+    their labels (the Neo4j store's light nodes), kept packed.
+
     Parameters
     ----------
     entries : labels to index; a node's labels may come in any order, duplicates of one
         (node id, language, normalised text) keep the first by preferred, language, text.
     """
 
-    def __init__(self, entries: Iterable[LabelEntry]) -> None:
+    def __init__(
+        self, entries: Iterable[LabelEntry], *, _places: Sequence[int] | None = None
+    ) -> None:
+        # _places (from_nodes): entry i is label_entries(entry.node)[_places[i]]
         self._memo: dict[tuple[Any, ...], tuple[SearchHit, ...]] = {}
         nodes: dict[str, Node] = {}
         raw: list[LabelEntry] = []
-        for entry in entries:
+        raw_places: list[int] = []
+        places_hold = _places is not None
+        for i, entry in enumerate(entries):
             if entry.label:
-                nodes.setdefault(entry.node.id, entry.node)
+                first = nodes.setdefault(entry.node.id, entry.node)
+                places_hold = places_hold and first is entry.node
                 raw.append(entry)
+                if _places is not None:
+                    raw_places.append(_places[i])
         ids = sorted(nodes)
         self.nodes: list[Node] = [nodes[i] for i in ids]  # index order = id order
         node_index = {node_id: i for i, node_id in enumerate(ids)}
@@ -309,14 +391,16 @@ class SearchIndex:
             {e.lang for e in raw},
             key=lambda x: (x is None, _LANG_RANK.get(x or "", len(LANGS)), x or ""),
         )
+        self._lang_list: list[str | None] = langs
         self._lang_codes: dict[str | None, int] = {lang: i for i, lang in enumerate(langs)}
         texts = sorted({e.label for e in raw})
         text_rank = {text: i for i, text in enumerate(texts)}
         norm_of = {text: normalize(text) for text in texts}
-        self._norms: list[str] = sorted(set(norm_of.values()) - {""})
-        norm_ids = {norm: i for i, norm in enumerate(self._norms)}
+        norms = sorted(set(norm_of.values()) - {""})
+        norm_ids = {norm: i for i, norm in enumerate(norms)}
 
-        kept = [e for e in raw if norm_of[e.label]]
+        kept_at = [i for i, e in enumerate(raw) if norm_of[e.label]]
+        kept = [raw[i] for i in kept_at]
         e_node = np.fromiter((node_index[e.node.id] for e in kept), np.int64, len(kept))
         e_pref = np.fromiter((e.preferred for e in kept), bool, len(kept))
         e_lang = np.fromiter((self._lang_codes[e.lang] for e in kept), np.int64, len(kept))
@@ -325,49 +409,75 @@ class SearchIndex:
         # A node's labels in tie-break order (preferred, language, text); of the labels
         # sharing a (node, language, normalised text), the first one stays.
         order = np.lexsort((e_text, e_lang, ~e_pref, e_node))
-        width = max(len(self._norms), 1)
+        width = max(len(norms), 1)
         key = (e_node[order] * len(langs) + e_lang[order]) * width + e_norm[order]
         _, first_of_key = np.unique(key, return_index=True)
         order = order[np.sort(first_of_key)]
-        self._e_node, self._e_pref = e_node[order], e_pref[order]
-        self._e_lang, self._e_norm = e_lang[order], e_norm[order]
-        self._labels: list[str] = [texts[i] for i in e_text[order]]
-        self._langs: list[str | None] = [langs[i] for i in self._e_lang]
+        self._e_node = e_node[order].astype(np.int32)
+        self._e_pref = e_pref[order]
+        self._e_lang = e_lang[order].astype(np.int8)
+        self._e_norm = e_norm[order].astype(np.int32)
+        self._label_at: np.ndarray | None = None
+        self._label_text: PackedStrings | None = None
+        if places_hold and _places is not None:
+            self._label_at = np.asarray([raw_places[kept_at[i]] for i in order], dtype=np.int32)
+        else:
+            self._label_text = PackedStrings.of(texts[i] for i in e_text[order])
 
         # Norm → entries (CSR), so the score of a text shared by many labels is computed once.
         by_norm = np.argsort(self._e_norm, kind="stable")
-        self._norm_entries = by_norm
+        self._norm_entries = by_norm.astype(np.int32)
         self._norm_entry_ptr = np.searchsorted(
-            self._e_norm[by_norm], np.arange(len(self._norms) + 1)
-        )
+            self._e_norm[by_norm], np.arange(len(norms) + 1)
+        ).astype(np.int32)
 
         # Norm × vocabulary (CSR of significant tokens) and its transpose (postings).
         vocab_ids: dict[str, int] = {}
-        lengths = np.empty(len(self._norms), dtype=np.int64)
+        lengths = np.empty(len(norms), dtype=np.int32)
         indices: list[int] = []
-        for row, norm in enumerate(self._norms):
+        for row, norm in enumerate(norms):
             words = _significant(norm.split())
             lengths[row] = len(words)
             indices.extend([vocab_ids.setdefault(w, len(vocab_ids)) for w in words])
+        self._norms = PackedStrings.of(norms)
         self._vocab: list[str] = list(vocab_ids)
         self._vocab_ids = vocab_ids
         self._sorted_vocab = sorted(vocab_ids)
         self._row_len = lengths
-        self._row_ptr = np.concatenate(([0], np.cumsum(lengths)))
-        self._row_tokens = np.array(indices, dtype=np.int64)
-        rows = np.repeat(np.arange(len(self._norms), dtype=np.int64), lengths)
+        self._row_ptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int32)
+        self._row_tokens = np.array(indices, dtype=np.int32)
+        rows = np.repeat(np.arange(len(norms), dtype=np.int32), lengths)
         by_token = np.argsort(self._row_tokens, kind="stable")
         self._post_rows = rows[by_token]
         self._post_ptr = np.searchsorted(
             self._row_tokens[by_token], np.arange(len(self._vocab) + 1)
-        )
+        ).astype(np.int32)
 
     @classmethod
     def from_nodes(cls, nodes: Iterable[Node]) -> SearchIndex:
-        return cls(entry for node in nodes for entry in label_entries(node))
+        """The index of every label of ``nodes``; a label is read back from its node when a
+        hit names it, not kept twice."""
+        entries: list[LabelEntry] = []
+        places: list[int] = []
+        for node in nodes:
+            found = label_entries(node)
+            entries.extend(found)
+            places.extend(range(len(found)))
+        return cls(entries, _places=places)
+
+    def _label(self, entry: int) -> str:
+        """The text of label ``entry`` (as it was given, not normalised)."""
+        if self._label_at is not None:
+            node = self.nodes[int(self._e_node[entry])]
+            return label_entries(node)[int(self._label_at[entry])].label
+        assert self._label_text is not None
+        return self._label_text[entry]
+
+    def _lang(self, entry: int) -> str | None:
+        return self._lang_list[int(self._e_lang[entry])]
 
     # Persistence: what a restart reads back instead of building (arrays, and strings as
-    # UTF-8 JSON; the nodes themselves stay with the store).
+    # UTF-8; the nodes themselves stay with the store).
     _ARRAYS = (
         "_node_type",
         "_e_node",
@@ -382,75 +492,86 @@ class SearchIndex:
         "_post_rows",
         "_post_ptr",
     )
-    _STRINGS = ("_norms", "_vocab")
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The index as arrays (:meth:`from_arrays` reads them back)."""
         out = {f"search.{name}": getattr(self, name) for name in self._ARRAYS}
-        langs = list(self._lang_codes)
-        texts = {name: getattr(self, name) for name in self._STRINGS}
-        texts["ids"] = [n.id for n in self.nodes]
-        texts["langs"] = langs
-        # each label as its place among its node's label_entries: read back, it is the
-        # node's own string, not a second copy of 200k labels
-        places: dict[int, dict[tuple[str, str | None, bool], int]] = {}
-        at = np.empty(len(self._labels), dtype=np.int32)
-        for e, (n, label, lang, pref) in enumerate(
-            zip(
-                self._e_node.tolist(), self._labels, self._langs, self._e_pref.tolist(), strict=True
-            )
-        ):
-            place = places.get(n)
-            if place is None:
-                place = places[n] = {}
-                for k, entry in enumerate(label_entries(self.nodes[n])):
-                    place.setdefault((entry.label, entry.lang, entry.preferred), k)
-            at[e] = place[(label, lang, pref)]
-        out["search._label_at"] = at
+        texts = {"ids": [n.id for n in self.nodes], "langs": self._lang_list, "vocab": self._vocab}
         out["search.texts"] = np.frombuffer(
             json.dumps(texts, ensure_ascii=False).encode("utf-8"), dtype=np.uint8
         )
+        out["search.norms"], out["search.norm_ends"] = self._norms.to_arrays()
+        if self._label_at is not None:
+            # each label as its place among its node's label_entries: read back, it is
+            # the node's own string, not a second copy of 200k labels
+            out["search._label_at"] = self._label_at
+        else:
+            assert self._label_text is not None
+            out["search.labels"], out["search.label_ends"] = self._label_text.to_arrays()
         return out
 
     @classmethod
     def from_arrays(
-        cls, arrays: Mapping[str, np.ndarray], nodes: Mapping[str, Node]
+        cls, arrays: Mapping[str, np.ndarray], nodes: Mapping[str, Node] | None = None
     ) -> SearchIndex | None:
         """The index :meth:`to_arrays` wrote, over ``nodes`` (by id); None if a node it
-        names is missing or of another type (the arrays are then not for these nodes)."""
+        names is missing or of another type (the arrays are then not for these nodes).
+        Without ``nodes``, over light nodes (:func:`light_node`) of the ids and types the
+        arrays hold; the labels must then be in the arrays."""
         texts = json.loads(arrays["search.texts"].tobytes().decode("utf-8"))
         index = cls.__new__(cls)
         index._memo = {}
-        found = [nodes.get(i) for i in texts["ids"]]
-        if any(n is None for n in found):
-            return None
-        index.nodes = found  # type: ignore[assignment]
         for name in cls._ARRAYS:
             setattr(index, name, arrays[f"search.{name}"])
         types = list(NodeType)
-        if len(index._node_type) != len(found) or any(
-            types[t] != n.type for t, n in zip(index._node_type.tolist(), index.nodes, strict=True)
-        ):
+        ids: list[str] = texts["ids"]
+        if len(index._node_type) != len(ids):
             return None
-        langs: list[str | None] = texts["langs"]
-        index._lang_codes = {lang: i for i, lang in enumerate(langs)}
-        for name in cls._STRINGS:
-            setattr(index, name, texts[name])
-        index._langs = [langs[i] for i in index._e_lang.tolist()]
-        entries: dict[int, list[LabelEntry]] = {}
-        labels: list[str] = []
-        for n, k in zip(index._e_node.tolist(), arrays["search._label_at"].tolist(), strict=True):
-            got = entries.get(n)
-            if got is None:
-                got = entries[n] = label_entries(index.nodes[n])
-            labels.append(got[k].label)
-        index._labels = labels
+        if nodes is None:
+            if "search.labels" not in arrays:
+                return None
+            index.nodes = [
+                light_node(i, types[t]) for i, t in zip(ids, index._node_type.tolist(), strict=True)
+            ]
+        else:
+            found = [nodes.get(i) for i in ids]
+            if any(n is None for n in found):
+                return None
+            index.nodes = found  # type: ignore[assignment]
+            if any(
+                types[t] != n.type
+                for t, n in zip(index._node_type.tolist(), index.nodes, strict=True)
+            ):
+                return None
+        index._lang_list = texts["langs"]
+        index._lang_codes = {lang: i for i, lang in enumerate(index._lang_list)}
+        index._vocab = texts["vocab"]
+        index._norms = PackedStrings.from_arrays(arrays["search.norms"], arrays["search.norm_ends"])
+        index._label_at = None
+        index._label_text = None
+        if "search.labels" in arrays:
+            index._label_text = PackedStrings.from_arrays(
+                arrays["search.labels"], arrays["search.label_ends"]
+            )
+            if len(index._label_text) != len(index._e_node):
+                return None
+        else:
+            at = arrays["search._label_at"]
+            if len(at) != len(index._e_node):
+                return None
+            # every place must name a label of its node (else another graph's arrays)
+            counts = np.fromiter(
+                (len(label_entries(n)) for n in index.nodes), np.int64, len(index.nodes)
+            )
+            if len(at) and (at.min() < 0 or np.any(at >= counts[index._e_node])):
+                return None
+            index._label_at = at
         index._vocab_ids = {w: i for i, w in enumerate(index._vocab)}
         index._sorted_vocab = sorted(index._vocab_ids)
         return index
 
     def __len__(self) -> int:
-        return len(self._labels)
+        return len(self._e_node)
 
     def _matched_vocab(self, q: str) -> dict[int, float]:
         """Vocabulary ids matching query token ``q``, with their similarity."""
@@ -507,7 +628,7 @@ class SearchIndex:
     ) -> list[SearchHit]:
         qnorm = normalize(query)
         qs = query_tokens(query)
-        if not qs or first == 0 or not self._labels:
+        if not qs or first == 0 or not len(self._e_node):
             return []
 
         sims = [self._matched_vocab(q) for q in qs]
@@ -544,7 +665,7 @@ class SearchIndex:
             NON_EXACT_SCALE * qcov * (1.0 - LABEL_COVERAGE_WEIGHT + LABEL_COVERAGE_WEIGHT * lcov)
         )
         # _norms is sorted: a bisection finds the query's row without a 200k-key dict
-        exact = bisect.bisect_left(self._norms, qnorm)
+        exact = bisect.bisect_left(self._norms, qnorm)  # type: ignore[call-overload]
         if exact < len(self._norms) and self._norms[exact] == qnorm:
             scores[rows == exact] = EXACT_PREFERRED
         return scores
@@ -578,7 +699,7 @@ class SearchIndex:
             return []
 
         # Best label per node: lowest node index, highest score, then entry order.
-        nodes = self._e_node[entries]
+        nodes = self._e_node[entries].astype(np.int64)  # 64 bits: multiplied below
         order = np.lexsort((entries, -scores, nodes))
         entries, scores, nodes = entries[order], scores[order], nodes[order]
         head = np.flatnonzero(np.r_[True, nodes[1:] != nodes[:-1]])
@@ -601,8 +722,8 @@ class SearchIndex:
                 SearchHit(
                     node=self.nodes[int(nodes[head[i]])],
                     score=float(final[i]),
-                    matched_label=self._labels[entry],
-                    matched_lang=self._langs[entry],
+                    matched_label=self._label(entry),
+                    matched_lang=self._lang(entry),
                 )
             )
         return hits

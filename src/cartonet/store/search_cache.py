@@ -25,7 +25,7 @@ from cartonet.store.search import SearchIndex
 
 log = logging.getLogger("cartonet.store")
 
-FORMAT = "cartonet-search-1"
+FORMAT = "cartonet-search-2"
 
 
 def _text(value: object) -> np.ndarray:
