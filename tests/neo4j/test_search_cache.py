@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from neo4j_backend import Neo4jService, wipe
@@ -22,7 +23,7 @@ from cartonet.model import Dataset
 from cartonet.store.base import SearchHit
 from cartonet.store.embedded import EmbeddedStore
 from cartonet.store.neo4j import Neo4jStore
-from cartonet.store.neo4j_search import LabelIndex
+from cartonet.store.neo4j_search import LabelIndex, load_label_index
 
 MODES = {"label_index": True, "fulltext": False}
 
@@ -186,3 +187,47 @@ async def test_a_search_that_gives_up_leaves_the_label_index_building(
     finally:
         await searcher.close()
         await writer.close()
+
+
+async def test_the_label_index_is_read_back_from_its_file_for_the_same_version(
+    neo4j_service: Neo4jService,
+    esco_rome: tuple[Dataset, Dataset],
+    builds: list[str],
+    tmp_path: Path,
+) -> None:
+    """``warm(cache_file)`` writes the label index; a restart on the same graph reads it
+    back (no label read from the server) and answers the same; after a load, the file is
+    not trusted: the index is built again and the file replaced."""
+    esco, rome = esco_rome
+    cache = tmp_path / "labels.npz"
+    await wipe(neo4j_service)
+    first, second, reference = (
+        neo4j_service.store(),
+        neo4j_service.store(),
+        EmbeddedStore(":memory:"),
+    )
+    for store in (first, second, reference):
+        await store.open()
+    try:
+        for store in (first, reference):
+            await store.load(rome)
+        await first.warm(cache)
+        assert cache.is_file() and builds == [await first.version()]
+        await second.warm(cache)  # a restart: read back, not built
+        assert builds == [await first.version()]
+        queries = _queries(rome)
+        expected = [await reference.search(q, None, None, 10) for q in queries]
+        assert [await second.search(q, None, None, 10) for q in queries] == expected
+        assert [await first.search(q, None, None, 10) for q in queries] == expected
+
+        for store in (first, reference):
+            await store.load(esco)
+        await second.warm(cache)  # the file is for the older version: built, written
+        assert builds == [builds[0], await second.version()]
+        assert load_label_index(cache, await second.version()) is not None
+        queries = _queries(esco, rome)
+        expected = [await reference.search(q, None, None, 10) for q in queries]
+        assert [await second.search(q, None, None, 10) for q in queries] == expected
+    finally:
+        for store in (first, second, reference):
+            await store.close()

@@ -26,7 +26,7 @@ import networkx as nx
 from cartonet.model import Dataset
 from cartonet.orientation import persist
 from cartonet.orientation.index import index_of
-from cartonet.orientation.projection import graph_from_dataset
+from cartonet.orientation.projection import graph_from_dataset, keep_labels_only
 from cartonet.store.base import Store
 
 CACHE_KEY = "orientation.projection"
@@ -78,6 +78,7 @@ class ProjectionCache:
                 return self._graph
             loaded = await self._load(store, version)
             if loaded is not None:
+                await self._trim(store, loaded)
                 self._graph, self._version = loaded, version
                 self.loads += 1
                 return loaded
@@ -90,9 +91,24 @@ class ProjectionCache:
                     break
                 version, dataset = after, await store.export()
             graph = await asyncio.to_thread(_build, dataset, version, self.include_mobility)
+            del dataset
+            await self._trim(store, graph)
             self._graph, self._version = graph, version
             self.builds += 1
             return graph
+
+    async def _trim(self, store: Store, graph: nx.MultiDiGraph) -> None:
+        """Keep only the labels of the graph's nodes when they are a copy of the store's
+        (a Neo4j store keeps none in memory: the export made them for this graph), once
+        the index that reads their texts is built. The embedded store hands out the very
+        nodes it keeps: they are shared as they are, and cost nothing more."""
+        core = getattr(graph, "core", None)
+        if core is None or not core.ids:
+            return
+        found = await store.get_nodes([core.ids[0]])
+        if found[0] is not core.nodes[0]:
+            count = await asyncio.to_thread(keep_labels_only, core)
+            log.info("orientation projection: %d nodes keep their labels only", count)
 
     async def _load(self, store: Store, version: str) -> nx.MultiDiGraph | None:
         """The graph saved at ``path`` for ``version``, joined to the store's nodes."""

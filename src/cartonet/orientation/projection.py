@@ -39,8 +39,10 @@ Example
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
@@ -245,6 +247,33 @@ def node_of(G: nx.MultiDiGraph, node_id: str) -> Node:
     if core is not None:
         return core.nodes[core.pos[node_id]]  # type: ignore[no-any-return]
     return G.nodes[node_id]["node"]  # type: ignore[no-any-return]
+
+
+_NO_TEXT: Mapping[str, Any] = MappingProxyType({})
+
+
+def keep_labels_only(core: GraphCore) -> int:
+    """Drop the descriptions and alternative labels of ``core``'s nodes, once the index
+    that reads them is built: each node becomes a copy with its labels and properties
+    only, marked ``complete=False`` (the API then reads the rest from the store when a
+    query asks for it, as for any partial read). For a store that does not keep its nodes
+    in memory (Neo4j), this is most of the projection's Python objects (~30 MiB on ESCO
+    + ROME); a store that does (embedded) should share its nodes instead. Returns how
+    many nodes were replaced.
+
+    >>> from cartonet.orientation.demo import demo_graph
+    >>> G = demo_graph()
+    >>> keep_labels_only(G.core) > 0, node_of(G, "demo:cook").complete
+    (True, False)
+    """
+    replaced = 0
+    for i, node in enumerate(core.nodes):
+        if node.complete:
+            core.nodes[i] = dataclasses.replace(
+                node, alt_labels=_NO_TEXT, descriptions=_NO_TEXT, complete=False
+            )
+            replaced += 1
+    return replaced
 
 
 def _rebuild(core: GraphCore | None, graph: dict[str, Any]) -> ProjectedGraph:

@@ -103,7 +103,13 @@ from cartonet.store.neo4j_rows import (
     unique_nodes,
     unique_relationships,
 )
-from cartonet.store.neo4j_search import LabelIndex, candidate_queries, label_entries_of
+from cartonet.store.neo4j_search import (
+    LabelIndex,
+    candidate_queries,
+    label_entries_of,
+    load_label_index,
+    save_label_index,
+)
 from cartonet.store.search import LabelEntry, normalize, rank
 from cartonet.store.validate import ids_to_look_up, validate_dataset
 
@@ -676,11 +682,20 @@ class Neo4jStore:
         return _with_nodes(hits, {node.id: node for node in full if node is not None})
 
     async def warm(self, cache_file: Path | None = None) -> None:
-        # cache_file: not used yet (the label index is read from the server each start)
         if self.label_index:
-            # Our one lazy piece is the label index (seconds on a full taxonomy); one
-            # search_nodes has the server plan the statement every search runs.
-            await self._label_index()
+            # Our one lazy piece is the label index (seconds on a full taxonomy): read
+            # back from cache_file when it holds this graph version, else built and
+            # written there. One search_nodes has the server plan the statement every
+            # search runs.
+            read_back = False
+            if cache_file is not None and self._labels is None:
+                version = await self.version()
+                found = await asyncio.to_thread(load_label_index, cache_file, version)
+                if found is not None and self._labels is None:
+                    self._labels, read_back = found, True
+            labels = await self._label_index()
+            if cache_file is not None and not read_back:
+                await asyncio.to_thread(save_label_index, cache_file, labels)
             await self._record("search_nodes", {"ids": []})
             return
         # Without the label index: the search vocabulary (every index term, fetched on the

@@ -37,21 +37,38 @@ never turn a token into query syntax.
 
 from __future__ import annotations
 
+import json
+import logging
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from types import MappingProxyType
+from pathlib import Path
 from typing import Any, NamedTuple
 
-from cartonet.model import Node, NodeType
+import numpy as np
+
+from cartonet.model import NodeType
 from cartonet.store.search import (
     PREFIX_MIN,
     LabelEntry,
     SearchIndex,
+    light_node,
     matching_terms,
     max_edits,
     query_tokens,
 )
+from cartonet.store.search_cache import write_npz
 
-__all__ = ["MAX_CLAUSES", "LabelIndex", "candidate_queries", "escape", "label_entries_of"]
+__all__ = [
+    "MAX_CLAUSES",
+    "LabelIndex",
+    "candidate_queries",
+    "escape",
+    "label_entries_of",
+    "load_label_index",
+    "save_label_index",
+]
+
+log = logging.getLogger("cartonet.store")
 
 MAX_CLAUSES = 500
 """Clauses per Lucene query; Lucene refuses more than 1024 in one boolean query, so a long
@@ -107,7 +124,6 @@ def candidate_queries(text: str, vocabulary: Sequence[str]) -> list[str]:
     return [" OR ".join(clauses[i : i + MAX_CLAUSES]) for i in range(0, len(clauses), MAX_CLAUSES)]
 
 
-_NOTHING: MappingProxyType[str, Any] = MappingProxyType({})
 _LABEL, _ALT = "label_", "alt_"
 
 
@@ -125,7 +141,7 @@ def label_entries_of(
     >>> [(e.label, e.lang, e.preferred) for e in label_entries_of("x:1", "Skill", stored)]
     [('soins', 'fr', True), ('care', 'en', False), ('nursing', 'en', False)]
     """
-    node = Node(node_id, NodeType(type_), _NOTHING, "", _NOTHING, _NOTHING, _NOTHING)
+    node = light_node(node_id, NodeType(type_))
     for key, value in stored:
         if key.startswith(_LABEL):
             if value:
@@ -153,3 +169,68 @@ class LabelIndex(NamedTuple):
         """The index of every label entry of the graph at ``version``. Seconds on a full
         taxonomy: run it off the event loop."""
         return cls(version, SearchIndex(entries))
+
+
+FORMAT = "cartonet-neo4j-labels-1"
+
+
+def _text(value: object) -> np.ndarray:
+    return np.frombuffer(json.dumps(value, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+
+
+def save_label_index(path: Path, labels: LabelIndex) -> bool:
+    """Write ``labels`` to ``path`` (a NumPy ``.npz``, temporary file then rename), keyed
+    by its graph version, unless the file already holds that version: the next process
+    serving the version reads it back with :func:`load_label_index` instead of reading
+    every label from the server and indexing them again (seconds, and tens of MiB of
+    garbage). Returns whether it wrote; a disk error is logged, not raised."""
+    if _saved_version(path) == labels.version:
+        return False
+    arrays = labels.index.to_arrays()
+    arrays["meta"] = _text({"format": FORMAT, "version": labels.version})
+    try:
+        write_npz(path, arrays)
+    except OSError as exc:
+        log.warning("label index %s not written: %s", path, exc)
+        return False
+    return True
+
+
+def _saved_version(path: Path) -> str | None:
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            meta = json.loads(archive["meta"].tobytes().decode("utf-8"))
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError):
+        return None
+    return meta.get("version") if meta.get("format") == FORMAT else None
+
+
+def load_label_index(path: Path, version: str) -> LabelIndex | None:
+    """The label index saved at ``path`` for graph ``version``, or None (missing, another
+    version or layout, unreadable: logged, never raised)."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            meta = json.loads(archive["meta"].tobytes().decode("utf-8"))
+            if meta.get("format") != FORMAT or meta.get("version") != version:
+                log.info("label index %s is for another graph version: reading labels", path)
+                return None
+            arrays = {name: archive[name] for name in archive.files}
+        index = SearchIndex.from_arrays(arrays)
+    except FileNotFoundError:
+        return None
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+        EOFError,
+        zipfile.BadZipFile,
+        UnicodeDecodeError,
+    ) as exc:
+        log.warning("label index %s is unreadable, reading labels: %s", path, exc)
+        return None
+    if index is None:
+        log.warning("label index %s is incomplete, reading labels", path)
+        return None
+    return LabelIndex(version, index)
