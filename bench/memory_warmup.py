@@ -25,8 +25,8 @@ With ``--on neo4j`` (or ``both``) the same three starts run on a Neo4j-backed se
 Neo4j is started with the project's tool (``tools/neo4j_server.py``, in a temporary home;
 or ``CARTONET_NEO4J_URI`` and friends name one), ESCO + ROME are loaded into it with
 ``cartonet load``, and the RSS is the Python server's (the JVM's is given apart). The
-Neo4j store keeps no warm-up cache of its search labels: only the orientation cache
-applies there.
+warm start reads back both caches there too: the orientation results and the store's
+label search index (``neo4j.<hash>.search.npz``).
 
     .venv/bin/python bench/memory_warmup.py --store full.sqlite --on both --json
 """

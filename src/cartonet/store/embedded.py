@@ -153,8 +153,8 @@ class _State:
     version: str
     nodes: dict[str, Node]
     ids_by_type: dict[NodeType, list[str]]
-    out: dict[RelType, dict[str, list[Relationship]]]
-    inn: dict[RelType, dict[str, list[Relationship]]]
+    out: dict[RelType, dict[str, Sequence[Relationship]]]
+    inn: dict[RelType, dict[str, Sequence[Relationship]]]
     relation_count: int
     _search_lock: threading.Lock = field(default_factory=threading.Lock)
     _texts_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -423,8 +423,16 @@ class EmbeddedStore:
             finally:
                 conn.execute("COMMIT")
         # Rows come ordered by (type, start, end): out-lists are sorted by end, and in-lists
-        # by start, since each in-list receives its edges in increasing start order.
-        return _State(version, nodes, ids_by_type, out, inn, count)
+        # by start, since each in-list receives its edges in increasing start order. Kept
+        # as tuples: a state never changes, and a tuple has no spare room (~3 MiB).
+        return _State(
+            version,
+            nodes,
+            ids_by_type,
+            {t: {k: tuple(v) for k, v in by.items()} for t, by in out.items()},
+            {t: {k: tuple(v) for k, v in by.items()} for t, by in inn.items()},
+            count,
+        )
 
     # -- reads ---------------------------------------------------------------------------
 
