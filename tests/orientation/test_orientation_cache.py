@@ -21,8 +21,9 @@ from cartonet.store.embedded import EmbeddedStore
 
 
 class CountingStore:
-    """A store double answering ``version`` and ``export`` only, counting exports, with a
-    slow export so concurrent callers really overlap."""
+    """A store double answering ``version``, ``export`` and ``get_nodes`` only, counting
+    exports, with a slow export so concurrent callers really overlap. Like the embedded
+    store, it hands out the very nodes it holds."""
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
@@ -32,6 +33,10 @@ class CountingStore:
 
     async def version(self) -> str:
         return self.current
+
+    async def get_nodes(self, ids: list[str]) -> list[Node | None]:
+        nodes = {n.id: n for n in self.dataset.nodes}
+        return [nodes.get(i) for i in ids]
 
     async def export(self) -> Dataset:
         self.exports += 1

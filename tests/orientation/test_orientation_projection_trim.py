@@ -14,10 +14,11 @@ import httpx
 import pytest
 
 from cartonet.api.app import create_app
-from cartonet.model import Dataset, Node
+from cartonet.model import Dataset, Node, NodeType
 from cartonet.orientation.cache import ProjectionCache
 from cartonet.orientation.projection import node_of
 from cartonet.settings import Settings
+from cartonet.store.base import NodeFilter, Page
 from cartonet.store.embedded import EmbeddedStore
 from cartonet_testing import embedded_store_file
 
@@ -28,6 +29,19 @@ class CopyingStore(EmbeddedStore):
     async def get_nodes(self, ids: Sequence[str]) -> list[Node | None]:
         found = await super().get_nodes(ids)
         return [dataclasses.replace(n) if n is not None else None for n in found]
+
+    async def list_nodes(
+        self, type: NodeType, flt: NodeFilter, first: int, after: str | None, *, text: bool = True
+    ) -> Page:
+        page = await super().list_nodes(type, flt, first, after, text=text)
+        if text:
+            items = [dataclasses.replace(n) for n in page.items]
+        else:  # labels and properties only, as the Neo4j store reads them
+            items = [
+                dataclasses.replace(n, alt_labels={}, descriptions={}, complete=False)
+                for n in page.items
+            ]
+        return dataclasses.replace(page, items=items)
 
     async def export(self) -> Dataset:
         ds = await super().export()

@@ -23,11 +23,11 @@ from typing import Any
 
 import networkx as nx
 
-from cartonet.model import Dataset
+from cartonet.model import Dataset, Node, NodeType
 from cartonet.orientation import persist
 from cartonet.orientation.index import index_of
 from cartonet.orientation.projection import graph_from_dataset, keep_labels_only
-from cartonet.store.base import Store
+from cartonet.store.base import MAX_PAGE, NodeFilter, Store
 
 CACHE_KEY = "orientation.projection"
 """Key of the cache in ``AppState.cache`` (:mod:`cartonet.api.context`)."""
@@ -117,7 +117,7 @@ class ProjectionCache:
         saved = await asyncio.to_thread(persist.load, self.path, version, self.include_mobility)
         if saved is None:
             return None
-        nodes = await store.get_nodes(saved.ids)
+        nodes = await _labelled_nodes(store, saved.ids)
         if await store.version() != version:
             return None  # a load landed meanwhile: build from an export instead
         try:
@@ -152,6 +152,24 @@ class ProjectionCache:
             return False
         self._saved = (version, keys)
         return True
+
+
+async def _labelled_nodes(store: Store, ids: list[str]) -> list[Node | None]:
+    """The store's nodes ``ids``, read with their labels and properties only where the
+    store can leave the rest out (``list_nodes(..., text=False)``, page by page): the
+    projection read back from disk needs no more, and a server store then sends a
+    fraction of the text (a whole-node read of every node is ~40 MB of records to decode
+    and throw away on ESCO + ROME). A store that keeps its nodes hands out its own."""
+    found: dict[str, Node] = {}
+    for node_type in NodeType:
+        after = None
+        while True:
+            page = await store.list_nodes(node_type, NodeFilter(), MAX_PAGE, after, text=False)
+            found.update((node.id, node) for node in page.items)
+            if not page.has_next_page:
+                break
+            after = page.end_cursor
+    return [found.get(i) for i in ids]
 
 
 def projection_cache(cache: dict[str, Any]) -> ProjectionCache:

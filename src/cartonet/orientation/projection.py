@@ -256,21 +256,35 @@ def keep_labels_only(core: GraphCore) -> int:
     """Drop the descriptions and alternative labels of ``core``'s nodes, once the index
     that reads them is built: each node becomes a copy with its labels and properties
     only, marked ``complete=False`` (the API then reads the rest from the store when a
-    query asks for it, as for any partial read). For a store that does not keep its nodes
-    in memory (Neo4j), this is most of the projection's Python objects (~30 MiB on ESCO
-    + ROME); a store that does (embedded) should share its nodes instead. Returns how
-    many nodes were replaced.
+    query asks for it, as for any partial read), nodes with equal properties share one
+    dict and equal sources one string. For a store that does not keep its nodes in memory
+    (Neo4j), this is most of the projection's Python objects (~30 MiB on ESCO + ROME); a
+    store that does (embedded) should share its nodes instead. Returns how many nodes
+    were replaced.
 
     >>> from cartonet.orientation.demo import demo_graph
     >>> G = demo_graph()
     >>> keep_labels_only(G.core) > 0, node_of(G, "demo:cook").complete
     (True, False)
     """
+    shared_props: dict[tuple[Any, ...], Mapping[str, Any]] = {}
+    sources: dict[str, str] = {}
     replaced = 0
     for i, node in enumerate(core.nodes):
-        if node.complete:
+        try:
+            key = tuple((k, type(v), v) for k, v in node.props.items())  # 1 is not True
+            props = shared_props.setdefault(key, node.props)
+        except TypeError:  # an unhashable value: keep its own
+            props = node.props
+        source = sources.setdefault(node.source, node.source)
+        if node.complete or props is not node.props or source is not node.source:
             core.nodes[i] = dataclasses.replace(
-                node, alt_labels=_NO_TEXT, descriptions=_NO_TEXT, complete=False
+                node,
+                source=source,
+                props=props,
+                alt_labels=_NO_TEXT if node.complete else node.alt_labels,
+                descriptions=_NO_TEXT if node.complete else node.descriptions,
+                complete=False,
             )
             replaced += 1
     return replaced
