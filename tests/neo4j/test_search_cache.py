@@ -222,12 +222,22 @@ async def test_the_label_index_is_read_back_from_its_file_for_the_same_version(
 
         for store in (first, reference):
             await store.load(esco)
-        await second.warm(cache)  # the file is for the older version: built, written
-        assert builds == [builds[0], await second.version()]
-        assert load_label_index(cache, await second.version()) is not None
         queries = _queries(esco, rome)
         expected = [await reference.search(q, None, None, 10) for q in queries]
+        # the first search sees the new version and builds; warm then writes that one
         assert [await second.search(q, None, None, 10) for q in queries] == expected
+        assert builds == [builds[0], await second.version()]
+        assert load_label_index(cache, await second.version()) is None
+        await second.warm(cache)
+        assert load_label_index(cache, await second.version()) is not None
+        third = neo4j_service.store()
+        await third.open()
+        try:
+            await third.warm(cache)  # read back: no third build
+            assert len(builds) == 2
+            assert [await third.search(q, None, None, 10) for q in queries] == expected
+        finally:
+            await third.close()
     finally:
         for store in (first, second, reference):
             await store.close()
