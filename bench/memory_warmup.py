@@ -51,6 +51,7 @@ REPO = Path(__file__).resolve().parents[1]
 CLI = Path(sys.executable).with_name("cartonet")
 TIMEOUT = 900.0  # seconds a start may take before the run gives up (a very busy machine)
 DONE = re.compile(r"warm-up: done in ([0-9.]+) s")
+STEP = re.compile(r"warm-up: (.+?) in ([0-9.]+) s")
 
 
 def shared_data() -> Path:
@@ -121,13 +122,16 @@ def start(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-    found = DONE.findall(log.read_text())
+    text = log.read_text()
+    found = DONE.findall(text)
     return {
         "warm": state,
         "seconds_to_warm": round(ready, 2),
         "warm_up_s": float(found[-1]) if found else None,
         "rss_mib": mem.get("VmRSS"),
         "peak_rss_mib": mem.get("VmHWM"),
+        # each warm-up step's seconds, from the log (where a slow start spends its time)
+        "steps_s": {name: float(s) for name, s in STEP.findall(text) if name != "done"},
     }
 
 
