@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import networkx as nx
 import pytest
 from orientation_helpers import merged
@@ -10,7 +16,7 @@ from cartonet.errors import InvalidArgument
 from cartonet.model import NodeType
 from cartonet.orientation.index import index_of
 from cartonet.orientation.projection import graph_from_dataset
-from cartonet.orientation.skillmap import skill_map
+from cartonet.orientation.skillmap import KINDS, skill_map
 
 
 @pytest.mark.parametrize("kind", ["skills", "occupations"])
@@ -47,6 +53,53 @@ def test_map_is_cached_and_deterministic(fixture_datasets: list) -> None:
     a = skill_map(G1, "occupations")
     assert skill_map(G1, "occupations") is a
     assert skill_map(G2, "occupations") == a
+
+
+# builds both maps of the fixtures and prints one digest per kind of everything a map holds
+# (coordinates and modularity to the last bit, through their repr)
+_MAP_DIGESTS = """
+import hashlib
+from orientation_helpers import merged
+from cartonet.ingest.fixtures import load_fixtures
+from cartonet.orientation.projection import graph_from_dataset
+from cartonet.orientation.skillmap import KINDS, skill_map
+
+G = graph_from_dataset(merged(list(load_fixtures())), version="fixtures")
+for kind in KINDS:
+    print(kind, hashlib.sha256(repr(skill_map(G, kind)).encode()).hexdigest())
+"""
+
+
+def _digests(fixtures_graph: nx.MultiDiGraph) -> str:
+    return "".join(
+        f"{kind} {hashlib.sha256(repr(skill_map(fixtures_graph, kind)).encode()).hexdigest()}\n"
+        for kind in KINDS
+    )
+
+
+def test_map_is_the_same_in_every_process(fixtures_graph: nx.MultiDiGraph) -> None:
+    """Coordinates, clusters and modularity do not depend on the string hash of the process
+    (NetworkX keeps nodes in sets; set order of text follows ``PYTHONHASHSEED``)."""
+    here = Path(__file__).resolve().parent
+    runs = []
+    for seed in ("1", "2"):  # two differing hash seeds, run side by side
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(here), env.get("PYTHONPATH")]))
+        runs.append(
+            subprocess.Popen(
+                [sys.executable, "-c", _MAP_DIGESTS],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+    outputs = []
+    for run in runs:
+        out, err = run.communicate(timeout=600)
+        assert run.returncode == 0, err
+        outputs.append(out)
+    assert outputs[0] == outputs[1] == _digests(fixtures_graph)
 
 
 def test_occupation_clusters_follow_sectors(fixtures_graph: nx.MultiDiGraph) -> None:

@@ -52,11 +52,15 @@ def reference_knn_edges(ids: list[str], matrix: object, k: int) -> nx.Graph:
     return H
 
 
-def same_graph(H: nx.Graph, R: nx.Graph) -> None:
-    assert list(H.nodes) == list(R.nodes)
-    for n in R:  # adjacency order included: Louvain visits neighbours in it
-        assert list(H.adj[n].items()) == list(R.adj[n].items())
-    assert list(H.edges(data="weight")) == list(R.edges(data="weight"))
+def same_graph(H: nx.Graph, R: nx.Graph, ids: list[str]) -> None:
+    """``H`` (nodes = positions in ``ids``) is ``R`` (nodes = ids) renamed."""
+    assert list(H.nodes) == list(range(len(ids)))
+    assert [ids[i] for i in H] == list(R.nodes)
+    for i in H:  # adjacency order included: Louvain visits neighbours in it
+        assert [(ids[j], d) for j, d in H.adj[i].items()] == list(R.adj[ids[i]].items())
+    assert [(ids[a], ids[b], w) for a, b, w in H.edges(data="weight")] == list(
+        R.edges(data="weight")
+    )
 
 
 def test_skill_graph_equals_edge_by_edge(fixtures_graph: nx.MultiDiGraph) -> None:
@@ -66,7 +70,7 @@ def test_skill_graph_equals_edge_by_edge(fixtures_graph: nx.MultiDiGraph) -> Non
     cosine = sp.csr_matrix(sp.diags(inv) @ co @ sp.diags(inv))
     H = _skill_graph(ix, ids, co)
     assert H.number_of_edges() > 100
-    same_graph(H, reference_knn_edges(ids, cosine, NEIGHBOURS))
+    same_graph(H, reference_knn_edges(ids, cosine, NEIGHBOURS), ids)
 
 
 def test_knn_edges_asymmetric_ties_and_dense(fixtures_graph: nx.MultiDiGraph) -> None:
@@ -81,29 +85,34 @@ def test_knn_edges_asymmetric_ties_and_dense(fixtures_graph: nx.MultiDiGraph) ->
         same_graph(
             _knn_edges(ids, sp.csr_matrix(dense), k),
             reference_knn_edges(ids, sp.csr_matrix(dense), k),
+            ids,
         )
         with_nan = dense.copy()
         np.fill_diagonal(with_nan, np.nan)
-        same_graph(_knn_edges(ids, with_nan, k), reference_knn_edges(ids, with_nan, k))
+        same_graph(_knn_edges(ids, with_nan, k), reference_knn_edges(ids, with_nan, k), ids)
     ix = index_of(fixtures_graph)
     nb = similarity_neighbours(fixtures_graph, NEIGHBOURS)
     same_graph(
         _knn_edges(ix.occupations, nb, NEIGHBOURS),
         reference_knn_edges(ix.occupations, nb, NEIGHBOURS),
+        ix.occupations,
     )
 
 
 def test_blocks_equal_networkx_export(fixtures_graph: nx.MultiDiGraph) -> None:
     ix = index_of(fixtures_graph)
-    H = _skill_graph(ix, *_co_requirements(ix))
-    order, A = _adjacency(H)
-    at = {n: i for i, n in enumerate(order)}
+    ids, co = _co_requirements(ix)
+    H = _skill_graph(ix, ids, co)
+    A = _adjacency(H)
     parts = nx.community.louvain_communities(H, weight="weight", seed=42)
     rng = np.random.default_rng(3)
-    groups = [sorted(c) for c in parts] + [sorted(rng.choice(order, 150, replace=False))]
+    # members in id order (as the layout reads them), and a random sample in no order
+    groups = [sorted(c, key=ids.__getitem__) for c in parts] + [
+        rng.choice(len(ids), 150, replace=False).tolist()
+    ]
     for nodes in groups:
         ref = nx.to_scipy_sparse_array(H, nodelist=nodes, weight="weight", format="csr")
-        got = _block(A, np.array([at[n] for n in nodes], dtype=np.int64))
+        got = _block(A, np.array(nodes, dtype=np.int64))
         assert got.dtype == ref.dtype and got.shape == ref.shape
         assert got.has_canonical_format and ref.has_canonical_format
         assert np.array_equal(got.indptr, ref.indptr)

@@ -88,14 +88,18 @@ class SkillMap:
 
 def _knn_edges(ids: list[str], matrix: sp.csr_matrix | np.ndarray | Neighbours, k: int) -> nx.Graph:
     """Undirected graph keeping each row's ``k`` strongest positive entries (a pair kept
-    by both rows weighs the larger of its two entries).
+    by both rows weighs the larger of its two entries). Its nodes are the rows' positions
+    ``0 .. len(ids) - 1`` (``ids[i]`` names node ``i``).
 
     The pairs are gathered first and given to NetworkX in one call, in the order they are
     first met row by row: each node's adjacency then lists its neighbours in the order
     edge-by-edge insertion would, which Louvain's visiting order (and so the clusters)
-    depends on."""
+    depends on. Integer nodes, not ids, because NetworkX keeps node sets (Louvain's
+    communities, ``modularity``, ``subgraph``) whose iteration order for text follows
+    the process's string hash (``PYTHONHASHSEED``): with integers it is the same in every
+    process, and so are the sums taken in that order."""
     H = nx.Graph()
-    H.add_nodes_from(ids)
+    H.add_nodes_from(range(len(ids)))
     dense = not sp.issparse(matrix)
     kept: dict[tuple[int, int], float] = {}  # first-met order; value = largest entry
     for i in range(len(ids)):
@@ -118,7 +122,7 @@ def _knn_edges(ids: list[str], matrix: sp.csr_matrix | np.ndarray | Neighbours, 
             pair = (i, j) if i < j else (j, i)
             old = kept.get(pair)
             kept[pair] = old if old is not None and old > v else v
-    H.add_weighted_edges_from((ids[a], ids[b], w) for (a, b), w in kept.items())
+    H.add_weighted_edges_from((a, b, w) for (a, b), w in kept.items())
     return H
 
 
@@ -156,31 +160,25 @@ def pagerank(weights: sp.csr_matrix, damping: float = 0.85, tol: float = 1e-10) 
     return rank
 
 
-def _skill_centrality(ids: list[str], co: sp.csr_matrix) -> dict[str, float]:
-    """PageRank on the full co-requirement graph (weight = occupations requiring both):
-    a skill needed alongside many skills that are themselves widely needed is transferable."""
-    return dict(zip(ids, pagerank(co).tolist(), strict=True))
-
-
 def _occupation_graph(G: nx.MultiDiGraph, ix: OrientationIndex) -> nx.Graph:
     # the best rows of the similarity matrix, not the matrix: a server keeps no n² array
     return _knn_edges(ix.occupations, similarity_neighbours(G, NEIGHBOURS), NEIGHBOURS)
 
 
-def _scale(pos: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    if not pos:
-        return pos
-    arr = np.array(list(pos.values()), dtype=np.float64)
-    arr -= arr.mean(axis=0)
+def _scale(arr: np.ndarray) -> np.ndarray:
+    """``arr`` (one row per point) centred on its mean and scaled into ``[-1, 1]²``."""
+    if len(arr) == 0:
+        return arr
+    arr = arr - arr.mean(axis=0)
     span = np.abs(arr).max()
     if span > 0:
         arr /= span
-    return dict(zip(pos, arr, strict=True))
+    return arr
 
 
-def _spectral(A: sp.csr_array, nodes: list[str]) -> dict[str, np.ndarray]:
-    """Spectral coordinates of the graph whose weighted adjacency is ``A`` (rows and
-    columns in ``nodes`` order): the 2nd and 3rd leading eigenvectors of the normalised
+def _spectral(A: sp.csr_array) -> np.ndarray:
+    """Spectral coordinates (one row per row of ``A``) of the graph whose weighted
+    adjacency is ``A``: the 2nd and 3rd leading eigenvectors of the normalised
     adjacency ``D^-1/2 A D^-1/2`` (the smallest non-trivial ones of the normalised
     Laplacian; Belkin & Niyogi 2003, "Laplacian eigenmaps"), sparse and deterministic
     (fixed start vector, signs fixed so the largest entry is positive)."""
@@ -196,16 +194,15 @@ def _spectral(A: sp.csr_array, nodes: list[str]) -> dict[str, np.ndarray]:
     for c in range(coords.shape[1]):
         if coords[np.abs(coords[:, c]).argmax(), c] < 0:
             coords[:, c] = -coords[:, c]
-    return dict(zip(nodes, coords, strict=True))
+    return coords
 
 
-def _adjacency(H: nx.Graph) -> tuple[list[str], sp.csr_array]:
-    """``(sorted nodes, weighted adjacency)`` of ``H``: the canonical CSR array (sorted
-    columns, no duplicates) :func:`networkx.to_scipy_sparse_array` gives with that node
-    list, built from the edge list once."""
-    nodes = sorted(H.nodes)
-    at = {n: i for i, n in enumerate(nodes)}
-    edges = [(at[a], at[b], w) for a, b, w in H.edges(data="weight")]
+def _adjacency(H: nx.Graph) -> sp.csr_array:
+    """The weighted adjacency of ``H`` (nodes ``0 .. n - 1``, row ``i`` = node ``i``): the
+    canonical CSR array (sorted columns, no duplicates)
+    :func:`networkx.to_scipy_sparse_array` gives, built from the edge list once."""
+    n = H.number_of_nodes()
+    edges = list(H.edges(data="weight"))
     rows = np.fromiter((e[0] for e in edges), dtype=np.int64, count=len(edges))
     cols = np.fromiter((e[1] for e in edges), dtype=np.int64, count=len(edges))
     data = np.fromiter((e[2] for e in edges), dtype=np.float64, count=len(edges))
@@ -214,20 +211,23 @@ def _adjacency(H: nx.Graph) -> tuple[list[str], sp.csr_array]:
             np.concatenate([data, data]),
             (np.concatenate([rows, cols]), np.concatenate([cols, rows])),
         ),
-        shape=(len(nodes), len(nodes)),
+        shape=(n, n),
     ).tocsr()
     A.sum_duplicates()
-    return nodes, A
+    return A
 
 
 def _block(A: sp.csr_array, rows: np.ndarray) -> sp.csr_array:
-    """The square block of ``A`` on ``rows`` (sorted), canonical like ``A``."""
+    """The square block of ``A`` on ``rows`` (in that order), canonical like ``A``."""
     sub = sp.csr_array(A[rows][:, rows])
     sub.sum_duplicates()
     return sub
 
 
-def _layout(H: nx.Graph, communities: list[list[str]]) -> dict[str, np.ndarray]:
+def _layout(H: nx.Graph, communities: list[list[int]]) -> np.ndarray:
+    """Coordinates of ``H``'s nodes (row ``i`` = node ``i``). Each cluster is laid out from
+    its block of one adjacency array, rows in the order ``communities`` lists its members
+    (by id), so the result depends on the graph only, never on a set's order."""
     member = {n: c for c, nodes in enumerate(communities) for n in nodes}
     Q = nx.Graph()
     Q.add_nodes_from(range(len(communities)))
@@ -235,29 +235,31 @@ def _layout(H: nx.Graph, communities: list[list[str]]) -> dict[str, np.ndarray]:
         ca, cb = member[a], member[b]
         if ca != cb:
             Q.add_edge(ca, cb, weight=Q.get_edge_data(ca, cb, {"weight": 0.0})["weight"] + w)
-    centres = nx.spring_layout(Q, seed=SEED, weight="weight") if len(Q) > 1 else {0: np.zeros(2)}
-    centres = _scale({str(c): p for c, p in centres.items()})
+    if len(Q) > 1:
+        found = nx.spring_layout(Q, seed=SEED, weight="weight")
+        centres = _scale(np.array([found[c] for c in range(len(Q))], dtype=np.float64))
+    else:
+        centres = np.zeros((1, 2))
     total = max(H.number_of_nodes(), 1)
-    # large clusters read their block of one adjacency array (made once), not a
-    # NetworkX subgraph exported cluster by cluster
-    order, A = _adjacency(H) if any(len(c) > SPRING_MAX for c in communities) else ([], None)
-    at = {n: i for i, n in enumerate(order)}
-    out: dict[str, np.ndarray] = {}
+    A = _adjacency(H)
+    out = np.zeros((H.number_of_nodes(), 2))
     for c, nodes in enumerate(communities):
+        rows = np.asarray(nodes, dtype=np.int64)
         if len(nodes) == 1:
-            local = {nodes[0]: np.zeros(2)}
+            local = np.zeros((1, 2))
         elif len(nodes) <= SPRING_MAX:
-            local = nx.spring_layout(H.subgraph(nodes), seed=SEED, weight="weight", iterations=50)
-        else:
-            members = sorted(nodes)
-            local = _spectral(
-                _block(A, np.array([at[n] for n in members], dtype=np.int64)), members
+            # nodes 0 .. k-1 of the block: the seeded start positions follow that order
+            found = nx.spring_layout(
+                nx.from_scipy_sparse_array(_block(A, rows)),
+                seed=SEED,
+                weight="weight",
+                iterations=50,
             )
-        local = _scale(local)
+            local = np.array([found[i] for i in range(len(nodes))], dtype=np.float64)
+        else:
+            local = _spectral(_block(A, rows))
         radius = 0.5 * np.sqrt(len(nodes) / total)
-        centre = centres[str(c)]
-        for node_id, p in local.items():
-            out[node_id] = centre + radius * np.asarray(p)
+        out[rows] = centres[c] + radius * _scale(local)
     return _scale(out)
 
 
@@ -295,42 +297,56 @@ def skill_map(G: nx.MultiDiGraph, kind: str = "skills") -> SkillMap:
 
 
 def _build(G: nx.MultiDiGraph, ix: OrientationIndex, kind: str) -> SkillMap:
-    # one co-requirement count serves the skills' graph and their centrality
-    co_requirements = _co_requirements(ix) if kind == "skills" else None
-    H = _skill_graph(ix, *co_requirements) if co_requirements else _occupation_graph(G, ix)
-    if H.number_of_nodes() == 0:
-        result = SkillMap(kind, [], [], [], 0.0)
+    co: sp.csr_matrix | None = None
+    if kind == "skills":
+        # one co-requirement count serves the skills' graph and their centrality
+        ids, co = _co_requirements(ix)
+        H = _skill_graph(ix, ids, co)
     else:
-        parts = nx.community.louvain_communities(H, weight="weight", seed=SEED)
-        communities = sorted((sorted(c) for c in parts), key=lambda c: (-len(c), c[0]))
-        modularity = (
-            nx.community.modularity(H, communities, weight="weight") if H.number_of_edges() else 0.0
-        )
-        if co_requirements:
-            rank = _skill_centrality(*co_requirements)
-        elif H.number_of_edges():
-            rank = nx.pagerank(H, weight="weight")
-        else:
-            rank = {n: 1.0 / len(H) for n in H}
-        pos = _layout(H, communities)
-        member = {n: c for c, nodes in enumerate(communities) for n in nodes}
-        points = [
-            MapPoint(n, float(pos[n][0]), float(pos[n][1]), member[n], float(rank[n]))
-            for n in sorted(H.nodes)
-        ]
-        by_rank = sorted(H.nodes, key=lambda n: (-rank[n], n))
-        result = SkillMap(
-            kind=kind,
-            points=points,
-            communities=[
-                Community(c, len(nodes), sorted(nodes, key=lambda n: (-rank[n], n))[:5])
-                for c, nodes in enumerate(communities)
-            ],
-            most_central=by_rank[:20],
-            modularity=float(modularity),
-            links=sorted(
-                (MapLink(min(a, b), max(a, b), float(w)) for a, b, w in H.edges(data="weight")),
-                key=lambda link: (link.source, link.target),
+        ids = list(ix.occupations)
+        H = _occupation_graph(G, ix)
+    n = H.number_of_nodes()  # node i is ids[i]
+    if n == 0:
+        return SkillMap(kind, [], [], [], 0.0)
+    name = ids.__getitem__
+    parts = nx.community.louvain_communities(H, weight="weight", seed=SEED)
+    communities = sorted((sorted(c, key=name) for c in parts), key=lambda c: (-len(c), ids[c[0]]))
+    modularity = (
+        nx.community.modularity(H, communities, weight="weight") if H.number_of_edges() else 0.0
+    )
+    if co is not None:
+        rank = pagerank(co).tolist()
+    elif H.number_of_edges():
+        found = nx.pagerank(H, weight="weight")
+        rank = [found[i] for i in range(n)]
+    else:
+        rank = [1.0 / n] * n
+    pos = _layout(H, communities).tolist()
+    member = [0] * n
+    for c, nodes in enumerate(communities):
+        for i in nodes:
+            member[i] = c
+
+    def central_first(nodes: list[int]) -> list[int]:
+        return sorted(nodes, key=lambda i: (-rank[i], ids[i]))
+
+    return SkillMap(
+        kind=kind,
+        points=[
+            MapPoint(ids[i], pos[i][0], pos[i][1], member[i], rank[i])
+            for i in sorted(range(n), key=name)
+        ],
+        communities=[
+            Community(c, len(nodes), [ids[i] for i in central_first(nodes)[:5]])
+            for c, nodes in enumerate(communities)
+        ],
+        most_central=[ids[i] for i in central_first(list(range(n)))[:20]],
+        modularity=float(modularity),
+        links=sorted(
+            (
+                MapLink(*((ids[a], ids[b]) if ids[a] < ids[b] else (ids[b], ids[a])), float(w))
+                for a, b, w in H.edges(data="weight")
             ),
-        )
-    return result
+            key=lambda link: (link.source, link.target),
+        ),
+    )
