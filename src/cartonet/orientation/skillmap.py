@@ -12,7 +12,8 @@ On that sparse graph:
 
 * **clusters**: Louvain modularity optimisation (V. D. Blondel et al., 2008, "Fast
   unfolding of communities in large networks", *J. Stat. Mech.* P10008), seeded, so the
-  same graph always gives the same clusters;
+  same graph always gives the same clusters (NetworkX's partition,
+  :mod:`cartonet.orientation.louvain`);
 * **centrality**: PageRank (L. Page et al., 1999, Stanford InfoLab 1999-66). For
   occupations, on the similarity graph above (occupations many others can move to). For
   skills, on the full co-requirement graph (weight = number of occupations requiring both
@@ -36,6 +37,7 @@ import scipy.sparse as sp
 
 from cartonet.errors import InvalidArgument
 from cartonet.orientation.index import OrientationIndex, index_of
+from cartonet.orientation.louvain import louvain_communities
 from cartonet.orientation.neighbours import Neighbours, similarity_neighbours
 from cartonet.orientation.similarity import top_k
 
@@ -309,7 +311,8 @@ def _build(G: nx.MultiDiGraph, ix: OrientationIndex, kind: str) -> SkillMap:
     if n == 0:
         return SkillMap(kind, [], [], [], 0.0)
     name = ids.__getitem__
-    parts = nx.community.louvain_communities(H, weight="weight", seed=SEED)
+    # NetworkX's Louvain partition, computed without its per-level graph copies
+    parts = louvain_communities(H, weight="weight", seed=SEED)
     communities = sorted((sorted(c, key=name) for c in parts), key=lambda c: (-len(c), ids[c[0]]))
     modularity = (
         nx.community.modularity(H, communities, weight="weight") if H.number_of_edges() else 0.0
