@@ -333,23 +333,34 @@ def _build(G: nx.MultiDiGraph, ix: OrientationIndex, kind: str) -> SkillMap:
     def central_first(nodes: list[int]) -> list[int]:
         return sorted(nodes, key=lambda i: (-rank[i], ids[i]))
 
+    by_name = sorted(range(n), key=name)
     return SkillMap(
         kind=kind,
-        points=[
-            MapPoint(ids[i], pos[i][0], pos[i][1], member[i], rank[i])
-            for i in sorted(range(n), key=name)
-        ],
+        points=[MapPoint(ids[i], pos[i][0], pos[i][1], member[i], rank[i]) for i in by_name],
         communities=[
             Community(c, len(nodes), [ids[i] for i in central_first(nodes)[:5]])
             for c, nodes in enumerate(communities)
         ],
         most_central=[ids[i] for i in central_first(list(range(n)))[:20]],
         modularity=float(modularity),
-        links=sorted(
-            (
-                MapLink(*((ids[a], ids[b]) if ids[a] < ids[b] else (ids[b], ids[a])), float(w))
-                for a, b, w in H.edges(data="weight")
-            ),
-            key=lambda link: (link.source, link.target),
-        ),
+        links=_links(H, ids, by_name),
     )
+
+
+def _links(H: nx.Graph, ids: list[str], by_name: list[int]) -> list[MapLink]:
+    """``H``'s edges as links (``source < target``), sorted by ``(source, target)``: the
+    order is taken on the ids' ranks (``by_name`` = nodes in id order), not by comparing
+    strings pair by pair."""
+    edges = list(H.edges(data="weight"))
+    a = np.fromiter((e[0] for e in edges), dtype=np.int64, count=len(edges))
+    b = np.fromiter((e[1] for e in edges), dtype=np.int64, count=len(edges))
+    w = np.fromiter((e[2] for e in edges), dtype=np.float64, count=len(edges))
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.asarray(by_name, dtype=np.int64)] = np.arange(len(ids))
+    swap = rank[a] > rank[b]
+    lo, hi = np.where(swap, b, a), np.where(swap, a, b)
+    order = np.lexsort((rank[hi], rank[lo]))
+    return [
+        MapLink(ids[s], ids[t], x)
+        for s, t, x in zip(lo[order].tolist(), hi[order].tolist(), w[order].tolist(), strict=True)
+    ]
