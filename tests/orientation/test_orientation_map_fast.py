@@ -103,7 +103,7 @@ def test_blocks_equal_networkx_export(fixtures_graph: nx.MultiDiGraph) -> None:
     ix = index_of(fixtures_graph)
     ids, co = _co_requirements(ix)
     H = _skill_graph(ix, ids, co)
-    A = _adjacency(H)
+    A = _adjacency(len(ids), list(H.edges(data="weight")))
     parts = nx.community.louvain_communities(H, weight="weight", seed=42)
     rng = np.random.default_rng(3)
     # members in id order (as the layout reads them), and a random sample in no order

@@ -75,17 +75,38 @@ def louvain_communities(
     """
     if G.is_directed() or G.is_multigraph():
         raise nx.NetworkXNotImplemented("louvain_communities: undirected simple graphs only")
-    rng = seed if isinstance(seed, random.Random) else _rng(seed)
     nodes = list(G)
-    if G.number_of_edges() == 0:
-        return [{u} for u in nodes]
     at = {u: i for i, u in enumerate(nodes)}
-    # NetworkX works on a copy built from G's edge list: adjacency order is that list's
-    adj: Adjacency = [{} for _ in nodes]
-    for u, v, w in G.edges(data=weight, default=1):
-        a, b = at[u], at[v]
+    edges = [(at[u], at[v], w) for u, v, w in G.edges(data=weight, default=1)]
+    found = louvain_partition(len(nodes), edges, resolution, threshold, seed)
+    return [{nodes[i] for i in part} for part in found]
+
+
+def adjacency(n: int, edges: list[tuple[int, int, float]]) -> Adjacency:
+    """``adj[u] = {v: weight}`` of the graph on nodes ``0 .. n - 1`` with ``edges``, each
+    node's neighbours in the order the edge list meets them (NetworkX's adjacency order
+    for a graph built from that list)."""
+    adj: Adjacency = [{} for _ in range(n)]
+    for a, b, w in edges:
         adj[a][b] = w
         adj[b][a] = w
+    return adj
+
+
+def louvain_partition(
+    n: int,
+    edges: list[tuple[int, int, float]],
+    resolution: float = 1,
+    threshold: float = 0.0000001,
+    seed: int | random.Random | None = None,
+) -> list[list[int]]:
+    """:func:`louvain_communities` of the graph on nodes ``0 .. n - 1`` whose edge list,
+    in ``G.edges(data=weight)`` order, is ``edges``: lists of nodes, same order."""
+    rng = seed if isinstance(seed, random.Random) else _rng(seed)
+    if not edges:
+        return [[i] for i in range(n)]
+    # NetworkX works on a copy built from G's edge list: adjacency order is that list's
+    adj = adjacency(n, edges)
     m = sum(_degrees(adj)) / 2
     mod = modularity(adj, list(range(len(adj))), resolution)
     inside = [[i] for i in range(len(adj))]  # original nodes within each level's node
@@ -101,7 +122,7 @@ def louvain_communities(
         if not improved:
             break
         found = _groups(inside, com)
-    return [{nodes[i] for i in part} for part in found]
+    return found
 
 
 def _rng(seed: int | None) -> random.Random:

@@ -37,7 +37,7 @@ import scipy.sparse as sp
 
 from cartonet.errors import InvalidArgument
 from cartonet.orientation.index import OrientationIndex, index_of
-from cartonet.orientation.louvain import louvain_communities
+from cartonet.orientation.louvain import adjacency, louvain_partition, modularity
 from cartonet.orientation.neighbours import Neighbours, similarity_neighbours
 from cartonet.orientation.similarity import top_k
 
@@ -199,12 +199,10 @@ def _spectral(A: sp.csr_array) -> np.ndarray:
     return coords
 
 
-def _adjacency(H: nx.Graph) -> sp.csr_array:
-    """The weighted adjacency of ``H`` (nodes ``0 .. n - 1``, row ``i`` = node ``i``): the
-    canonical CSR array (sorted columns, no duplicates)
+def _adjacency(n: int, edges: list[tuple[int, int, float]]) -> sp.csr_array:
+    """The weighted adjacency of the graph on nodes ``0 .. n - 1`` with ``edges`` (row
+    ``i`` = node ``i``): the canonical CSR array (sorted columns, no duplicates)
     :func:`networkx.to_scipy_sparse_array` gives, built from the edge list once."""
-    n = H.number_of_nodes()
-    edges = list(H.edges(data="weight"))
     rows = np.fromiter((e[0] for e in edges), dtype=np.int64, count=len(edges))
     cols = np.fromiter((e[1] for e in edges), dtype=np.int64, count=len(edges))
     data = np.fromiter((e[2] for e in edges), dtype=np.float64, count=len(edges))
@@ -226,14 +224,17 @@ def _block(A: sp.csr_array, rows: np.ndarray) -> sp.csr_array:
     return sub
 
 
-def _layout(H: nx.Graph, communities: list[list[int]]) -> np.ndarray:
-    """Coordinates of ``H``'s nodes (row ``i`` = node ``i``). Each cluster is laid out from
-    its block of one adjacency array, rows in the order ``communities`` lists its members
-    (by id), so the result depends on the graph only, never on a set's order."""
-    member = {n: c for c, nodes in enumerate(communities) for n in nodes}
+def _layout(
+    n: int, edges: list[tuple[int, int, float]], communities: list[list[int]]
+) -> np.ndarray:
+    """Coordinates of the graph's nodes ``0 .. n - 1`` (row ``i`` = node ``i``). Each
+    cluster is laid out from its block of one adjacency array, rows in the order
+    ``communities`` lists its members (by id), so the result depends on the graph only,
+    never on a set's order."""
+    member = {i: c for c, nodes in enumerate(communities) for i in nodes}
     Q = nx.Graph()
     Q.add_nodes_from(range(len(communities)))
-    for a, b, w in H.edges(data="weight"):
+    for a, b, w in edges:
         ca, cb = member[a], member[b]
         if ca != cb:
             Q.add_edge(ca, cb, weight=Q.get_edge_data(ca, cb, {"weight": 0.0})["weight"] + w)
@@ -242,9 +243,9 @@ def _layout(H: nx.Graph, communities: list[list[int]]) -> np.ndarray:
         centres = _scale(np.array([found[c] for c in range(len(Q))], dtype=np.float64))
     else:
         centres = np.zeros((1, 2))
-    total = max(H.number_of_nodes(), 1)
-    A = _adjacency(H)
-    out = np.zeros((H.number_of_nodes(), 2))
+    total = max(n, 1)
+    A = _adjacency(n, edges)
+    out = np.zeros((n, 2))
     for c, nodes in enumerate(communities):
         rows = np.asarray(nodes, dtype=np.int64)
         if len(nodes) == 1:
@@ -311,24 +312,25 @@ def _build(G: nx.MultiDiGraph, ix: OrientationIndex, kind: str) -> SkillMap:
     if n == 0:
         return SkillMap(kind, [], [], [], 0.0)
     name = ids.__getitem__
-    # NetworkX's Louvain partition, computed without its per-level graph copies
-    parts = louvain_communities(H, weight="weight", seed=SEED)
+    # read once: a NetworkX edge view is slow to walk, and every step below walks it
+    edges = list(H.edges(data="weight"))
+    # NetworkX's Louvain partition (louvain_communities(H, seed=SEED)), computed without
+    # its per-level graph copies
+    parts = louvain_partition(n, edges, seed=SEED)
     communities = sorted((sorted(c, key=name) for c in parts), key=lambda c: (-len(c), ids[c[0]]))
-    modularity = (
-        nx.community.modularity(H, communities, weight="weight") if H.number_of_edges() else 0.0
-    )
-    if co is not None:
-        rank = pagerank(co).tolist()
-    elif H.number_of_edges():
-        found = nx.pagerank(H, weight="weight")
-        rank = [found[i] for i in range(n)]
-    else:
-        rank = [1.0 / n] * n
-    pos = _layout(H, communities).tolist()
     member = [0] * n
     for c, nodes in enumerate(communities):
         for i in nodes:
             member[i] = c
+    quality = modularity(adjacency(n, edges), member) if edges else 0.0
+    if co is not None:
+        rank = pagerank(co).tolist()
+    elif edges:
+        found = nx.pagerank(H, weight="weight")
+        rank = [found[i] for i in range(n)]
+    else:
+        rank = [1.0 / n] * n
+    pos = _layout(n, edges, communities).tolist()
 
     def central_first(nodes: list[int]) -> list[int]:
         return sorted(nodes, key=lambda i: (-rank[i], ids[i]))
@@ -342,16 +344,17 @@ def _build(G: nx.MultiDiGraph, ix: OrientationIndex, kind: str) -> SkillMap:
             for c, nodes in enumerate(communities)
         ],
         most_central=[ids[i] for i in central_first(list(range(n)))[:20]],
-        modularity=float(modularity),
-        links=_links(H, ids, by_name),
+        modularity=float(quality),
+        links=_links(edges, ids, by_name),
     )
 
 
-def _links(H: nx.Graph, ids: list[str], by_name: list[int]) -> list[MapLink]:
-    """``H``'s edges as links (``source < target``), sorted by ``(source, target)``: the
+def _links(
+    edges: list[tuple[int, int, float]], ids: list[str], by_name: list[int]
+) -> list[MapLink]:
+    """The edges as links (``source < target``), sorted by ``(source, target)``: the
     order is taken on the ids' ranks (``by_name`` = nodes in id order), not by comparing
     strings pair by pair."""
-    edges = list(H.edges(data="weight"))
     a = np.fromiter((e[0] for e in edges), dtype=np.int64, count=len(edges))
     b = np.fromiter((e[1] for e in edges), dtype=np.int64, count=len(edges))
     w = np.fromiter((e[2] for e in edges), dtype=np.float64, count=len(edges))
