@@ -134,9 +134,16 @@ async def warm_up(state: AppState) -> None:
         if projection.path is None:
             projection.path = cache_file(state.settings, "orientation")
         G = await _step("orientation projection", projection.get(state.store))
-        for kind in MAP_KINDS:
-            # clustering is CPU-bound for seconds: a worker thread keeps the loop serving
-            await _step(f"{kind} map", asyncio.to_thread(skill_map, G, kind))
+        # clustering is CPU-bound for seconds: worker threads keep the loop serving. The two
+        # maps are independent and run side by side: the occupations map is mostly sparse
+        # products (SciPy releases the GIL in them), the skills map mostly Python, so on two
+        # cores they overlap (bench/memory_warmup.py, issue-10 note)
+        await _step(
+            "maps",
+            asyncio.gather(
+                *(_step(f"{kind} map", asyncio.to_thread(skill_map, G, kind)) for kind in MAP_KINDS)
+            ),
+        )
         # every origin's mixing weights, read by feederOccupations: filled by the
         # occupations map's similarity pass above (similarity_neighbours), so this step
         # only builds them when that pass was read from elsewhere; saved with the rest, so
