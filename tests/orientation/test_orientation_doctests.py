@@ -15,6 +15,7 @@ MODULES = [
     "cartonet.orientation.gaps",
     "cartonet.orientation.paths",
     "cartonet.orientation.skillmap",
+    "cartonet.orientation.louvain",
     "cartonet.orientation.evaluate",
     "cartonet.orientation.diagnostics",
     "cartonet.orientation.explain",
