@@ -42,7 +42,9 @@ from graphql import (
 from graphql import (
     execute as graphql_execute,
 )
+from graphql.execution import Executor
 from strawberry.execution import optimized_is_awaitable
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
@@ -215,6 +217,20 @@ class Documents:
         return prepared, True
 
 
+class PlainExecutor(Executor):
+    """graphql-core's executor without incremental delivery, handing resolvers the info
+    object Strawberry's resolvers expect.
+
+    Strawberry's own executor class is graphql-core's incremental one (``@defer`` and
+    ``@stream``), which adds a step to every object it completes; the schema declares
+    neither directive and ``graphql.execute`` refuses incremental results anyway, so the
+    plain executor gives the same answers for less work.
+    """
+
+    operation_extensions: Any = None
+    build_resolve_info = StrawberryGraphQLCoreExecutionContext.build_resolve_info  # type: ignore[assignment]
+
+
 def _pick_operation(
     document: DocumentNode, name: str | None
 ) -> tuple[OperationDefinitionNode | None, str | None]:
@@ -248,9 +264,8 @@ async def execute(
         context_value=context,
         variable_values=variables,
         operation_name=name,
-        executor_class=schema.execution_context_class,
+        executor_class=PlainExecutor,
         is_awaitable=optimized_is_awaitable,
-        operation_extensions=None,
     )
     if optimized_is_awaitable(result):
         result = await result

@@ -134,25 +134,26 @@ def _media_type(request: Request) -> str | None:
 async def read_body(receive: Receive, limit: int, timeout: float) -> bytes:
     """The request body, refused (413) once more than ``limit`` bytes came and (408) when
     it has not all come after ``timeout`` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
     chunks, size = [], 0
-    while True:
-        try:
-            message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
-        except TimeoutError as exc:
-            raise HttpError(
-                408, REQUEST_TIMEOUT, f"the request body did not arrive within {timeout:g} s"
-            ) from exc
-        if message["type"] == "http.disconnect":
-            raise HttpError(400, BAD_REQUEST, "the client went away")
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
+    try:
+        # One deadline on this task for the whole body (wait_for would start a task per
+        # chunk).
+        async with asyncio.timeout(timeout):
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    raise HttpError(400, BAD_REQUEST, "the client went away")
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(limit)
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    return b"".join(chunks)
+    except TimeoutError as exc:
+        raise HttpError(
+            408, REQUEST_TIMEOUT, f"the request body did not arrive within {timeout:g} s"
+        ) from exc
 
 
 def _too_large(limit: int) -> HttpError:
@@ -245,9 +246,9 @@ class GraphQLHTTP:
                     return 304, headers, None
         context = self.make_context(request)
         try:
-            data, errors = await asyncio.wait_for(
-                execute(self.schema, prepared, variables, context), self.limits.execution_timeout
-            )
+            # A deadline on this task, not wait_for's extra task per request.
+            async with asyncio.timeout(self.limits.execution_timeout):
+                data, errors = await execute(self.schema, prepared, variables, context)
         except TimeoutError:
             message = f"the operation ran longer than {self.limits.execution_timeout:g} s"
             error = {"message": message, "extensions": {"code": TIMEOUT}}

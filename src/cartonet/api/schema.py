@@ -45,6 +45,7 @@ from .types import (
     SkillKind,
     Stats,
     Training,
+    resolve_attributes_directly,
     resolve_node_fields_directly,
     wrap,
     wrap_as,
@@ -344,8 +345,9 @@ def build_schema(
     from ``mutation_parts``, with error shaping and the query limits of ``limits`` on
     ``schema.execute`` (``/graphql`` checks the same limits itself, with a cache:
     :mod:`cartonet.api.documents`). ``direct_node_fields``: resolve the nodes' ``id``,
-    ``label``, ``source`` and ``code`` with plain functions
-    (:func:`cartonet.api.types.resolve_node_fields_directly`; same answers, less work)."""
+    ``label``, ``source`` and ``code``, every plain attribute field and the edges'
+    ``cursor`` with plain functions (:func:`cartonet.api.types.resolve_node_fields_directly`,
+    :func:`cartonet.api.types.resolve_attributes_directly`; same answers, less work)."""
     query = merge_types("Query", tuple(query_parts))
     query.__strawberry_definition__.description = QUERY_DESCRIPTION  # type: ignore[attr-defined]
     mutation = merge_types("Mutation", tuple(mutation_parts)) if mutation_parts else None
@@ -360,4 +362,5 @@ def build_schema(
     )
     if direct_node_fields:
         resolve_node_fields_directly(schema)
+        resolve_attributes_directly(schema)
     return schema
