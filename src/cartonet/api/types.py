@@ -283,7 +283,7 @@ class ConnectionEdge(Generic[T]):
         resolver=_edge_cursor, description="Where this item is, for `after`."
     )
     node: T = strawberry.field(description="The item.")
-    item_id: strawberry.Private[str] = ""
+    item_id: strawberry.Private[str]
 
 
 @strawberry.type(description="A page of a list (Relay connection), in ascending id order.")
