@@ -11,6 +11,7 @@ The only time bound is a generous hang detector on each request.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -92,6 +93,17 @@ def test_headers_that_never_end_get_the_connection_closed(tmp_path: Path) -> Non
             started = time.monotonic()
             assert slow.recv(1024) == b""  # closed by the server, not by our timeout
             waited = time.monotonic() - started
+        # headers past the size bound, sent faster than the timeout: refused at once
+        with socket.create_connection(("127.0.0.1", port), timeout=HANG_SECONDS) as big:
+            big.sendall(b"POST /graphql HTTP/1.1\r\nHost: x\r\n")
+            answer = b""
+            with contextlib.suppress(OSError):  # the server may close while we still send
+                for i in range(200):
+                    big.sendall(b"X-Filler-%d: %s\r\n" % (i, b"y" * 1000))
+            with contextlib.suppress(OSError):
+                while chunk := big.recv(65536):
+                    answer += chunk
+        assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
         # other connections were served meanwhile and still are
         after = hostile.send("127.0.0.1", port, hostile._query("after", "{ __typename }", ""))
     print(f"\nunfinished headers: connection closed after {waited:.2f} s")
