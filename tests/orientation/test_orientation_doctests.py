@@ -15,7 +15,6 @@ MODULES = [
     "cartonet.orientation.gaps",
     "cartonet.orientation.paths",
     "cartonet.orientation.skillmap",
-    "cartonet.orientation.louvain",
     "cartonet.orientation.evaluate",
     "cartonet.orientation.diagnostics",
     "cartonet.orientation.explain",

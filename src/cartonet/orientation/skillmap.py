@@ -12,8 +12,8 @@ On that sparse graph:
 
 * **clusters**: Louvain modularity optimisation (V. D. Blondel et al., 2008, "Fast
   unfolding of communities in large networks", *J. Stat. Mech.* P10008), seeded, so the
-  same graph always gives the same clusters (NetworkX's partition,
-  :mod:`cartonet.orientation.louvain`);
+  same graph always gives the same clusters (NetworkX's ``louvain_communities`` on a graph
+  whose nodes are integer positions, so no string hash order reaches it);
 * **centrality**: PageRank (L. Page et al., 1999, Stanford InfoLab 1999-66). For
   occupations, on the similarity graph above (occupations many others can move to). For
   skills, on the full co-requirement graph (weight = number of occupations requiring both
@@ -37,7 +37,6 @@ import scipy.sparse as sp
 
 from cartonet.errors import InvalidArgument
 from cartonet.orientation.index import OrientationIndex, index_of
-from cartonet.orientation.louvain import adjacency, louvain_partition, modularity
 from cartonet.orientation.neighbours import Neighbours, similarity_neighbours
 from cartonet.orientation.similarity import top_k
 
@@ -314,15 +313,13 @@ def _build(G: nx.MultiDiGraph, ix: OrientationIndex, kind: str) -> SkillMap:
     name = ids.__getitem__
     # read once: a NetworkX edge view is slow to walk, and every step below walks it
     edges = list(H.edges(data="weight"))
-    # NetworkX's Louvain partition (louvain_communities(H, seed=SEED)), computed without
-    # its per-level graph copies
-    parts = louvain_partition(n, edges, seed=SEED)
+    parts = nx.community.louvain_communities(H, weight="weight", seed=SEED)
     communities = sorted((sorted(c, key=name) for c in parts), key=lambda c: (-len(c), ids[c[0]]))
     member = [0] * n
     for c, nodes in enumerate(communities):
         for i in nodes:
             member[i] = c
-    quality = modularity(adjacency(n, edges), member) if edges else 0.0
+    quality = nx.community.modularity(H, communities, weight="weight") if edges else 0.0
     if co is not None:
         rank = pagerank(co).tolist()
     elif edges:
