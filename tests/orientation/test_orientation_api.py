@@ -540,6 +540,10 @@ async def test_inferred_interests_are_flagged(
             rome_similar = (await gql(c, similar, {"id": "rome:G1602"}))["data"][
                 "similarOccupations"
             ]
+            matches = """query($id: ID!) { occupation(id: $id) {
+                interests { id } interestMatches { interest { id } inferred } } }"""
+            esco_matches = (await gql(c, matches, {"id": origin}))["data"]["occupation"]
+            rome_matches = (await gql(c, matches, {"id": "rome:G1602"}))["data"]["occupation"]
     found = [s for body in esco for s in body["data"]["suggestTransitions"]]
     flagged = [s for s in found if s["inferredInterests"]]
     assert flagged
@@ -560,3 +564,12 @@ async def test_inferred_interests_are_flagged(
     assert all(r["interestInferred"] == (r["parts"]["interest"] > 0) for r in esco_similar)
     assert any(r["parts"]["interest"] > 0 for r in rome_similar)
     assert not any(r["interestInferred"] for r in rome_similar)
+    # Occupation.interestMatches: the same interests as `interests`, in the same order,
+    # each marked an estimate exactly when the crosswalk inferred it
+    for occ, inferred in ((esco_matches, True), (rome_matches, False)):
+        listed = [m["interest"]["id"] for m in occ["interestMatches"]]
+        assert listed and listed == [i["id"] for i in occ["interests"]]
+        assert all(m["inferred"] is inferred for m in occ["interestMatches"])
+    assert {m["interest"]["id"] for m in esco_matches["interestMatches"]} == {
+        r.end for r in extra if r.start == origin
+    }

@@ -129,6 +129,12 @@ def _edges(
     return loader.load(node_id)
 
 
+async def _interest_edges(info: strawberry.Info, occupation: str) -> list[StoreEdge]:
+    """The occupation's MATCHES_INTEREST edges, strongest (lowest ``rank``) first."""
+    edges = await _edges(info, occupation, RelType.MATCHES_INTEREST, Direction.OUT)
+    return sorted(edges, key=lambda e: _float(e.rel.props.get("rank")) or 0.0)
+
+
 async def _whole(info: strawberry.Info, node_id: str, pick: Callable[[Node], T]) -> T | None:
     """``pick`` of the whole node ``node_id``: nested reads fetch labels only, and a query
     that selects a description or alternative labels on such a node gets the whole node
@@ -384,6 +390,16 @@ class SkillRequirement:
     )
 
 
+@strawberry.type(description="An interest an occupation matches, and whether it is an estimate.")
+class InterestMatch:
+    interest: Interest = strawberry.field(description="The interest (RIASEC type).")
+    inferred: bool = strawberry.field(
+        description="True when read across a crosswalk from a linked occupation of another "
+        "taxonomy (`cartonet crosswalk --infer-interests`), not given by this occupation's "
+        "own taxonomy: an estimate to present as such."
+    )
+
+
 @strawberry.type(description="A curated transition to another occupation.")
 class Mobility:
     occupation: Occupation = strawberry.field(description="The occupation moved to.")
@@ -490,9 +506,19 @@ class Occupation(NodeInterface):
 
     @strawberry.field(description="Interests (RIASEC) the occupation matches, strongest first.")
     async def interests(self, info: strawberry.Info) -> list[Interest]:
-        edges = await _edges(info, self.raw.id, RelType.MATCHES_INTEREST, Direction.OUT)
-        ranked = sorted(edges, key=lambda e: _float(e.rel.props.get("rank")) or 0.0)
-        return [Interest(raw=e.node) for e in ranked]
+        return [Interest(raw=e.node) for e in await _interest_edges(info, self.raw.id)]
+
+    @strawberry.field(
+        description="The interests of `interests`, in the same order, each saying whether "
+        "it is an estimate read across a crosswalk."
+    )
+    async def interest_matches(self, info: strawberry.Info) -> list[InterestMatch]:
+        return [
+            InterestMatch(
+                interest=Interest(raw=e.node), inferred=e.rel.props.get("inferred") is True
+            )
+            for e in await _interest_edges(info, self.raw.id)
+        ]
 
     @strawberry.field(description="Skills the occupation requires, essential ones first.")
     async def skills(
