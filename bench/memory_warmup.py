@@ -8,8 +8,10 @@ run, on the same file:
 
 * ``no cache`` — ``--no-warm-cache``: everything built from the store (the baseline: how
   every start behaved before the warm-up cache);
-* ``cold`` — the cache on, its folder empty: built, then saved (what a start after a
-  change to the graph does: a file for another graph version is not read);
+* ``cold`` — the cache on, its folder empty (what a start after a change to the graph
+  does: a file for another graph version is not read): a separate process builds and
+  saves the files, the server reads them back (its log's ``build:`` steps are that
+  process's; the RSS is the server's, the build process's peak is not in it);
 * ``warm`` — the cache on, the files of the previous start present (a restart on an
   unchanged graph).
 

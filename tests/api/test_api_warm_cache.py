@@ -4,13 +4,20 @@ same graph; placed by the settings (off, or another folder)."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import shutil
 from pathlib import Path
 
+import pytest
+
+from cartonet.api import warmup
 from cartonet.api.app import create_app
 from cartonet.api.context import AppState
 from cartonet.api.warmup import cache_file
 from cartonet.ingest.fixtures import load_fixtures
-from cartonet.orientation.cache import projection_cache
+from cartonet.orientation.cache import ProjectionCache, projection_cache
+from cartonet.orientation.similarity import origin_mix
+from cartonet.orientation.skillmap import skill_map
 from cartonet.settings import Settings
 from cartonet_testing import embedded_store_file
 
@@ -31,13 +38,51 @@ async def test_second_start_reads_what_the_first_saved(tmp_path: Path) -> None:
     store = await embedded_store_file(tmp_path / "s.sqlite", load_fixtures())
     settings = Settings(store=str(store), warm_cache=True, cache_dir=tmp_path / "cache")
     first = await _start(settings)
-    assert first.warm == "warm" and projection_cache(first.cache).builds == 1
+    # the files were built by the build process; the server read them back, built nothing
+    projection = projection_cache(first.cache)
+    assert first.warm == "warm" and (projection.loads, projection.builds) == (1, 0)
     files = {cache_file(settings, name) for name in ("orientation", "search")}
     assert all(f is not None and f.parent == tmp_path / "cache" and f.is_file() for f in files)
+    stamps = {f: f.stat().st_mtime_ns for f in files if f is not None}
 
     second = await _start(settings)
     projection = projection_cache(second.cache)
     assert second.warm == "warm" and (projection.loads, projection.builds) == (1, 0)
+    assert {f: f.stat().st_mtime_ns for f in stamps} == stamps  # no second build process
+    # what the build process wrote answers as a server that built it all itself
+    alone = await _start(Settings(store=str(store)))
+    assert projection_cache(alone.cache).builds == 1
+    assert _answers(projection_cache(second.cache)) == _answers(projection_cache(alone.cache))
+
+
+async def test_a_failed_build_process_leaves_the_build_to_the_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A build process that cannot run (here: its interpreter exits with an error at
+    once) costs a warning: the server builds in process and still saves the files."""
+    monkeypatch.setattr(warmup.sys, "executable", shutil.which("false"))
+    store = await embedded_store_file(tmp_path / "s.sqlite", load_fixtures())
+    settings = Settings(store=str(store), warm_cache=True, cache_dir=tmp_path / "cache")
+    with caplog.at_level(logging.WARNING, logger="cartonet.api"):
+        state = await _start(settings)
+    projection = projection_cache(state.cache)
+    assert state.warm == "warm" and (projection.loads, projection.builds) == (0, 1)
+    assert "the build process failed (exit code 1)" in caplog.text
+    assert all(
+        f is not None and f.is_file()
+        for f in (cache_file(settings, name) for name in ("orientation", "search"))
+    )
+
+
+def _answers(projection: ProjectionCache) -> tuple[object, ...]:
+    G = projection._graph
+    assert G is not None
+    maps = [skill_map(G, kind) for kind in ("occupations", "skills")]
+    return (
+        sorted(G.edges(keys=True)),
+        [(m.points, m.communities, m.modularity, list(m.links)) for m in maps],
+        origin_mix(G).tolist(),
+    )
 
 
 def test_cache_file_placement(tmp_path: Path) -> None:

@@ -16,7 +16,14 @@ from cartonet.errors import InvalidArgument
 from cartonet.model import NodeType
 from cartonet.orientation.index import index_of
 from cartonet.orientation.projection import graph_from_dataset
-from cartonet.orientation.skillmap import KINDS, skill_map
+from cartonet.orientation.skillmap import (
+    KINDS,
+    MapLink,
+    _co_requirements,
+    _occupation_graph,
+    _skill_graph,
+    skill_map,
+)
 
 
 @pytest.mark.parametrize("kind", ["skills", "occupations"])
@@ -62,7 +69,14 @@ import hashlib
 from orientation_helpers import merged
 from cartonet.ingest.fixtures import load_fixtures
 from cartonet.orientation.projection import graph_from_dataset
-from cartonet.orientation.skillmap import KINDS, skill_map
+from cartonet.orientation.skillmap import (
+    KINDS,
+    MapLink,
+    _co_requirements,
+    _occupation_graph,
+    _skill_graph,
+    skill_map,
+)
 
 G = graph_from_dataset(merged(list(load_fixtures())), version="fixtures")
 for kind in KINDS:
@@ -133,3 +147,30 @@ def test_central_skills_are_transferable(fixtures_graph: nx.MultiDiGraph) -> Non
         return sum(r in ("transversal", "cross-sector") for r in reuse) / len(reuse)
 
     assert share(esco[:20]) >= 1.5 * share(esco)
+
+
+@pytest.mark.parametrize("kind", ["skills", "occupations"])
+def test_links_are_the_knn_graph_sorted(fixtures_graph: nx.MultiDiGraph, kind: str) -> None:
+    """The links kept as arrays read as the kNN graph's edges, each once with its smaller
+    id first, sorted by (source, target), with the graph's weights."""
+    ix = index_of(fixtures_graph)
+    if kind == "skills":
+        ids, co = _co_requirements(ix)
+        H = _skill_graph(ix, ids, co)
+    else:
+        ids, H = list(ix.occupations), _occupation_graph(fixtures_graph, ix)
+    want = sorted(
+        (min(ids[u], ids[v]), max(ids[u], ids[v]), w) for u, v, w in H.edges(data="weight")
+    )
+    links = skill_map(fixtures_graph, kind).links
+    assert len(want) > 100
+    assert [(x.source, x.target, x.weight) for x in links] == want
+    assert [(x.source, x.target) for x in links[5:9]] == [(s, t) for s, t, _ in want[5:9]]
+    assert links[-1] == MapLink(*want[-1]) and links[-len(want)] == links[0]
+    middle = want[len(want) // 2]
+    around = {middle[0], "not-an-id"}
+    assert links.touching(around) == [
+        MapLink(s, t, w) for s, t, w in want if s in around or t in around
+    ]
+    with pytest.raises(IndexError):
+        links[len(want)]

@@ -28,7 +28,7 @@ from cartonet.orientation.similarity import (
     similarity_matrix,
     top_k,
 )
-from cartonet.orientation.skillmap import KINDS, skill_map
+from cartonet.orientation.skillmap import KINDS, MapLinks, skill_map
 from cartonet.orientation.transitions import suggest_transitions
 from cartonet.store.embedded import EmbeddedStore
 
@@ -146,6 +146,13 @@ async def test_saved_projection_gives_the_same_answers(
         _warm(built)
         assert await first.save() and first.builds == 1
         assert not await first.save()  # nothing new to write
+        version = built.graph["version"]
+        assert persist.holds(tmp_path / "o.npz", version)
+        assert not persist.holds(tmp_path / "o.npz", version + "-other")
+        assert not persist.holds(tmp_path / "o.npz", version, include_mobility=False)
+        assert not persist.holds(tmp_path / "missing.npz", version)
+        (tmp_path / "broken.npz").write_bytes(b"not a zip")
+        assert not persist.holds(tmp_path / "broken.npz", version)
 
         second = ProjectionCache(path=tmp_path / "o.npz")
         loaded = await second.get(store)
@@ -159,10 +166,10 @@ async def test_saved_projection_gives_the_same_answers(
         some = next(iter(loaded.nodes))
         assert loaded.nodes[some]["node"] is (await store.get_nodes([some]))[0]
         _same_index(built, loaded)
-        # the maps' links read back as arrays: the same sequence as the built lists
+        # the maps' links read back as arrays: the same sequence as the built ones
         for kind in KINDS:
             made, read = skill_map(built, kind).links, skill_map(loaded, kind).links
-            assert isinstance(read, persist.StoredLinks) and read == made and made == list(read)
+            assert isinstance(read, MapLinks) and read == made and list(made) == list(read)
             assert read[len(made) // 2] == made[len(made) // 2] and read[-1] == made[-1]
             assert read[3:9] == made[3:9] and read[-4:] == made[-4:]
             with pytest.raises(IndexError):
@@ -171,8 +178,8 @@ async def test_saved_projection_gives_the_same_answers(
             assert read.touching(some) == [
                 link for link in made if link.source in some or link.target in some
             ]
-            unsorted = persist.StoredLinks(
-                list(reversed(read._ids)), len(read._ids) - 1 - read._ends, read._weights
+            unsorted = MapLinks(
+                list(reversed(read.ids)), len(read.ids) - 1 - read.ends, read.weights
             )
             assert unsorted == made and unsorted.touching(some) == read.touching(some)
         assert list(loaded.edges(keys=True, data=True)) == list(built.edges(keys=True, data=True))

@@ -680,7 +680,7 @@ def map_links_page(
         if len(around) > MAX_PAGE:
             raise InvalidArgument("around", f"at most {MAX_PAGE} ids, got {len(around)}")
         ends = {str(i) for i in around}
-        touching = getattr(links, "touching", None)  # links read back from the warm-up cache
+        touching = getattr(links, "touching", None)  # a map's MapLinks finds them without a scan
         if touching is not None:
             links = touching(ends)
         else:

@@ -8,10 +8,17 @@ the second. It runs as a background task (:func:`cartonet.api.app.create_app` wi
 ``warm_up=True``): the server listens at once, and a request arriving meanwhile joins the
 build under way instead of starting another.
 
-With ``settings.warm_cache`` (the default of ``cartonet serve``), what the warm-up built
-for the orientation is then saved to a file keyed by the graph version
-(:mod:`cartonet.orientation.persist`, placed by :func:`cache_file`): a restart on the same
-graph reads it back in a second or two instead of exporting and rebuilding.
+With ``settings.warm_cache`` (the default of ``cartonet serve``), what the warm-up builds
+is kept in files keyed by the graph version (:mod:`cartonet.orientation.persist` and the
+store's search cache, placed by :func:`cache_file`): a restart on the same graph reads them
+back in a few seconds instead of exporting and rebuilding. When those files do not hold the
+current graph (a first start, or a load changed it), a separate process builds and writes
+them (:func:`build_caches`), and the server then reads them back like a restart does. The
+build allocates and frees millions of small objects: done in the server, the freed memory
+stays scattered in its heap (~80 MiB more resident on ESCO + ROME embedded, ~175 MiB on
+Neo4j, than the same caches read back; bench/memory_warmup.py). Requests for the
+orientation arriving meanwhile wait for that build and read its file. Should the process
+fail, the server builds in process, as without the cache.
 
 Progress is kept in ``AppState.warm`` (also shown by ``/readyz``):
 
@@ -31,16 +38,19 @@ import gc
 import hashlib
 import logging
 import os
+import pickle
+import sys
 import time
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import TypeVar
 
 from cartonet.errors import StoreUnavailable
-from cartonet.orientation.cache import projection_cache
+from cartonet.orientation.cache import ProjectionCache, projection_cache
 from cartonet.orientation.similarity import origin_mix
 from cartonet.orientation.skillmap import skill_map
 from cartonet.settings import Settings
+from cartonet.store import make_store
 
 from .context import START_TIMEOUT, AppState
 
@@ -125,6 +135,14 @@ async def warm_up(state: AppState) -> None:
     started = time.perf_counter()
     try:
         await _step("store open", state.ensure_open(START_TIMEOUT))
+        orientation_file = cache_file(state.settings, "orientation")
+        if orientation_file is not None:
+            # the build process writes the files the steps below then read back
+            built = time.perf_counter()
+            projection = projection_cache(state.cache)
+            projection.path = projection.path or orientation_file
+            if await projection.fill(state.store, lambda: _build_in_child(state.settings)):
+                log.info("warm-up: build process in %.2f s", time.perf_counter() - built)
         search_file = cache_file(state.settings, "search")
         await _step(
             "store indexes",
@@ -132,22 +150,10 @@ async def warm_up(state: AppState) -> None:
         )
         projection = projection_cache(state.cache)
         if projection.path is None:
-            projection.path = cache_file(state.settings, "orientation")
+            projection.path = orientation_file
         G = await _step("orientation projection", projection.get(state.store))
-        # clustering is CPU-bound for seconds: worker threads keep the loop serving. The two
-        # maps are independent and run side by side: the occupations map is mostly sparse
-        # products (SciPy releases the GIL in them), the skills map mostly Python, so on two
-        # cores they overlap (bench/memory_warmup.py, issue-10 note)
-        await _step(
-            "maps",
-            asyncio.gather(
-                *(_step(f"{kind} map", asyncio.to_thread(skill_map, G, kind)) for kind in MAP_KINDS)
-            ),
-        )
-        # every origin's mixing weights, read by feederOccupations: filled by the
-        # occupations map's similarity pass above (similarity_neighbours), so this step
-        # only builds them when that pass was read from elsewhere; saved with the rest, so
-        # a restart on an unchanged graph reads it back (and the file is not rewritten)
+        # clustering is CPU-bound for seconds: worker threads keep the loop serving
+        await _step("maps", _maps(G))
         await _step("feeder weights", asyncio.to_thread(origin_mix, G))
         if await _step("orientation cache", projection.save()):
             log.info("warm-up: orientation results saved to %s", projection.path)
@@ -162,3 +168,68 @@ async def warm_up(state: AppState) -> None:
         return
     state.warm = "warm"
     log.info("warm-up: done in %.2f s", time.perf_counter() - started)
+
+
+async def _maps(G: object) -> None:
+    """Both skill maps, side by side: the occupations map is mostly sparse products (SciPy
+    releases the GIL in them), the skills map mostly Python, so on two cores they overlap
+    (bench/memory_warmup.py, issue-10 note). Every origin's mixing weights, read by
+    feederOccupations, come with the occupations map's similarity pass
+    (similarity_neighbours); the step after only builds them when that pass was read
+    from a file."""
+    await asyncio.gather(
+        *(_step(f"{kind} map", asyncio.to_thread(skill_map, G, kind)) for kind in MAP_KINDS)
+    )
+
+
+async def _build_in_child(settings: Settings) -> bool:
+    """Run :func:`build_caches` in a new Python process (``python -m
+    cartonet.api.warm_build``: a fork would copy the event loop's threads and the driver's
+    sockets) and wait for it. True when it wrote the files; False, with a warning, when it
+    failed. A cancelled warm-up (the server stopping) ends it."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "cartonet.api.warm_build", stdin=asyncio.subprocess.PIPE
+    )
+    try:
+        await process.communicate(pickle.dumps((settings, log.getEffectiveLevel())))
+    except BaseException:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        raise
+    if process.returncode != 0:
+        log.warning(
+            "warm-up: the build process failed (exit code %s): building in this process",
+            process.returncode,
+        )
+        return False
+    return True
+
+
+def build_caches(settings: Settings, log_level: int = logging.INFO) -> None:
+    """Build what the warm-up keeps in files for the store ``settings`` names (the
+    store's search index, the orientation projection, both maps and the feeders' mixing
+    weights) and write them where :func:`cache_file` places them; meant to run in a
+    process of its own (see the module docstring). Raises when a file could not be
+    written, so the process exits with an error."""
+    logging.basicConfig(level=log_level, format="%(levelname)s:     %(message)s")
+    limit_malloc_arenas()
+    asyncio.run(_build_caches(settings))
+
+
+async def _build_caches(settings: Settings) -> None:
+    path = cache_file(settings, "orientation")
+    if path is None:
+        raise ValueError("the warm-up cache is off for this store: nothing to build")
+    store = make_store(settings)
+    await store.open()
+    try:
+        await _step("build: store indexes", store.warm(cache_file(settings, "search")))
+        projection = ProjectionCache(path=path)
+        G = await _step("build: orientation projection", projection.get(store))
+        await _step("build: maps", _maps(G))
+        await asyncio.to_thread(origin_mix, G)
+        if not await projection.save():
+            raise OSError(f"orientation cache {path} not written (see the log above)")
+    finally:
+        await store.close()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,22 @@ class ProjectionCache:
             self._graph, self._version = graph, version
             self.builds += 1
             return graph
+
+    async def fill(self, store: Store, build: Callable[[], Awaitable[bool]]) -> bool:
+        """Have ``path`` hold the graph of the store's current version, built by ``build``
+        (which writes the file, e.g. from another process, and says whether it did), unless
+        this cache or the file already holds that version. Callers of :meth:`get` meanwhile
+        wait, then read the file instead of building a graph of their own. Returns whether
+        ``build`` ran and wrote the file."""
+        if self.path is None or not self.include_mobility:
+            return False
+        async with self._lock:
+            version = await store.version()
+            if self._graph is not None and self._version == version:
+                return False
+            if await asyncio.to_thread(persist.holds, self.path, version, self.include_mobility):
+                return False
+            return await build()
 
     async def _trim(self, store: Store, graph: nx.MultiDiGraph) -> None:
         """Keep only the labels of the graph's nodes when they are a copy of the store's

@@ -16,16 +16,14 @@ mid-write never leaves a half file under the real name.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import hashlib
-import itertools
 import json
 import logging
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -37,7 +35,7 @@ from cartonet.orientation.index import OrientationIndex
 from cartonet.orientation.neighbours import Neighbours
 from cartonet.orientation.projection import NODE_TYPES, GraphCore, ProjectedGraph, graph_from_core
 from cartonet.orientation.similarity import SimilarityWeights
-from cartonet.orientation.skillmap import Community, MapLink, MapPoint, SkillMap
+from cartonet.orientation.skillmap import Community, MapLinks, MapPoint, SkillMap
 from cartonet.store.search_cache import write_npz
 
 log = logging.getLogger("cartonet.orientation")
@@ -146,11 +144,16 @@ def _put_map(out: dict[str, np.ndarray], m: SkillMap) -> None:
     out[f"{key}.xy"] = np.asarray([(p.x, p.y) for p in m.points], dtype=np.float64).reshape(-1, 2)
     out[f"{key}.community"] = np.asarray([p.community for p in m.points], dtype=np.int64)
     out[f"{key}.centrality"] = np.asarray([p.centrality for p in m.points], dtype=np.float64)
-    at = {p.id: i for i, p in enumerate(m.points)}
-    out[f"{key}.links"] = np.asarray(
-        [(at[link.source], at[link.target]) for link in m.links], dtype=np.int64
-    ).reshape(-1, 2)
-    out[f"{key}.link_weights"] = np.asarray([link.weight for link in m.links], dtype=np.float64)
+    ids = [p.id for p in m.points]
+    if m.links.ids == ids:  # a built map's links are positions in its points already
+        ends = m.links.ends
+    else:
+        at = {node_id: i for i, node_id in enumerate(ids)}
+        ends = np.asarray(
+            [(at[link.source], at[link.target]) for link in m.links], dtype=np.int64
+        ).reshape(-1, 2)
+    out[f"{key}.links"] = ends.astype(np.int64, copy=False)
+    out[f"{key}.link_weights"] = m.links.weights.astype(np.float64, copy=False)
     out[f"{key}.rest"] = _text(
         {
             "communities": [[c.id, c.size, c.central] for c in m.communities],
@@ -159,68 +162,6 @@ def _put_map(out: dict[str, np.ndarray], m: SkillMap) -> None:
             "modularity": repr(m.modularity),
         }
     )
-
-
-class StoredLinks(Sequence[MapLink]):
-    """A map's links as read back from the file: the two ends (positions in the map's
-    ``ids``) and the weights stay arrays, and a :class:`MapLink` is made when read.
-    The same sequence as the built list (order, values, equality), without holding ~190k
-    objects (~20 MiB for ESCO + ROME) in every warm process."""
-
-    __slots__ = ("_ascending", "_ends", "_ids", "_weights")
-
-    def __init__(self, ids: list[str], ends: np.ndarray, weights: np.ndarray) -> None:
-        self._ids = ids
-        self._ends = ends
-        self._weights = weights
-        # the map's points come in ascending id order: an id's position is a bisection
-        self._ascending = all(a < b for a, b in itertools.pairwise(ids))
-
-    def __len__(self) -> int:
-        return len(self._weights)
-
-    def _link(self, i: int) -> MapLink:
-        a, b = self._ends[i].tolist()
-        return MapLink(self._ids[a], self._ids[b], float(self._weights[i]))
-
-    @overload
-    def __getitem__(self, i: int) -> MapLink: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[MapLink]: ...
-    def __getitem__(self, i: int | slice) -> MapLink | list[MapLink]:
-        if isinstance(i, slice):
-            return [self._link(j) for j in range(*i.indices(len(self)))]
-        n = len(self)
-        if not -n <= i < n:
-            raise IndexError(i)
-        return self._link(i % n)
-
-    def __iter__(self) -> Iterator[MapLink]:
-        ids = self._ids
-        for (a, b), w in zip(self._ends.tolist(), self._weights.tolist(), strict=True):
-            yield MapLink(ids[a], ids[b], w)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return len(self) == len(other) and all(x == y for x, y in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]  # a sequence compared by value
-
-    def touching(self, ends: Iterable[str]) -> list[MapLink]:
-        """The links with an end among ``ends``, in order: ``[l for l in self if l.source
-        in ends or l.target in ends]`` without making every link."""
-        wanted = set(ends)
-        if self._ascending:
-            at = []
-            for end in wanted:
-                i = bisect.bisect_left(self._ids, end)
-                if i < len(self._ids) and self._ids[i] == end:
-                    at.append(i)
-        else:
-            at = [i for i, node_id in enumerate(self._ids) if node_id in wanted]
-        keep = np.isin(self._ends, np.asarray(at, dtype=self._ends.dtype)).any(axis=1)
-        return [self._link(int(i)) for i in np.flatnonzero(keep)]
 
 
 def _get_map(data: Any, kind: str, shared: Callable[[str], str]) -> SkillMap:
@@ -235,7 +176,7 @@ def _get_map(data: Any, kind: str, shared: Callable[[str], str]) -> SkillMap:
         raise ValueError(f"{key}: {len(ends)} links, {len(weights)} weights")
     ends.setflags(write=False)
     weights.setflags(write=False)
-    links = StoredLinks(ids, ends, weights)
+    links = MapLinks(ids, ends, weights)
     return SkillMap(
         kind=kind,
         points=[
@@ -248,7 +189,7 @@ def _get_map(data: Any, kind: str, shared: Callable[[str], str]) -> SkillMap:
         ],
         most_central=[shared(s) for s in rest["most_central"]],
         modularity=float(rest["modularity"]),
-        links=links,  # type: ignore[arg-type]  # a read-only sequence of MapLink
+        links=links,
     )
 
 
@@ -369,6 +310,23 @@ class Saved:
             ix.cache[("origin_mix", SimilarityWeights())] = mix
         G.graph[INDEX_KEY] = ix
         return G
+
+
+def holds(path: Path, version: str, include_mobility: bool = True) -> bool:
+    """Whether the file at ``path`` is a snapshot :func:`load` would accept for
+    ``version``; reads its small ``meta`` member only."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            meta = _untext(archive["meta"])
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError):
+        return False
+    return (
+        meta.get("format") == FORMAT
+        and meta.get("version") == version
+        and meta.get("mobility_included") == include_mobility
+    )
 
 
 def load(path: Path, version: str, include_mobility: bool = True) -> Saved | None:

@@ -29,7 +29,11 @@ Computed once per graph version (kept in the index cache).
 
 from __future__ import annotations
 
+import bisect
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 import networkx as nx
 import numpy as np
@@ -68,6 +72,78 @@ class MapLink:
         return f"{self.source}\n{self.target}"
 
 
+class MapLinks(Sequence[MapLink]):
+    """A map's links kept as arrays: ``ends`` (``n × 2`` positions in ``ids``) and
+    ``weights``; a :class:`MapLink` is made when one is read. It behaves as the list of
+    links (order, values, equality) without holding one object per link: ~190k of them
+    for ESCO + ROME, ~80 MiB of a server's resident memory once the build's garbage is
+    interleaved with them (bench/memory_warmup.py). Built maps and maps read back from the
+    warm-up cache (:mod:`cartonet.orientation.persist`) both hold one."""
+
+    __slots__ = ("_ascending", "ends", "ids", "weights")
+
+    def __init__(self, ids: list[str], ends: np.ndarray, weights: np.ndarray) -> None:
+        if len(ends) != len(weights):
+            raise ValueError(f"{len(ends)} link ends, {len(weights)} weights")
+        self.ids = ids
+        self.ends = ends.reshape(-1, 2)
+        self.weights = weights
+        # a map's points come in ascending id order: an id's position is a bisection
+        self._ascending = all(a < b for a, b in itertools.pairwise(ids))
+
+    def __len__(self) -> int:
+        return len(self.weights)
+
+    def _link(self, i: int) -> MapLink:
+        a, b = self.ends[i].tolist()
+        return MapLink(self.ids[a], self.ids[b], float(self.weights[i]))
+
+    @overload
+    def __getitem__(self, i: int) -> MapLink: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[MapLink]: ...
+    def __getitem__(self, i: int | slice) -> MapLink | list[MapLink]:
+        if isinstance(i, slice):
+            return [self._link(j) for j in range(*i.indices(len(self)))]
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(i)
+        return self._link(i % n)
+
+    def __iter__(self) -> Iterator[MapLink]:
+        ids = self.ids
+        for (a, b), w in zip(self.ends.tolist(), self.weights.tolist(), strict=True):
+            yield MapLink(ids[a], ids[b], w)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(x == y for x, y in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # a sequence compared by value
+
+    def __repr__(self) -> str:
+        return f"MapLinks({len(self)} links between {len(self.ids)} items)"
+
+    def touching(self, ends: Iterable[str]) -> list[MapLink]:
+        """The links with an end among ``ends``, in order: ``[l for l in self if l.source
+        in ends or l.target in ends]`` without making every link."""
+        wanted = set(ends)
+        if self._ascending:
+            at = []
+            for end in wanted:
+                i = bisect.bisect_left(self.ids, end)
+                if i < len(self.ids) and self.ids[i] == end:
+                    at.append(i)
+        else:
+            at = [i for i, node_id in enumerate(self.ids) if node_id in wanted]
+        keep = np.isin(self.ends, np.asarray(at, dtype=self.ends.dtype)).any(axis=1)
+        return [self._link(int(i)) for i in np.flatnonzero(keep)]
+
+
+NO_LINKS = MapLinks([], np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
 @dataclass(frozen=True, slots=True)
 class Community:
     id: int
@@ -84,7 +160,7 @@ class SkillMap:
     modularity: float
     # the sparse graph the map is drawn from, sorted by (source, target): the API pages
     # through it like the points
-    links: list[MapLink] = field(default_factory=list)
+    links: MapLinks = field(default_factory=lambda: NO_LINKS)
 
 
 def _knn_edges(ids: list[str], matrix: sp.csr_matrix | np.ndarray | Neighbours, k: int) -> nx.Graph:
@@ -346,21 +422,19 @@ def _build(G: nx.MultiDiGraph, ix: OrientationIndex, kind: str) -> SkillMap:
     )
 
 
-def _links(
-    edges: list[tuple[int, int, float]], ids: list[str], by_name: list[int]
-) -> list[MapLink]:
+def _links(edges: list[tuple[int, int, float]], ids: list[str], by_name: list[int]) -> MapLinks:
     """The edges as links (``source < target``), sorted by ``(source, target)``: the
     order is taken on the ids' ranks (``by_name`` = nodes in id order), not by comparing
-    strings pair by pair."""
+    strings pair by pair; the ends are positions in the ids sorted (the points' order)."""
     a = np.fromiter((e[0] for e in edges), dtype=np.int64, count=len(edges))
     b = np.fromiter((e[1] for e in edges), dtype=np.int64, count=len(edges))
     w = np.fromiter((e[2] for e in edges), dtype=np.float64, count=len(edges))
     rank = np.empty(len(ids), dtype=np.int64)
     rank[np.asarray(by_name, dtype=np.int64)] = np.arange(len(ids))
-    swap = rank[a] > rank[b]
-    lo, hi = np.where(swap, b, a), np.where(swap, a, b)
-    order = np.lexsort((rank[hi], rank[lo]))
-    return [
-        MapLink(ids[s], ids[t], x)
-        for s, t, x in zip(lo[order].tolist(), hi[order].tolist(), w[order].tolist(), strict=True)
-    ]
+    lo, hi = np.minimum(rank[a], rank[b]), np.maximum(rank[a], rank[b])
+    order = np.lexsort((hi, lo))
+    ends = np.stack((lo[order], hi[order]), axis=1)
+    ends.setflags(write=False)
+    weights = w[order]
+    weights.setflags(write=False)
+    return MapLinks([ids[i] for i in by_name], ends, weights)
