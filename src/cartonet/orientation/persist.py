@@ -20,7 +20,6 @@ import dataclasses
 import hashlib
 import json
 import logging
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from cartonet.orientation.neighbours import Neighbours
 from cartonet.orientation.projection import NODE_TYPES, GraphCore, ProjectedGraph, graph_from_core
 from cartonet.orientation.similarity import SimilarityWeights
 from cartonet.orientation.skillmap import Community, MapLinks, MapPoint, SkillMap
-from cartonet.store.search_cache import write_npz
+from cartonet.store.search_cache import UNREADABLE, write_npz
 
 log = logging.getLogger("cartonet.orientation")
 
@@ -320,7 +319,7 @@ def holds(path: Path, version: str, include_mobility: bool = True) -> bool:
             meta = _untext(archive["meta"])
     except FileNotFoundError:
         return False
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError):
+    except UNREADABLE:
         return False
     return (
         meta.get("format") == FORMAT
@@ -346,6 +345,6 @@ def load(path: Path, version: str, include_mobility: bool = True) -> Saved | Non
         return Saved(data, meta)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+    except UNREADABLE as exc:
         log.warning("orientation cache %s is unreadable, rebuilding: %s", path, exc)
         return None

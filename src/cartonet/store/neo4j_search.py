@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import json
 import logging
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -56,7 +55,7 @@ from cartonet.store.search import (
     max_edits,
     query_tokens,
 )
-from cartonet.store.search_cache import write_npz
+from cartonet.store.search_cache import UNREADABLE, write_npz
 
 __all__ = [
     "MAX_CLAUSES",
@@ -200,7 +199,7 @@ def _saved_version(path: Path) -> str | None:
     try:
         with np.load(path, allow_pickle=False) as archive:
             meta = json.loads(archive["meta"].tobytes().decode("utf-8"))
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError):
+    except UNREADABLE:
         return None
     return meta.get("version") if meta.get("format") == FORMAT else None
 
@@ -218,16 +217,7 @@ def load_label_index(path: Path, version: str) -> LabelIndex | None:
         index = SearchIndex.from_arrays(arrays)
     except FileNotFoundError:
         return None
-    except (
-        OSError,
-        ValueError,
-        KeyError,
-        TypeError,
-        IndexError,
-        EOFError,
-        zipfile.BadZipFile,
-        UnicodeDecodeError,
-    ) as exc:
+    except UNREADABLE as exc:
         log.warning("label index %s is unreadable, reading labels: %s", path, exc)
         return None
     if index is None:

@@ -27,6 +27,19 @@ log = logging.getLogger("cartonet.store")
 
 FORMAT = "cartonet-search-2"
 
+UNREADABLE = (
+    OSError,
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    EOFError,
+    zipfile.BadZipFile,
+    UnicodeDecodeError,
+)
+"""What reading a truncated, corrupt or foreign ``.npz`` cache file can raise: such a file
+is ignored (logged) and rebuilt, never an error for the caller."""
+
 
 def _text(value: object) -> np.ndarray:
     return np.frombuffer(json.dumps(value, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
@@ -76,16 +89,7 @@ def load(
         texts = {NodeType(t): list(v) for t, v in raw.items()}
     except FileNotFoundError:
         return None
-    except (
-        OSError,
-        ValueError,
-        KeyError,
-        TypeError,
-        IndexError,
-        EOFError,
-        zipfile.BadZipFile,
-        UnicodeDecodeError,
-    ) as exc:
+    except UNREADABLE as exc:
         log.warning("search cache %s is unreadable, rebuilding: %s", path, exc)
         return None
     if index is None:
