@@ -99,3 +99,22 @@ def test_cache_file_placement(tmp_path: Path) -> None:
     env = Settings.from_env({"CARTONET_WARM_CACHE": "off", "CARTONET_CACHE_DIR": str(tmp_path)})
     assert (env.warm_cache, env.cache_dir) == (False, tmp_path)
     assert Settings.from_env({}).warm_cache is True
+
+
+async def test_a_build_process_out_of_time_is_ended(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A build process that hangs is killed at its time limit and the server builds
+    itself: orientation requests waiting for it never wait forever."""
+    hang = tmp_path / "hang.sh"
+    pid_file = tmp_path / "pid"
+    hang.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nexec sleep 60\n")
+    hang.chmod(0o755)
+    monkeypatch.setattr(warmup.sys, "executable", str(hang))
+    settings = Settings(store=str(tmp_path / "s.sqlite"), warm_cache=True)
+    with caplog.at_level(logging.WARNING, logger="cartonet.api"):
+        async with asyncio.timeout(WAIT):
+            assert await warmup._build_in_child(settings, timeout=1.0) is False
+    assert "took over 1 s, ended" in caplog.text
+    pid = int(pid_file.read_text())
+    assert not Path(f"/proc/{pid}").exists()  # killed and reaped, not left behind

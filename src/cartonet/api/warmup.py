@@ -182,21 +182,39 @@ async def _maps(G: object) -> None:
     )
 
 
-async def _build_in_child(settings: Settings) -> bool:
+BUILD_TIMEOUT = 900.0
+"""Seconds the build process may take before the server ends it and builds in process:
+a bound, never reached by a working build (about 20 s on ESCO + ROME, 100 s seen on a
+very busy machine), so that orientation requests waiting for it cannot wait forever."""
+
+
+async def _build_in_child(settings: Settings, timeout: float = BUILD_TIMEOUT) -> bool:
     """Run :func:`build_caches` in a new Python process (``python -m
     cartonet.api.warm_build``: a fork would copy the event loop's threads and the driver's
-    sockets) and wait for it. True when it wrote the files; False, with a warning, when it
-    failed. A cancelled warm-up (the server stopping) ends it."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "cartonet.api.warm_build", stdin=asyncio.subprocess.PIPE
-    )
+    sockets) and wait for it, at most ``timeout`` seconds. True when it wrote the files;
+    False, with a warning, when it could not start, failed or took too long. A cancelled
+    warm-up (the server stopping) ends it."""
     try:
-        await process.communicate(pickle.dumps((settings, log.getEffectiveLevel())))
-    except BaseException:
-        if process.returncode is None:
+        payload = pickle.dumps((settings, log.getEffectiveLevel()))
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "cartonet.api.warm_build", stdin=asyncio.subprocess.PIPE
+        )
+    except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+        log.warning("warm-up: no build process (%s): building in this process", exc)
+        return False
+    try:
+        async with asyncio.timeout(timeout):
+            await process.communicate(payload)
+    except TimeoutError:
+        log.warning(
+            "warm-up: the build process took over %.0f s, ended: building in this process",
+            timeout,
+        )
+        return False
+    finally:
+        if process.returncode is None:  # cancelled, or out of time
             process.kill()
             await process.wait()
-        raise
     if process.returncode != 0:
         log.warning(
             "warm-up: the build process failed (exit code %s): building in this process",
