@@ -87,6 +87,12 @@ def test_cook_to_printed_summary_in_french(page) -> None:  # type: ignore[no-unt
     assert not any("OBSERVED_MOBILITY" in s["activeParts"] for s in found)
     expect(page.locator(".bar-row[data-part=observedMobility]")).to_have_count(0)
     expect(first.locator(".bar-track").first).to_be_visible()
+    # the entry part is a cost: its bar says so, and what 0 % means, so that an empty bar
+    # does not read as "no access"
+    assert "FEASIBILITY" in top["activeParts"]
+    barrier = first.locator(".bar-row[data-part=feasibility]")
+    expect(barrier).to_contain_text("Obstacle à l'entrée")
+    expect(barrier.locator(".bar-hint")).to_contain_text("rien n'empêche d'y entrer")
     expect(first.locator(".explain")).not_to_be_empty()
     # curated ROME moves are flagged
     expect(page.locator(".flag").first).to_contain_text("Mobilité")

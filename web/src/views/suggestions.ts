@@ -19,7 +19,7 @@ const SNAKE: Record<string, string> = {
   feasibility: "feasibility",
 };
 // parts whose name alone does not say what they measure: a one-line hint under the bar
-const HINTED = new Set<string>(["similarity", "observedMobility"]);
+const HINTED = new Set<string>(["similarity", "observedMobility", "feasibility"]);
 // parts where a longer bar is worse
 const COSTS = new Set<string>(["gapCost", "feasibility"]);
 
