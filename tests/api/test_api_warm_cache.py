@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from api_helpers import client_for, gql_for
 
 from cartonet.api import warmup
 from cartonet.api.app import create_app
@@ -118,3 +119,30 @@ async def test_a_build_process_out_of_time_is_ended(
     assert "took over 1 s, ended" in caplog.text
     pid = int(pid_file.read_text())
     assert not Path(f"/proc/{pid}").exists()  # killed and reaped, not left behind
+
+
+async def test_a_request_during_the_build_process_reads_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An orientation query arriving while the build process runs waits for it and reads
+    the file it wrote: the server builds no graph of its own."""
+    started = asyncio.Event()
+    build = warmup._build_in_child
+
+    async def watched(settings: Settings) -> bool:
+        started.set()
+        return await build(settings)
+
+    monkeypatch.setattr(warmup, "_build_in_child", watched)
+    store = await embedded_store_file(tmp_path / "s.sqlite", load_fixtures())
+    settings = Settings(store=str(store), warm_cache=True, cache_dir=tmp_path / "cache")
+    app = create_app(settings, warm_up=True)
+    state: AppState = app.state.cartonet
+    query = '{ similarOccupations(id: "rome:G1602", first: 3) { occupation { id } } }'
+    async with app.router.lifespan_context(app), client_for(app) as client:
+        async with asyncio.timeout(WAIT):
+            await started.wait()
+            data = await gql_for(client)(query)
+        assert len(data["similarOccupations"]) == 3
+        projection = projection_cache(state.cache)
+        assert (projection.loads, projection.builds) == (1, 0)
