@@ -43,7 +43,7 @@ import sys
 import time
 from collections.abc import Awaitable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from cartonet.errors import StoreUnavailable
 from cartonet.orientation.cache import ProjectionCache, projection_cache
@@ -53,6 +53,9 @@ from cartonet.settings import Settings
 from cartonet.store import make_store
 
 from .context import START_TIMEOUT, AppState
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 log = logging.getLogger("cartonet.api")
 
@@ -135,22 +138,17 @@ async def warm_up(state: AppState) -> None:
     started = time.perf_counter()
     try:
         await _step("store open", state.ensure_open(START_TIMEOUT))
-        orientation_file = cache_file(state.settings, "orientation")
-        if orientation_file is not None:
+        if state.settings.warm_cache:
             # the build process writes the files the steps below then read back
             built = time.perf_counter()
-            projection = projection_cache(state.cache)
-            projection.path = projection.path or orientation_file
-            if await projection.fill(state.store, lambda: _build_in_child(state.settings)):
+            if await _projection(state).fill(state.store, lambda: _build_in_child(state.settings)):
                 log.info("warm-up: build process in %.2f s", time.perf_counter() - built)
         search_file = cache_file(state.settings, "search")
         await _step(
             "store indexes",
             state.store.warm(search_file) if search_file else state.store.warm(),
         )
-        projection = projection_cache(state.cache)
-        if projection.path is None:
-            projection.path = orientation_file
+        projection = _projection(state)
         G = await _step("orientation projection", projection.get(state.store))
         # clustering is CPU-bound for seconds: worker threads keep the loop serving
         await _step("maps", _maps(G))
@@ -170,7 +168,15 @@ async def warm_up(state: AppState) -> None:
     log.info("warm-up: done in %.2f s", time.perf_counter() - started)
 
 
-async def _maps(G: object) -> None:
+def _projection(state: AppState) -> ProjectionCache:
+    """The app's projection cache, keeping its results in the warm-up cache file."""
+    projection = projection_cache(state.cache)
+    if projection.path is None:
+        projection.path = cache_file(state.settings, "orientation")
+    return projection
+
+
+async def _maps(G: nx.MultiDiGraph) -> None:
     """Both skill maps, side by side: the occupations map is mostly sparse products (SciPy
     releases the GIL in them), the skills map mostly Python, so on two cores they overlap
     (bench/memory_warmup.py, issue-10 note). Every origin's mixing weights, read by

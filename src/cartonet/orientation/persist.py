@@ -35,7 +35,7 @@ from cartonet.orientation.neighbours import Neighbours
 from cartonet.orientation.projection import NODE_TYPES, GraphCore, ProjectedGraph, graph_from_core
 from cartonet.orientation.similarity import SimilarityWeights
 from cartonet.orientation.skillmap import Community, MapLinks, MapPoint, SkillMap
-from cartonet.store.search_cache import UNREADABLE, write_npz
+from cartonet.store.search_cache import UNREADABLE, read_meta, write_npz
 
 log = logging.getLogger("cartonet.orientation")
 
@@ -143,15 +143,9 @@ def _put_map(out: dict[str, np.ndarray], m: SkillMap) -> None:
     out[f"{key}.xy"] = np.asarray([(p.x, p.y) for p in m.points], dtype=np.float64).reshape(-1, 2)
     out[f"{key}.community"] = np.asarray([p.community for p in m.points], dtype=np.int64)
     out[f"{key}.centrality"] = np.asarray([p.centrality for p in m.points], dtype=np.float64)
-    ids = [p.id for p in m.points]
-    if m.links.ids == ids:  # a built map's links are positions in its points already
-        ends = m.links.ends
-    else:
-        at = {node_id: i for i, node_id in enumerate(ids)}
-        ends = np.asarray(
-            [(at[link.source], at[link.target]) for link in m.links], dtype=np.int64
-        ).reshape(-1, 2)
-    out[f"{key}.links"] = ends.astype(np.int64, copy=False)
+    if m.links.ids != [p.id for p in m.points]:
+        raise NotPersistable(f"{key}: links not numbered by the map's points")
+    out[f"{key}.links"] = m.links.ends.astype(np.int64, copy=False)
     out[f"{key}.link_weights"] = m.links.weights.astype(np.float64, copy=False)
     out[f"{key}.rest"] = _text(
         {
@@ -314,13 +308,11 @@ class Saved:
 def holds(path: Path, version: str, include_mobility: bool = True) -> bool:
     """Whether the file at ``path`` is a snapshot :func:`load` would accept for
     ``version``; reads its small ``meta`` member only."""
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            meta = _untext(archive["meta"])
-    except FileNotFoundError:
-        return False
-    except UNREADABLE:
-        return False
+    meta = read_meta(path)
+    return meta is not None and _accepts(meta, version, include_mobility)
+
+
+def _accepts(meta: dict[str, Any], version: str, include_mobility: bool) -> bool:
     return (
         meta.get("format") == FORMAT
         and meta.get("version") == version
@@ -334,11 +326,7 @@ def load(path: Path, version: str, include_mobility: bool = True) -> Saved | Non
     try:
         with np.load(path, allow_pickle=False) as archive:
             meta = _untext(archive["meta"])
-            if (
-                meta.get("format") != FORMAT
-                or meta.get("version") != version
-                or meta.get("mobility_included") != include_mobility
-            ):
+            if not _accepts(meta, version, include_mobility):
                 log.info("orientation cache %s is for another graph version: rebuilding", path)
                 return None
             data = {name: archive[name] for name in archive.files}

@@ -55,7 +55,7 @@ from cartonet.store.search import (
     max_edits,
     query_tokens,
 )
-from cartonet.store.search_cache import UNREADABLE, write_npz
+from cartonet.store.search_cache import UNREADABLE, read_meta, write_npz
 
 __all__ = [
     "MAX_CLAUSES",
@@ -196,12 +196,8 @@ def save_label_index(path: Path, labels: LabelIndex) -> bool:
 
 
 def _saved_version(path: Path) -> str | None:
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            meta = json.loads(archive["meta"].tobytes().decode("utf-8"))
-    except UNREADABLE:
-        return None
-    return meta.get("version") if meta.get("format") == FORMAT else None
+    meta = read_meta(path)
+    return meta.get("version") if meta is not None and meta.get("format") == FORMAT else None
 
 
 def load_label_index(path: Path, version: str) -> LabelIndex | None:

@@ -17,6 +17,7 @@ import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -51,6 +52,17 @@ def save(path: Path, version: str, index: SearchIndex, texts: Mapping[NodeType, 
     arrays["meta"] = _text({"format": FORMAT, "version": version})
     arrays["texts"] = _text({t.value: v for t, v in texts.items()})
     write_npz(path, arrays)
+
+
+def read_meta(path: Path) -> dict[str, Any] | None:
+    """The ``meta`` member of the ``.npz`` cache file at ``path`` (a JSON object), read
+    alone; None when the file is missing or cannot be read."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            meta = json.loads(archive["meta"].tobytes().decode("utf-8"))
+    except UNREADABLE:
+        return None
+    return meta if isinstance(meta, dict) else None
 
 
 def write_npz(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
