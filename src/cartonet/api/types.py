@@ -1055,15 +1055,25 @@ _DIRECT_NODE_FIELDS: dict[str, Callable[..., Any]] = {
 }
 
 
+INFO_FREE_RESOLVERS: set[Callable[..., Any]] = set(_DIRECT_NODE_FIELDS.values())
+"""Resolvers that never read their info argument (the plain functions installed by
+:func:`resolve_node_fields_directly` and :func:`resolve_attributes_directly`): the
+executor of :mod:`cartonet.api.documents` calls them on leaf fields without building one."""
+
+
 def _attribute(name: str) -> Callable[[Any, Any], Any]:
     def get(source: Any, info: Any) -> Any:
         return getattr(source, name)
 
+    INFO_FREE_RESOLVERS.add(get)
     return get
 
 
 def _cursor_of(edge: ConnectionEdge[Any], info: Any) -> str:
     return encode_cursor(edge.item_id)
+
+
+INFO_FREE_RESOLVERS.add(_cursor_of)
 
 
 def resolve_attributes_directly(schema: strawberry.Schema) -> dict[tuple[str, str], Any]:
