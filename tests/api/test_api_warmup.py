@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes.util
+import gc
 import logging
 import platform
 import subprocess
@@ -73,6 +74,13 @@ async def test_warm_up_builds_every_cache_before_any_query(store_path: Path, gra
         assert cache.builds == 1  # the queries used what the warm-up built
         assert index_of(await cache.get(store)).cache[("skill_map", "skills")] is built
 
+        # what the warm-up built is out of the collector's full passes (frozen)
+        try:
+            assert gc.is_tracked(built) and gc.get_freeze_count() > 0
+            assert not any(o is built for o in gc.get_objects(generation=2))
+        finally:
+            gc.unfreeze()
+
 
 async def test_without_warm_up_nothing_is_built_at_start(store_path: Path) -> None:
     store = EmbeddedStore(store_path)
@@ -126,8 +134,10 @@ async def test_a_step_that_breaks_leaves_the_service_serving(store_path: Path) -
     store = StuckWarm(store_path, error=RuntimeError("index build broke"))
     app = create_app(Settings(store=str(store_path)), store, warm_up=True)
     state: AppState = app.state.cartonet
+    gc.freeze()  # as an earlier warm-up leaves it: the next one lets the collector back in
     async with app.router.lifespan_context(app), client_for(app) as client:
         assert await _settled(state) == "failed"
+        assert gc.get_freeze_count() == 0
         assert CACHE_KEY not in state.cache  # stopped at the broken step
         data = await gql_for(client)('{ search(text: "developpeur", first: 1) { node { id } } }')
         assert data["search"]  # the lazy path still builds the index
