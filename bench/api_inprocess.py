@@ -15,7 +15,11 @@ To compare two versions of the code, run the script with each one's ``src`` firs
     PYTHONPATH=/tmp/before/src .venv/bin/python bench/api_inprocess.py --json
 
 The store file is only read; by default it is the one ``bench/graphql_peer.py`` keeps in
-its cache (``~/.cache/cartonet/peer/esco-embedded.sqlite``).
+its cache (``~/.cache/cartonet/peer/esco-embedded.sqlite``). ``--neo4j URI`` drives the app
+on a Neo4j holding the same data instead (``bench/graphql_peer.py`` leaves one in
+``~/.cache/cartonet/peer/neo4j-esco``; ``tools/neo4j_server.py run --data`` that folder serves
+it): the figure is then this process's CPU only, the database's is left out. The ids are
+still picked on the embedded file, so both stores answer the same questions.
 """
 
 from __future__ import annotations
@@ -31,7 +35,9 @@ from typing import Any
 
 from cartonet.api.app import create_app
 from cartonet.settings import Settings
+from cartonet.store.base import Store
 from cartonet.store.embedded import EmbeddedStore
+from cartonet.store.neo4j import Neo4jStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from graphql_peer import cache_dir, pick_ids, workloads
@@ -78,12 +84,19 @@ async def _post(app: Any, body: dict[str, Any]) -> bytes:
     return b"".join(chunks)
 
 
-async def measure(store_file: Path, requests: int, only: set[str]) -> dict[str, float]:
-    store = EmbeddedStore(store_file)
-    app = create_app(Settings(store=str(store_file), warm_cache=False), store=store)
+async def measure(
+    store_file: Path, requests: int, only: set[str], neo4j: str | None = None
+) -> dict[str, float]:
+    picker = EmbeddedStore(store_file)
+    try:
+        await picker.open()
+        ids = await pick_ids(picker)
+    finally:
+        await picker.close()
+    store: Store = Neo4jStore(neo4j) if neo4j else EmbeddedStore(store_file)
+    app = create_app(Settings(store=neo4j or str(store_file), warm_cache=False), store=store)
     await app.state.cartonet.ensure_open(None)
     try:
-        ids = await pick_ids(store)
         figures: dict[str, float] = {}
         for w in workloads(ids):
             if w.name not in only:
@@ -116,10 +129,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=400, help="requests per workload")
     parser.add_argument("--only", default="typename,a,b,c,c2", help="comma-separated workloads")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--neo4j", metavar="URI", help="drive the app on this Neo4j (auth off) holding full ESCO"
+    )
     args = parser.parse_args(argv)
     if not args.store.is_file():
         parser.error(f"{args.store} not found: run bench/graphql_peer.py once to build it")
-    figures = asyncio.run(measure(args.store, args.requests, set(args.only.split(","))))
+    figures = asyncio.run(measure(args.store, args.requests, set(args.only.split(",")), args.neo4j))
     load = os.getloadavg()[0]
     if args.json:
         print(json.dumps({"cpu_ms_per_request": figures, "load_average": round(load, 2)}))
