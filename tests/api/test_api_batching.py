@@ -100,3 +100,26 @@ async def test_nested_lists_batch_across_parents(store_path: Path, graph: Graph)
     assert all(name == "neighbour_pages" for name, _, rel in counting.calls if rel == "REQUIRES:IN")
     assert sum(calls) == len(skills)
     assert len(calls) == math.ceil(len(skills) / MAX_PAGE)
+
+
+async def test_release_drops_what_the_loaders_read(store_path: Path, graph: Graph) -> None:
+    from cartonet.api.loaders import Loaders
+    from cartonet.store.base import Direction
+
+    store = EmbeddedStore(store_path)
+    await store.open()
+    try:
+        loaders = Loaders(store)
+        occupation = graph.of_type(NodeType.OCCUPATION)[0].id
+        assert await loaders.nodes.load(occupation) is not None
+        page = await loaders.pages(RelType.REQUIRES, Direction.OUT, NodeType.SKILL, 5, None).load(
+            occupation
+        )
+        assert page.edges
+        assert loaders.nodes.cache_map.cache_map and loaders._pages
+        loaders.release()
+        assert not loaders.nodes.cache_map.cache_map and not loaders._pages
+        # still usable: a later load reads again
+        assert (await loaders.nodes.load(occupation)).id == occupation  # type: ignore[union-attr]
+    finally:
+        await store.close()

@@ -377,3 +377,46 @@ async def test_page_info_is_full_relay(client: httpx.AsyncClient) -> None:
     info2 = second["occupations"]["pageInfo"]
     assert info2["hasPreviousPage"] is True
     assert info2["startCursor"] == second["occupations"]["edges"][0]["cursor"]
+
+
+class _Releasing:
+    def __init__(self) -> None:
+        self.released = 0
+
+    def release(self) -> None:
+        self.released += 1
+
+
+@strawberry.type
+class _Slow:
+    @strawberry.field
+    async def slow(self) -> str:
+        await asyncio.sleep(5)
+        return "late"
+
+
+async def test_the_context_is_released_after_every_operation() -> None:
+    """What a request read goes when it is answered, timed out or not (the loaders
+    refer back to themselves: without the release it waits for the cyclic collector)."""
+    contexts: list[_Releasing] = []
+
+    def make_context(request: Any) -> _Releasing:
+        contexts.append(_Releasing())
+        return contexts[-1]
+
+    schema = build_schema((_Query, _Slow))
+    endpoint = GraphQLHTTP(
+        schema,
+        Documents(schema, Limits()),
+        make_context,
+        _no_version,
+        HttpLimits(execution_timeout=0.05),
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=endpoint), base_url="http://t"
+    ) as client:
+        answered = await client.post("/", json={"query": "{ hello }"})
+        assert answered.json() == {"data": {"hello": "hello"}}
+        late = await client.post("/", json={"query": "{ slow }"})
+        assert late.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
+    assert [c.released for c in contexts] == [1, 1]

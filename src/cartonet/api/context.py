@@ -136,6 +136,11 @@ class Context:
     def store(self) -> Store:
         return self.state.store
 
+    def release(self) -> None:
+        """End of the request: let what it read go at once (see ``Loaders.release``)."""
+        if self.loaders is not None:
+            self.loaders.release()
+
     @property
     def settings(self) -> Settings:
         return self.state.settings

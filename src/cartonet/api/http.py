@@ -253,6 +253,10 @@ class GraphQLHTTP:
             message = f"the operation ran longer than {self.limits.execution_timeout:g} s"
             error = {"message": message, "extensions": {"code": TIMEOUT}}
             return (504 if strict else 200), {}, {"data": None, "errors": [error]}
+        finally:
+            release = getattr(context, "release", None)
+            if release is not None:
+                release()
         body: dict[str, Any] = {"data": data}
         if errors:
             body["errors"] = errors

@@ -68,6 +68,16 @@ class Loaders:
         self._pages: dict[PageKey, DataLoader[str, EdgePage]] = {}
         self._nodes_with: dict[NestedKey, DataLoader[str, Node | None]] = {}
 
+    def release(self) -> None:
+        """Drop what the request read. Each loader refers back to this object (its load
+        function is a bound method), so without this the request's nodes and edges wait
+        for the cyclic garbage collector instead of going at once."""
+        for loaders in (self._neighbours, self._observed, self._pages, self._nodes_with):
+            for loader in loaders.values():
+                loader.clear_all()
+            loaders.clear()
+        self.nodes.clear_all()
+
     async def _load_nodes(self, ids: Sequence[str]) -> list[Node | None]:
         return list(await self._read(self._store.get_nodes(list(ids))))
 
