@@ -26,7 +26,7 @@ from graphql import (
 from graphql.execution import Executor
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from cartonet.api.documents import PlainExecutor
+from cartonet.api.executor import PlainExecutor
 from cartonet.api.types import INFO_FREE_RESOLVERS
 
 
@@ -81,7 +81,38 @@ def _child(thing: Thing, info: Any) -> Thing | None:
     return Thing(thing.n + 10) if thing.n < 10 else None
 
 
-PLAIN = (_name, _echo, _tone, _boom, _required, _count, _optional, _child)
+def _tags(thing: Thing, info: Any) -> list[str]:
+    return [f"t{i}" for i in range(thing.n % 3)]
+
+
+def _gaps(thing: Thing, info: Any) -> list[str | None]:
+    return ["a", None, "b"]
+
+
+def _children(thing: Thing, info: Any) -> list[Thing | None] | None:
+    if thing.n >= 10:
+        return None
+    return [Thing(thing.n + 20), None] if thing.n % 2 else [Thing(thing.n + 30)]
+
+
+def _strict_children(thing: Thing, info: Any) -> list[Thing | None]:
+    return [Thing(1), None] if thing.n == 4 else [Thing(2)]
+
+
+PLAIN = (
+    _name,
+    _echo,
+    _tone,
+    _boom,
+    _required,
+    _count,
+    _optional,
+    _child,
+    _tags,
+    _gaps,
+    _children,
+    _strict_children,
+)
 
 TONE = GraphQLEnumType("Tone", {"LOW": Tone.LOW, "HIGH": Tone.HIGH})
 
@@ -103,6 +134,15 @@ def _thing_fields() -> dict[str, GraphQLField]:
         "count": GraphQLField(GraphQLInt, resolve=_count),
         "optional": GraphQLField(GraphQLString, resolve=_optional),
         "child": GraphQLField(THING, resolve=_child),
+        "tags": GraphQLField(
+            GraphQLNonNull(GraphQLList(GraphQLNonNull(GraphQLString))), resolve=_tags
+        ),
+        "gaps": GraphQLField(GraphQLList(GraphQLString), resolve=_gaps),
+        "strictGaps": GraphQLField(GraphQLList(GraphQLNonNull(GraphQLString)), resolve=_gaps),
+        "children": GraphQLField(GraphQLList(THING), resolve=_children),
+        "strictChildren": GraphQLField(
+            GraphQLList(GraphQLNonNull(THING)), resolve=_strict_children
+        ),
     }
 
 
@@ -148,12 +188,19 @@ QUERIES = [
     "{ things { count optional } }",  # a value the Int coercion refuses
     "{ things { ...F child { ...F } } } fragment F on Thing { name tone echo(times: 2) }",
     "{ things { __typename name } }",
+    # plain subtrees: nested objects and lists of leaves and objects, nulls inside
+    "{ things { tags gaps children { name tags children { __typename tone } } } }",
+    "{ things { strictGaps } }",  # a null item of a non-null list
+    "{ things { strictChildren { name } } }",  # ... of objects: the list goes null
+    "{ things { children { name boom } } }",  # a raise deep in a plain subtree
+    "query($yes: Boolean!) { things { name tags @include(if: $yes) child { name } } }",
+    "query($yes: Boolean!) { things { ...G } } fragment G on Thing { tags @skip(if: $yes) }",
 ]
 
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_the_short_paths_answer_like_graphql_core(query: str) -> None:
-    variables = {"w": "var", "t": 2}
+    variables = {"w": "var", "t": 2, "yes": False}
     expected = _run(Reference, query, variables)
     assert _run(PlainExecutor, query, variables) == expected
     # a second run reads the literal arguments from the cache of this document's nodes
@@ -178,7 +225,7 @@ def test_the_errors_are_graphql_cores_own() -> None:
 def test_a_variable_inside_a_list_or_object_argument_is_not_cached() -> None:
     from graphql.language import parse_value
 
-    from cartonet.api.documents import _reads_variable
+    from cartonet.api.executor import _reads_variable
 
     assert _reads_variable(parse_value("[1, $x]"))
     assert _reads_variable(parse_value("{a: {b: [$x]}}"))
@@ -206,3 +253,38 @@ def test_a_document_on_two_schemas_reads_each_ones_arguments() -> None:
     second = execute(schema, document, executor_class=PlainExecutor)
     assert first.data["things"][0] == {"echo": "default"}  # type: ignore[index]
     assert second.data == {"things": [{"echo": "other"}]}  # type: ignore[union-attr]
+
+
+def test_a_plain_selection_is_completed_by_its_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cartonet.api.executor as executor
+
+    ran: list[Any] = []
+    run_plan = executor.run_plan
+
+    def counted(plan: Any, source: Any) -> Any:
+        ran.append(source)
+        return run_plan(plan, source)
+
+    monkeypatch.setattr(executor, "run_plan", counted)
+    plain = "{ things { name tags children { name } } }"
+    assert _run(PlainExecutor, plain, {}) == _run(Reference, plain, {})
+    # the 5 items of `things` from graphql-core's list, their 5 children inside the plan
+    assert len(ran) == 10 and all(isinstance(t, Thing) for t in ran)
+    ran.clear()
+    # a directive anywhere: the fields selected depend on variables, no plan
+    directive = "query($yes: Boolean!) { things { name tags @include(if: $yes) } }"
+    for yes in (True, False):
+        assert _run(PlainExecutor, directive, {"yes": yes}) == _run(
+            Reference, directive, {"yes": yes}
+        )
+    assert ran == []
+
+
+def test_a_cached_document_with_directives_follows_its_variables() -> None:
+    # the same parsed document, as the document cache hands it out, run with either value
+    document = parse("query($yes: Boolean!) { things { name tags @include(if: $yes) } }")
+    for yes in (True, False, True):
+        got = execute(SCHEMA, document, variable_values={"yes": yes}, executor_class=PlainExecutor)
+        want = execute(SCHEMA, document, variable_values={"yes": yes}, executor_class=Reference)
+        assert got.data == want.data  # type: ignore[union-attr]
+        assert ("tags" in got.data["things"][0]) is yes  # type: ignore[index]

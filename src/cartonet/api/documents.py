@@ -20,13 +20,12 @@ graphql-core, whose resolvers are Strawberry's, and shapes its errors
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 import strawberry
 from graphql import (
@@ -43,13 +42,7 @@ from graphql import (
 from graphql import (
     execute as graphql_execute,
 )
-from graphql.execution import Executor
-from graphql.execution.values import get_argument_values
-from graphql.language import ListValueNode, ObjectValueNode, ValueNode, VariableNode
-from graphql.pyutils import Undefined
-from graphql.type import GraphQLEnumType, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType
 from strawberry.execution import optimized_is_awaitable
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
@@ -59,8 +52,8 @@ from .errors import (
     GRAPHQL_VALIDATION_FAILED,
     shape_error,
 )
+from .executor import PlainExecutor
 from .limits import Limits, NumberRangeRule, cost_error, fragment_cycle, measure, static_errors
-from .types import INFO_FREE_RESOLVERS
 
 CACHE_ENTRIES = 1024
 CACHE_CHARS = 8_000_000
@@ -221,135 +214,6 @@ class Documents:
         assert operation is not None
         prepared = Prepared([], document, operation, measured.cost, measured.cost_variables)
         return prepared, True
-
-
-LITERAL_ARGUMENTS_ENTRIES = 4096
-"""Field nodes whose literal arguments :class:`PlainExecutor` keeps coerced."""
-
-
-class PlainExecutor(Executor):
-    """graphql-core's executor without incremental delivery, handing resolvers the info
-    object Strawberry's resolvers expect, with a short path for leaf fields.
-
-    Strawberry's own executor class is graphql-core's incremental one (``@defer`` and
-    ``@stream``), which adds a step to every object it completes; the schema declares
-    neither directive and ``graphql.execute`` refuses incremental results anyway, so the
-    plain executor gives the same answers for less work.
-
-    Leaf fields resolved by a function of :data:`~cartonet.api.types.INFO_FREE_RESOLVERS`
-    (a node's ``id`` and ``label``, ``totalCount``...: most of an answer's fields) skip the
-    resolve info, which such a function never reads, and the generic completion: the
-    value goes through the same output coercion graphql-core applies. Arguments written as
-    literals are coerced once per field node of a cached document. Whatever is not a plain
-    value (a resolver that raises, ``null`` for a non-null field, a value the coercion
-    refuses, a variable argument) takes graphql-core's own path, so errors and their
-    locations are exactly its own.
-    """
-
-    operation_extensions: Any = None
-    build_resolve_info = StrawberryGraphQLCoreExecutionContext.build_resolve_info  # type: ignore[assignment]
-
-    # id(field node) -> (the node, its field, the coerced arguments). Both are kept in the
-    # entry and compared: an id reused by another node after a document left the cache,
-    # or the same document run on another schema, never matches.
-    _literal_arguments: ClassVar[dict[int, tuple[Any, Any, dict[str, Any] | None]]] = {}
-
-    def execute_field(  # type: ignore[override]
-        self,
-        parent_type: Any,
-        source: Any,
-        field_details_list: Any,
-        path: Any,
-        position_context: Any,
-    ) -> Any:
-        details = field_details_list[0]
-        field_def = parent_type.fields.get(details.node.name.value)
-        if (
-            field_def is not None
-            and field_def.resolve in INFO_FREE_RESOLVERS
-            and self.middleware_manager is None  # middleware wraps every resolver
-        ):
-            value = self._plain_leaf(field_def, details, source)
-            if value is not Undefined:
-                return value
-        return super().execute_field(
-            parent_type, source, field_details_list, path, position_context
-        )
-
-    def _plain_leaf(self, field_def: Any, details: Any, source: Any) -> Any:
-        """The completed value of a leaf field with an info-free resolver, or
-        ``Undefined`` when graphql-core's own path should run (and report)."""
-        return_type = field_def.type
-        leaf = return_type.of_type if type(return_type) is GraphQLNonNull else return_type
-        if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
-            return Undefined
-        arguments = self._arguments(field_def, details)
-        if arguments is None:
-            return Undefined
-        try:
-            value = field_def.resolve(source, None, **arguments)
-            if value is None:
-                return None if leaf is return_type else Undefined
-            coerced = leaf.coerce_output_value(value)
-        except Exception:
-            return Undefined  # the same call on graphql-core's path raises, located
-        return Undefined if coerced is None else coerced
-
-    def complete_value(  # type: ignore[override]
-        self,
-        return_type: Any,
-        field_details_list: Any,
-        info: Any,
-        path: Any,
-        result: Any,
-        position_context: Any,
-    ) -> Any:
-        # An object (nullable or not) that is one: straight to its fields, where
-        # graphql-core takes three more steps to get there.
-        named = return_type.of_type if type(return_type) is GraphQLNonNull else return_type
-        if type(named) is GraphQLObjectType and result is not None and result is not Undefined:
-            is_type_of = named.is_type_of
-            if not isinstance(result, Exception) and (
-                is_type_of is None or is_type_of(result, info) is True
-            ):
-                return self.collect_and_execute_subfields(
-                    named, field_details_list, path, result, position_context
-                )
-        return super().complete_value(
-            return_type, field_details_list, info, path, result, position_context
-        )
-
-    def _arguments(self, field_def: Any, details: Any) -> dict[str, Any] | None:
-        """The field's coerced arguments when none reads a variable, from the per-node
-        cache; ``None`` when graphql-core should coerce them itself."""
-        node = details.node
-        if not node.arguments and not field_def.args:
-            return {}
-        if details.fragment_variable_values is not None:
-            return None
-        known = self._literal_arguments.get(id(node))
-        if known is not None and known[0] is node and known[1] is field_def:
-            return known[2]
-        arguments: dict[str, Any] | None = None
-        if not any(_reads_variable(a.value) for a in node.arguments or ()):
-            # an argument it refuses: graphql-core's path reports it, located
-            with contextlib.suppress(Exception):
-                arguments = get_argument_values(field_def, node)
-        if len(self._literal_arguments) >= LITERAL_ARGUMENTS_ENTRIES:
-            self._literal_arguments.clear()
-        self._literal_arguments[id(node)] = (node, field_def, arguments)
-        return arguments
-
-
-def _reads_variable(value: ValueNode) -> bool:
-    """Whether an argument's value is, or holds, a variable."""
-    if isinstance(value, VariableNode):
-        return True
-    if isinstance(value, ListValueNode):
-        return any(_reads_variable(v) for v in value.values)
-    if isinstance(value, ObjectValueNode):
-        return any(_reads_variable(f.value) for f in value.fields)
-    return False
 
 
 def _pick_operation(
