@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Any
@@ -123,10 +124,36 @@ def search_terms(node: Node, filter_text_: str | None = None) -> str:
 def node_from_pairs(pairs: Iterable[Sequence[Any]], complete: bool = True) -> Node:
     """The model node read as ``[key, value]`` pairs (how ``cypher/read.cypher`` sends
     nodes); ``complete=False`` when the read left out descriptions and alternative labels."""
-    return node_from_props(dict(pairs), complete)
+    labels: dict[str, str] = {}
+    alts: dict[str, tuple[str, ...]] = {}
+    descs: dict[str, str] = {}
+    scalars: dict[str, Any] = {}
+    identity: dict[str, Any] = {}
+    into = (identity, labels, None, descs, scalars)
+    place = _place
+    # sorted: the canonical key order of every mapping (keys are unique: never a value
+    # compared)
+    for key, value in sorted(pairs, key=_first):
+        slot, name = place(key)
+        if slot == _ALTS:
+            alts[name] = tuple(value)
+        elif slot != _SKIP:
+            into[slot][name] = value  # type: ignore[index]
+    return Node(
+        id=identity["id"],
+        type=_NODE_TYPES[identity["type"]],
+        labels=labels,
+        source=identity["source"],
+        alt_labels=alts,
+        descriptions=descs,
+        props=scalars,
+        complete=complete,
+    )
 
 
-_SKIP, _LABELS, _ALTS, _DESCS, _SCALARS = range(5)
+_SKIP, _IDENTITY_SLOT, _LABELS, _ALTS, _DESCS, _SCALARS = -1, 0, 1, 2, 3, 4
+_NODE_TYPES = {t.value: t for t in NodeType}
+_first = operator.itemgetter(0)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -134,7 +161,9 @@ def _place(key: str) -> tuple[int, str]:
     """Where the stored property ``key`` goes in a model node: one of the slots above and
     its name there (``label_fr`` -> labels ``fr``). Cached: a read turns thousands of
     nodes holding the same dozen keys, and this classification was most of its cost."""
-    if key in _IDENTITY or key.startswith("_"):
+    if key in _IDENTITY:
+        return _IDENTITY_SLOT, key
+    if key.startswith("_"):
         return _SKIP, key
     for slot, prefix in ((_LABELS, _LABEL), (_ALTS, _ALT), (_DESCS, _DESC)):
         if key.startswith(prefix):
@@ -144,28 +173,7 @@ def _place(key: str) -> tuple[int, str]:
 
 def node_from_props(props: Mapping[str, Any], complete: bool = True) -> Node:
     """The model node stored as ``props`` (the inverse of :func:`node_props`)."""
-    labels: dict[str, str] = {}
-    alts: dict[str, tuple[str, ...]] = {}
-    descs: dict[str, str] = {}
-    scalars: dict[str, Any] = {}
-    into = (None, labels, alts, descs, scalars)
-    place = _place
-    for key in sorted(props):  # sorted: the canonical key order of every mapping
-        slot, name = place(key)
-        if slot == _ALTS:
-            alts[name] = tuple(props[key])
-        elif slot:
-            into[slot][name] = props[key]  # type: ignore[index]
-    return Node(
-        id=props["id"],
-        type=NodeType(props["type"]),
-        labels=labels,
-        source=props["source"],
-        alt_labels=alts,
-        descriptions=descs,
-        props=scalars,
-        complete=complete,
-    )
+    return node_from_pairs(props.items(), complete)
 
 
 def rel_props(rel: Relationship, source: str) -> dict[str, Any]:
