@@ -145,11 +145,13 @@ RETURN collect([id, total, items]) AS pages
 
 // A lookup by id and the list nested under it in one statement (one round trip where a
 // lookup then a nested read take two, and the server's cost of a statement is mostly
-// per statement, not per row): per found id, the whole node (as get_nodes) with its edges
-// (as neighbours_out / _in) or its page (as neighbour_pages_out / _in). Unknown ids are
-// left out.
+// per statement, not per row): per found id, its position in $ids, the whole node (as
+// get_nodes) with its edges (as neighbours_out / _in) or its page (as neighbour_pages_out /
+// _in). Unknown ids are left out. The positions let one statement serve the lookups of
+// several requests (cartonet.store.neo4j_merge): $ids may hold an id more than once.
 // name: nodes_neighbours_out
-UNWIND $ids AS id
+UNWIND range(0, size($ids) - 1) AS at
+WITH at, $ids[at] AS id
 MATCH (n:Node {id: id})
 CALL (n) {
   MATCH (n)-[r:{rel}]->(other:Node)
@@ -160,10 +162,11 @@ CALL (n) {
                    AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
                  ]) AS edges
 }
-RETURN collect([[k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]], edges]) AS nodes
+RETURN collect([at, [k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]], edges]) AS nodes
 
 // name: nodes_neighbours_in
-UNWIND $ids AS id
+UNWIND range(0, size($ids) - 1) AS at
+WITH at, $ids[at] AS id
 MATCH (n:Node {id: id})
 CALL (n) {
   MATCH (n)<-[r:{rel}]-(other:Node)
@@ -174,10 +177,11 @@ CALL (n) {
                    AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
                  ]) AS edges
 }
-RETURN collect([[k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]], edges]) AS nodes
+RETURN collect([at, [k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]], edges]) AS nodes
 
 // name: nodes_pages_out
-UNWIND $ids AS id
+UNWIND range(0, size($ids) - 1) AS at
+WITH at, $ids[at] AS id
 MATCH (n:Node {id: id})
 CALL (n) {
   MATCH (n)-[r:{rel}]->(other:{label})
@@ -196,10 +200,11 @@ CALL (n) {
                    AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
                  ]) AS items
 }
-RETURN collect([[k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]], total, items]) AS pages
+RETURN collect([at, [k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]], total, items]) AS pages
 
 // name: nodes_pages_in
-UNWIND $ids AS id
+UNWIND range(0, size($ids) - 1) AS at
+WITH at, $ids[at] AS id
 MATCH (n:Node {id: id})
 CALL (n) {
   MATCH (n)<-[r:{rel}]-(other:{label})
@@ -218,7 +223,7 @@ CALL (n) {
                    AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
                  ]) AS items
 }
-RETURN collect([[k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]], total, items]) AS pages
+RETURN collect([at, [k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]], total, items]) AS pages
 
 // name: export_nodes
 MATCH (n:Node)

@@ -4,11 +4,13 @@ back, a failed one does not, and closing the store closes them."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from neo4j.exceptions import CypherSyntaxError
 from neo4j_backend import Neo4jService
 
+from cartonet.store.base import NodeFilter
 from cartonet.store.neo4j import IDLE_SESSIONS
 
 
@@ -33,3 +35,40 @@ async def test_reads_reuse_sessions_and_drop_failed_ones(neo4j_service: Neo4jSer
     finally:
         await store.close()
     assert store._idle_sessions == []
+
+
+async def test_concurrent_lookups_are_merged_and_answer_as_alone(
+    neo4j_service: Neo4jService,
+) -> None:
+    """Lookups of concurrent requests with their nested list run as one statement, and
+    each gets what it gets alone (the same id asked twice included)."""
+    from neo4j_backend import fill_with_fixtures
+
+    from cartonet.model import NodeType, RelType
+    from cartonet.store.base import Direction
+
+    await fill_with_fixtures(neo4j_service)
+    store = neo4j_service.store()
+    await store.open()
+    try:
+        page = await store.list_nodes(NodeType.OCCUPATION, NodeFilter(), 6, None)
+        ids = [n.id for n in page.items]
+        asked = [[ids[0], ids[1]], [ids[1], "no-such-id"], [ids[2]], [ids[0]], ids[3:6]]
+
+        def pages(batch: list[str]) -> Any:
+            return store.get_nodes_with_pages(
+                batch, RelType.REQUIRES, Direction.OUT, NodeType.SKILL, 3
+            )
+
+        def edges(batch: list[str]) -> Any:
+            return store.get_nodes_with_neighbours(batch, RelType.REQUIRES, Direction.OUT)
+
+        for read in (pages, edges):
+            alone = [await read(batch) for batch in asked]
+            before = store._merged.statements
+            together = await asyncio.gather(*(read(batch) for batch in asked))
+            assert list(together) == alone
+            assert store._merged.statements == before + 1
+        assert any(alone_page.edges for alone_page in (await pages(ids[:1]))[1].values())
+    finally:
+        await store.close()

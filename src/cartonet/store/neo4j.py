@@ -92,6 +92,7 @@ from cartonet.store.base import (
 )
 from cartonet.store.cypher import Statements, statements
 from cartonet.store.embedded import EXPORT_SOURCE, INITIAL_VERSION
+from cartonet.store.neo4j_merge import MergedReads
 from cartonet.store.neo4j_rows import (
     fingerprint,
     node_from_pairs,
@@ -192,6 +193,8 @@ class Neo4jStore:
         self._labels: LabelIndex | None = None
         self._labels_task: asyncio.Task[LabelIndex] | None = None
         self._vocabulary: tuple[str, list[str]] | None = None  # (version, terms)
+        # lookups with their nested list, merged across concurrent requests
+        self._merged = MergedReads(self._record)
 
     def __repr__(self) -> str:
         return f"Neo4jStore({self.uri!r}, database={self.database!r})"
@@ -490,14 +493,18 @@ class Neo4jStore:
         result: dict[str, list[Edge]] = {i: [] for i in ids}
         if not wanted:
             return [None for _ in ids], result
-        params = {"ids": wanted, "text": text, **_rel_filter(rel_props)}
+        params = {"text": text, **_rel_filter(rel_props)}
         out = direction is Direction.OUT
-        found = await self._record(
-            "nodes_neighbours_out" if out else "nodes_neighbours_in", params, rel=rel_type
+        found = await self._merged.read(
+            "nodes_neighbours_out" if out else "nodes_neighbours_in",
+            params,
+            wanted,
+            "nodes",
+            rel=rel_type,
         )
         looked_up: dict[str, Node] = {}
         nodes: dict[str, Node] = {}
-        for stored, edges in found["nodes"]:
+        for _, stored, edges in found:
             node = node_from_pairs(stored)
             looked_up[node.id] = node
             result[node.id] = [
@@ -567,19 +574,23 @@ class Neo4jStore:
         if not wanted:
             return [None for _ in ids], {}
         params = {
-            "ids": wanted,
             "after": after_id if after_id is not None else "",
             "limit": first + 1,
             "text": text,
             **_rel_filter(rel_props),
         }
         out = direction is Direction.OUT
-        found = await self._record(
-            "nodes_pages_out" if out else "nodes_pages_in", params, rel=rel_type, label=type_
+        found = await self._merged.read(
+            "nodes_pages_out" if out else "nodes_pages_in",
+            params,
+            wanted,
+            "pages",
+            rel=rel_type,
+            label=type_,
         )
         looked_up: dict[str, Node] = {}
         pages: dict[str, EdgePage] = {}
-        for stored, total, items in found["pages"]:
+        for _, stored, total, items in found:
             node = node_from_pairs(stored)
             looked_up[node.id] = node
             pages[node.id] = _page(rel_type, out, node.id, total, items, first, text)
