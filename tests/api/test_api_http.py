@@ -420,3 +420,12 @@ async def test_the_context_is_released_after_every_operation() -> None:
         late = await client.post("/", json={"query": "{ slow }"})
         assert late.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
     assert [c.released for c in contexts] == [1, 1]
+
+
+def test_answers_are_compact_utf8_json_with_a_fallback_for_what_orjson_refuses() -> None:
+    from cartonet.api.http import _dumps
+
+    body = {"data": {"label": "ingénieur", "score": 0.5, "n": 3, "none": None}}
+    assert _dumps(body).decode() == '{"data":{"label":"ingénieur","score":0.5,"n":3,"none":null}}'
+    huge = {"data": {"n": 2**70}}  # over 64 bits: orjson refuses it, json writes it
+    assert _dumps(huge) == b'{"data":{"n":1180591620717411303424}}'

@@ -39,6 +39,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import strawberry
 from graphql import OperationType
 from starlette.requests import Request
@@ -84,7 +85,10 @@ class HttpError(Exception):
 
 
 def _dumps(body: Any) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    try:
+        return orjson.dumps(body)
+    except TypeError:  # what orjson does not write (integers over 64 bits): the same JSON
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _refuse_constant(name: str) -> Any:
