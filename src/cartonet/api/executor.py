@@ -288,39 +288,30 @@ def plan_of(
         item_type = item_type.of_type if item_nonnull else item_type
         if not in_list:
             item_nonnull = nonnull
+        leaf: GraphQLScalarType | GraphQLEnumType | None = None
+        plan: Plan | None = None
         if isinstance(item_type, GraphQLScalarType | GraphQLEnumType):
-            steps.append(
-                Step(
-                    key,
-                    field_def.resolve,
-                    arguments,
-                    nonnull,
-                    in_list,
-                    item_nonnull,
-                    item_type,
-                    None,
-                    None,
-                )
-            )
+            leaf = item_type
         elif type(item_type) is GraphQLObjectType:
             plan = executor._plan(item_type, details_list)
             if plan is None:
                 return None
-            steps.append(
-                Step(
-                    key,
-                    field_def.resolve,
-                    arguments,
-                    nonnull,
-                    in_list,
-                    item_nonnull,
-                    None,
-                    item_type.is_type_of,
-                    plan,
-                )
-            )
         else:  # an interface or a union, or a list of lists: graphql-core's path
             return None
+        is_type_of = None if plan is None else item_type.is_type_of
+        steps.append(
+            Step(
+                key,
+                field_def.resolve,
+                arguments,
+                nonnull,
+                in_list,
+                item_nonnull,
+                leaf,
+                is_type_of,
+                plan,
+            )
+        )
     return tuple(steps)
 
 

@@ -33,6 +33,14 @@ Run = Callable[..., Awaitable[Mapping[str, Any]]]
 
 @dataclass
 class _Batch:
+    """One statement being gathered: what it runs, the ids so far, and per caller the
+    positions of its ids and the future it waits on."""
+
+    key: str
+    name: str
+    params: Mapping[str, Any]
+    entries: str  # the record's field holding the entries
+    render: Mapping[str, Any]
     ids: list[str] = field(default_factory=list)
     callers: list[tuple[int, int, asyncio.Future[list[Any]]]] = field(default_factory=list)
 
@@ -57,10 +65,10 @@ class MergedReads:
         loop = asyncio.get_running_loop()
         batch = self._open.get(key)
         if batch is None or len(batch.ids) + len(ids) > self._max_ids:
-            batch = _Batch()
+            batch = _Batch(key, name, params, field_, render)
             self._open[key] = batch
             # once every request of this loop tick has asked: run what they asked
-            loop.call_soon(self._start, key, batch, name, params, field_, render)
+            loop.call_soon(self._start, batch)
         start = len(batch.ids)
         batch.ids.extend(ids)
         future: asyncio.Future[list[Any]] = loop.create_future()
@@ -68,34 +76,19 @@ class MergedReads:
         self.lookups += 1
         return await future
 
-    def _start(
-        self,
-        key: str,
-        batch: _Batch,
-        name: str,
-        params: Mapping[str, Any],
-        field_: str,
-        render: Mapping[str, Any],
-    ) -> None:
-        if self._open.get(key) is batch:
-            del self._open[key]
+    def _start(self, batch: _Batch) -> None:
+        if self._open.get(batch.key) is batch:
+            del self._open[batch.key]
         # its own task: a caller that gives up (a request's time ran out) cancels its
         # wait, never the statement the others wait for
-        task = asyncio.ensure_future(self._statement(batch, name, params, field_, render))
+        task = asyncio.ensure_future(self._statement(batch))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _statement(
-        self,
-        batch: _Batch,
-        name: str,
-        params: Mapping[str, Any],
-        field_: str,
-        render: Mapping[str, Any],
-    ) -> None:
+    async def _statement(self, batch: _Batch) -> None:
         self.statements += 1
         try:
-            found = await self._run(name, {**params, "ids": batch.ids}, **render)
+            found = await self._run(batch.name, {**batch.params, "ids": batch.ids}, **batch.render)
         except BaseException as exc:
             for _, _, future in batch.callers:
                 if future.done():
@@ -109,7 +102,7 @@ class MergedReads:
             raise
         parts: list[list[Any]] = [[] for _ in batch.callers]
         bounds = [start for start, _, _ in batch.callers]
-        for entry in found[field_]:
+        for entry in found[batch.entries]:
             at = entry[0]
             caller = bisect.bisect_right(bounds, at) - 1
             parts[caller].append([at - bounds[caller], *entry[1:]])
