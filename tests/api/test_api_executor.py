@@ -26,7 +26,7 @@ from graphql import (
 from graphql.execution import Executor
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from cartonet.api.executor import PlainExecutor
+from cartonet.api.executor import PlainExecutor, Shortcuts
 from cartonet.api.types import INFO_FREE_RESOLVERS
 
 
@@ -188,6 +188,8 @@ QUERIES = [
     "{ things { count optional } }",  # a value the Int coercion refuses
     "{ things { ...F child { ...F } } } fragment F on Thing { name tone echo(times: 2) }",
     "{ things { __typename name } }",
+    # one fragment spread where its field groups with another, and alone
+    "{ things { ...C child { tone } } maybe { ...C } } fragment C on Thing { child { name } }",
     # plain subtrees: nested objects and lists of leaves and objects, nulls inside
     "{ things { tags gaps children { name tags children { __typename tone } } } }",
     "{ things { strictGaps } }",  # a null item of a non-null list
@@ -204,9 +206,15 @@ def test_the_short_paths_answer_like_graphql_core(query: str) -> None:
     expected = _run(Reference, query, variables)
     assert _run(PlainExecutor, query, variables) == expected
     # a second run reads the literal arguments from the cache of this document's nodes
-    document = parse(query)
+    document, shortcuts = parse(query), Shortcuts()
     for _ in range(2):
-        result = execute(SCHEMA, document, variable_values=variables, executor_class=PlainExecutor)
+        result = execute(
+            SCHEMA,
+            document,
+            variable_values=variables,
+            executor_class=PlainExecutor,
+            shortcuts=shortcuts,
+        )
         assert (result.data, [e.formatted for e in result.errors or ()]) == expected  # type: ignore[union-attr]
 
 
@@ -283,8 +291,15 @@ def test_a_plain_selection_is_completed_by_its_plan(monkeypatch: pytest.MonkeyPa
 def test_a_cached_document_with_directives_follows_its_variables() -> None:
     # the same parsed document, as the document cache hands it out, run with either value
     document = parse("query($yes: Boolean!) { things { name tags @include(if: $yes) } }")
+    shortcuts = Shortcuts()
     for yes in (True, False, True):
-        got = execute(SCHEMA, document, variable_values={"yes": yes}, executor_class=PlainExecutor)
+        got = execute(
+            SCHEMA,
+            document,
+            variable_values={"yes": yes},
+            executor_class=PlainExecutor,
+            shortcuts=shortcuts,
+        )
         want = execute(SCHEMA, document, variable_values={"yes": yes}, executor_class=Reference)
         assert got.data == want.data  # type: ignore[union-attr]
         assert ("tags" in got.data["things"][0]) is yes  # type: ignore[index]

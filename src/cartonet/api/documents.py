@@ -52,7 +52,7 @@ from .errors import (
     GRAPHQL_VALIDATION_FAILED,
     shape_error,
 )
-from .executor import PlainExecutor
+from .executor import PlainExecutor, Shortcuts
 from .limits import Limits, NumberRangeRule, cost_error, fragment_cycle, measure, static_errors
 
 CACHE_ENTRIES = 1024
@@ -95,6 +95,8 @@ class Prepared:
     cost_variables: frozenset[str] = frozenset()
     costs: OrderedDict[str, list[dict[str, Any]]] = field(default_factory=OrderedDict)
     size: int = 0
+    shortcuts: Shortcuts = field(default_factory=Shortcuts)
+    """What the executor's short paths learned of the document (kept with it)."""
 
     @property
     def operation_type(self) -> OperationType | None:
@@ -251,6 +253,7 @@ async def execute(
         operation_name=name,
         executor_class=PlainExecutor,
         is_awaitable=optimized_is_awaitable,
+        shortcuts=prepared.shortcuts,
     )
     if optimized_is_awaitable(result):
         result = await result

@@ -7,12 +7,17 @@ errors. Most of an answer is plain values read off objects already in memory (a 
 request's CPU. :class:`PlainExecutor` keeps graphql-core's path for everything and adds
 three short ones, each giving the same answer:
 
-* **leaf fields** whose resolver is info-free (:data:`~cartonet.api.types.INFO_FREE_RESOLVERS`:
-  a node's ``id`` and ``label``, ``totalCount``...) are resolved and coerced directly;
-* **objects** go straight to their fields;
-* **plain subtrees**: an object whose selection holds only such fields, nested objects
-  and lists of them (``edges { node { id label } }``) is completed by a plan made once per
-  document (:func:`plan_of`), a few tuples walked by one function.
+* **plain fields**: a field whose resolver is info-free
+  (:data:`~cartonet.api.types.INFO_FREE_RESOLVERS`: a node's ``id`` and ``label``,
+  ``totalCount``, ``edges``, ``node``...) with arguments that read no variable, and that is
+  a leaf, or an object or a list whose own selection is plain down to its leaves
+  (``edges { node { id label } }``), is completed by a :class:`Step` made once per
+  document: a few tuples walked by one function;
+* **objects** go straight to their fields.
+
+What the short paths learn of a document (its literal arguments, its steps, whether it
+uses a directive) is kept with it in the document cache (:class:`Shortcuts`, held by
+:class:`cartonet.api.documents.Prepared`), so a repeated query makes none of it again.
 
 Whatever is not a plain value (a resolver that raises, ``null`` where the schema says
 non-null, a value the coercion refuses, an argument read from a variable, a directive
@@ -25,7 +30,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, NamedTuple
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from graphql.execution import Executor
 from graphql.execution.values import get_argument_values
@@ -52,16 +58,13 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from .types import INFO_FREE_RESOLVERS
 
-CACHE_ENTRIES = 4096
-"""Field nodes whose literal arguments, and objects whose plans, the executor keeps."""
-
 
 class _NotPlain(Exception):
-    """A plan met a value it does not complete itself: graphql-core's path takes over."""
+    """A step met a value it does not complete itself: graphql-core's path takes over."""
 
 
 class Step(NamedTuple):
-    """One field of a plan: ``key`` in the answer, read by ``resolve(source, None,
+    """One plain field: ``key`` in the answer, read by ``resolve(source, None,
     **arguments)`` (``None``: ``__typename``, answered ``typename``), completed as a leaf
     of type ``leaf`` or as an object by ``plan`` (checked with ``is_type_of``), a list of
     such items when ``in_list``; ``nonnull`` / ``item_nonnull`` as the schema says."""
@@ -81,26 +84,42 @@ class Step(NamedTuple):
 Plan = tuple[Step, ...]
 
 
+@dataclass
+class Shortcuts:
+    """What the short paths learned of one document on one schema: the coerced literal
+    arguments of its field nodes, the steps of its fields and the plans of its objects
+    (``None``: not plain), and whether it uses a directive.
+
+    Kept with the document (the document cache holds one per cached document), so its
+    keys, the ids of the document's nodes and of the schema's types, always stand for the
+    objects they were made from."""
+
+    arguments: dict[int, dict[str, Any] | None] = field(default_factory=dict)
+    steps: dict[tuple[int, ...], Step | None] = field(default_factory=dict)
+    plans: dict[tuple[int, ...], Plan | None] = field(default_factory=dict)
+    directive_free: bool | None = None
+
+
 def run_plan(plan: Plan, source: Any) -> dict[str, Any]:
     """The answer for ``source`` under ``plan``; raises :class:`_NotPlain` on any value
     graphql-core's path should complete (and report) itself."""
-    out: dict[str, Any] = {}
-    for step in plan:
-        if step.resolve is None:
-            out[step.key] = step.typename
-            continue
-        value = step.resolve(source, None, **step.arguments)
-        if value is None:
-            if step.nonnull:
-                raise _NotPlain
-            out[step.key] = None
-        elif step.in_list:
-            if not isinstance(value, list | tuple):
-                raise _NotPlain
-            out[step.key] = [_item(step, item) for item in value]
-        else:
-            out[step.key] = _item(step, value)
-    return out
+    return {step.key: run_step(step, source) for step in plan}
+
+
+def run_step(step: Step, source: Any) -> Any:
+    """The completed value of ``step``'s field on ``source`` (raises as :func:`run_plan`)."""
+    if step.resolve is None:
+        return step.typename
+    value = step.resolve(source, None, **step.arguments)
+    if value is None:
+        if step.nonnull:
+            raise _NotPlain
+        return None
+    if step.in_list:
+        if not isinstance(value, list | tuple):
+            raise _NotPlain
+        return [_item(step, item) for item in value]
+    return _item(step, value)
 
 
 def _item(step: Step, value: Any) -> Any:
@@ -127,18 +146,17 @@ class PlainExecutor(Executor):
     ``@stream``), which adds a step to every object it completes; the schema declares
     neither directive and ``graphql.execute`` refuses incremental results anyway, so the
     plain executor gives the same answers for less work.
+
+    ``shortcuts`` (a keyword of ``graphql.execute``, passed on here): what the short paths
+    learned of this document before; a fresh one when not given.
     """
 
     operation_extensions: Any = None
     build_resolve_info = StrawberryGraphQLCoreExecutionContext.build_resolve_info  # type: ignore[assignment]
 
-    # Caches shared by every request, keyed by object ids. Each entry keeps the objects it
-    # was made from and is used only when they are the very ones met again: an id reused
-    # after a document left the document cache, or the same document on another schema,
-    # never matches.
-    _literal_arguments: ClassVar[dict[int, tuple[Any, Any, dict[str, Any] | None]]] = {}
-    _plans: ClassVar[dict[tuple[int, ...], tuple[Any, tuple[Any, ...], Plan | None]]] = {}
-    _directive_free: ClassVar[dict[int, tuple[Any, bool]]] = {}
+    def __init__(self, *args: Any, shortcuts: Shortcuts | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shortcuts = shortcuts if shortcuts is not None else Shortcuts()
 
     def execute_field(  # type: ignore[override]
         self,
@@ -148,38 +166,14 @@ class PlainExecutor(Executor):
         path: Any,
         position_context: Any,
     ) -> Any:
-        details = field_details_list[0]
-        field_def = parent_type.fields.get(details.node.name.value)
-        if (
-            field_def is not None
-            and field_def.resolve in INFO_FREE_RESOLVERS
-            and self.middleware_manager is None  # middleware wraps every resolver
-        ):
-            value = self._plain_leaf(field_def, details, source)
-            if value is not Undefined:
-                return value
+        step = self._step(parent_type, field_details_list)
+        if step is not None:
+            # a value it does not complete: graphql-core's path below reports it
+            with contextlib.suppress(Exception):
+                return run_step(step, source)
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
-
-    def _plain_leaf(self, field_def: Any, details: Any, source: Any) -> Any:
-        """The completed value of a leaf field with an info-free resolver, or
-        ``Undefined`` when graphql-core's own path should run (and report)."""
-        return_type = field_def.type
-        leaf = return_type.of_type if type(return_type) is GraphQLNonNull else return_type
-        if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
-            return Undefined
-        arguments = self._arguments(field_def, details)
-        if arguments is None:
-            return Undefined
-        try:
-            value = field_def.resolve(source, None, **arguments)
-            if value is None:
-                return None if leaf is return_type else Undefined
-            coerced = leaf.coerce_output_value(value)
-        except Exception:
-            return Undefined  # the same call on graphql-core's path raises, located
-        return Undefined if coerced is None else coerced
 
     def complete_value(  # type: ignore[override]
         self,
@@ -200,7 +194,6 @@ class PlainExecutor(Executor):
             ):
                 plan = self._plan(named, field_details_list)
                 if plan is not None:
-                    # a value it does not complete: graphql-core's path below reports it
                     with contextlib.suppress(Exception):
                         return run_plan(plan, result)
                 return self.collect_and_execute_subfields(
@@ -210,115 +203,111 @@ class PlainExecutor(Executor):
             return_type, field_details_list, info, path, result, position_context
         )
 
+    def _step(self, parent_type: GraphQLObjectType, details_list: Any) -> Step | None:
+        """The step of this field of ``parent_type`` (all its field nodes: fragments
+        group them differently where they are spread), made on first need; ``None`` when
+        the field is not plain."""
+        key = (id(parent_type), *(id(d.node) for d in details_list))
+        steps = self.shortcuts.steps
+        if key not in steps:
+            steps[key] = _step_of(self, parent_type, details_list)
+        return steps[key]
+
+    def _plan(self, object_type: GraphQLObjectType, details_list: Any) -> Plan | None:
+        """The plan completing ``object_type`` under these field nodes, made on first
+        need; ``None`` when its selection is not plain (see :func:`plan_of`)."""
+        key = (id(object_type), *(id(d.node) for d in details_list))
+        plans = self.shortcuts.plans
+        if key not in plans:
+            plans[key] = plan_of(self, object_type, details_list)
+        return plans[key]
+
     def _arguments(self, field_def: Any, details: Any) -> dict[str, Any] | None:
-        """The field's coerced arguments when none reads a variable, from the per-node
-        cache; ``None`` when graphql-core should coerce them itself."""
+        """The field's coerced arguments when none reads a variable; ``None`` when
+        graphql-core should coerce them itself."""
         node = details.node
         if not node.arguments and not field_def.args:
             return {}
         if details.fragment_variable_values is not None:
             return None
-        known = self._literal_arguments.get(id(node))
-        if known is not None and known[0] is node and known[1] is field_def:
-            return known[2]
-        arguments: dict[str, Any] | None = None
-        if not any(_reads_variable(a.value) for a in node.arguments or ()):
-            # an argument it refuses: graphql-core's path reports it, located
-            with contextlib.suppress(Exception):
-                arguments = get_argument_values(field_def, node)
-        _remember(self._literal_arguments, id(node), (node, field_def, arguments))
-        return arguments
-
-    def _plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> Plan | None:
-        """The plan completing ``object_type`` under these field nodes, made on first
-        need; ``None`` when its selection is not plain (see :func:`plan_of`)."""
-        nodes = tuple(d.node for d in field_details_list)
-        key = (id(object_type), *map(id, nodes))
-        known = self._plans.get(key)
-        if known is not None and known[0] is object_type and known[1] == nodes:
-            return known[2]
-        plan = plan_of(self, object_type, field_details_list)
-        _remember(self._plans, key, (object_type, nodes, plan))
-        return plan
+        known = self.shortcuts.arguments
+        if id(node) not in known:
+            arguments = None
+            if not any(_reads_variable(a.value) for a in node.arguments or ()):
+                # an argument it refuses: graphql-core's path reports it, located
+                with contextlib.suppress(Exception):
+                    arguments = get_argument_values(field_def, node)
+            known[id(node)] = arguments
+        return known[id(node)]
 
     def directive_free(self) -> bool:
         """Whether the operation and its fragments use no directive (``@skip``,
         ``@include``): the fields selected then never depend on variables."""
-        operation = self.operation
-        known = self._directive_free.get(id(operation))
-        if known is not None and known[0] is operation:
-            return known[1]
-        free = _directive_free(operation, self.fragment_definitions)
-        _remember(self._directive_free, id(operation), (operation, free))
-        return free
+        if self.shortcuts.directive_free is None:
+            self.shortcuts.directive_free = _directive_free(
+                self.operation, self.fragment_definitions
+            )
+        return self.shortcuts.directive_free
 
 
 def plan_of(
-    executor: PlainExecutor, object_type: GraphQLObjectType, field_details_list: Any
+    executor: PlainExecutor, object_type: GraphQLObjectType, details_list: Any
 ) -> Plan | None:
-    """The plan completing ``object_type`` under ``field_details_list``, or ``None`` when
-    its selection is not plain: every field selected (down to the leaves) must be
-    ``__typename`` or have an info-free resolver and arguments that read no variable, and
-    be a leaf, an object type, or a list of either; the document must hold no directive.
-    """
-    if executor.middleware_manager is not None or not executor.directive_free():
+    """The plan completing ``object_type`` under ``details_list``, or ``None`` when its
+    selection is not plain: every field selected must be plain (:func:`_step_of`), and the
+    document must hold no directive (its fields would then depend on variables)."""
+    if not executor.directive_free():
         return None
-    grouped, defer_usages, _ = executor.collect_subfields(object_type, field_details_list)
+    grouped, defer_usages, _ = executor.collect_subfields(object_type, details_list)
     if defer_usages:
         return None
-    steps: list[Step] = []
-    for key, details_list in grouped.items():
-        details = details_list[0]
-        name = details.node.name.value
-        if name == "__typename":
-            steps.append(Step(key, None, {}, True, False, True, None, None, None, object_type.name))
-            continue
-        field_def = object_type.fields.get(name)
-        if field_def is None or field_def.resolve not in INFO_FREE_RESOLVERS:
+    steps = []
+    for fields in grouped.values():
+        step = executor._step(object_type, fields)
+        if step is None:
             return None
-        arguments = executor._arguments(field_def, details)
-        if arguments is None:
-            return None
-        field_type: Any = field_def.type
-        nonnull = type(field_type) is GraphQLNonNull
-        field_type = field_type.of_type if nonnull else field_type
-        in_list = type(field_type) is GraphQLList
-        item_type = field_type.of_type if in_list else field_type
-        item_nonnull = type(item_type) is GraphQLNonNull
-        item_type = item_type.of_type if item_nonnull else item_type
-        if not in_list:
-            item_nonnull = nonnull
-        leaf: GraphQLScalarType | GraphQLEnumType | None = None
-        plan: Plan | None = None
-        if isinstance(item_type, GraphQLScalarType | GraphQLEnumType):
-            leaf = item_type
-        elif type(item_type) is GraphQLObjectType:
-            plan = executor._plan(item_type, details_list)
-            if plan is None:
-                return None
-        else:  # an interface or a union, or a list of lists: graphql-core's path
-            return None
-        is_type_of = None if plan is None else item_type.is_type_of
-        steps.append(
-            Step(
-                key,
-                field_def.resolve,
-                arguments,
-                nonnull,
-                in_list,
-                item_nonnull,
-                leaf,
-                is_type_of,
-                plan,
-            )
-        )
+        steps.append(step)
     return tuple(steps)
 
 
-def _remember(cache: dict[Any, Any], key: Any, entry: Any) -> None:
-    if len(cache) >= CACHE_ENTRIES:
-        cache.clear()
-    cache[key] = entry
+def _step_of(
+    executor: PlainExecutor, parent_type: GraphQLObjectType, details_list: Any
+) -> Step | None:
+    """The step of one field, or ``None`` when it is not plain: ``__typename``, or an
+    info-free resolver with arguments that read no variable, returning a leaf, an object
+    type with a plain selection, or a list of either."""
+    details = details_list[0]
+    node = details.node
+    key = node.alias.value if node.alias else node.name.value
+    if executor.middleware_manager is not None:  # middleware wraps every resolver
+        return None
+    if node.name.value == "__typename":
+        return Step(key, None, {}, True, False, True, None, None, None, parent_type.name)
+    field_def = parent_type.fields.get(node.name.value)
+    if field_def is None or field_def.resolve not in INFO_FREE_RESOLVERS:
+        return None
+    arguments = executor._arguments(field_def, details)
+    if arguments is None:
+        return None
+    field_type: Any = field_def.type
+    nonnull = type(field_type) is GraphQLNonNull
+    field_type = field_type.of_type if nonnull else field_type
+    in_list = type(field_type) is GraphQLList
+    item_type = field_type.of_type if in_list else field_type
+    item_nonnull = type(item_type) is GraphQLNonNull if in_list else nonnull
+    item_type = item_type.of_type if type(item_type) is GraphQLNonNull else item_type
+    if isinstance(item_type, GraphQLScalarType | GraphQLEnumType):
+        leaf, is_type_of, plan = item_type, None, None
+    elif type(item_type) is GraphQLObjectType:
+        leaf, is_type_of = None, item_type.is_type_of
+        plan = executor._plan(item_type, details_list)
+        if plan is None:
+            return None
+    else:  # an interface or a union, or a list of lists: graphql-core's path
+        return None
+    return Step(
+        key, field_def.resolve, arguments, nonnull, in_list, item_nonnull, leaf, is_type_of, plan
+    )
 
 
 def _reads_variable(value: ValueNode) -> bool:
