@@ -164,12 +164,7 @@ def _get_map(data: Any, kind: str, shared: Callable[[str], str]) -> SkillMap:
     community = data[f"{key}.community"].tolist()
     centrality = data[f"{key}.centrality"].tolist()
     rest = _untext(data[f"{key}.rest"])
-    ends, weights = data[f"{key}.links"], data[f"{key}.link_weights"]
-    if len(ends) != len(weights):
-        raise ValueError(f"{key}: {len(ends)} links, {len(weights)} weights")
-    ends.setflags(write=False)
-    weights.setflags(write=False)
-    links = MapLinks(ids, ends, weights)
+    links = MapLinks(ids, data[f"{key}.links"], data[f"{key}.link_weights"])
     return SkillMap(
         kind=kind,
         points=[

@@ -86,8 +86,11 @@ class MapLinks(Sequence[MapLink]):
         if len(ends) != len(weights):
             raise ValueError(f"{len(ends)} link ends, {len(weights)} weights")
         self.ids = ids
+        # read-only: one map is shared by every request (and by the warm-up cache file)
         self.ends = ends.reshape(-1, 2)
-        self.weights = weights
+        self.ends.setflags(write=False)
+        self.weights = weights.view()
+        self.weights.setflags(write=False)
         # a map's points come in ascending id order: an id's position is a bisection
         self._ascending = all(a < b for a, b in itertools.pairwise(ids))
 
@@ -434,7 +437,4 @@ def _links(edges: list[tuple[int, int, float]], ids: list[str], by_name: list[in
     lo, hi = np.minimum(rank[a], rank[b]), np.maximum(rank[a], rank[b])
     order = np.lexsort((hi, lo))
     ends = np.stack((lo[order], hi[order]), axis=1)
-    ends.setflags(write=False)
-    weights = w[order]
-    weights.setflags(write=False)
-    return MapLinks([ids[i] for i in by_name], ends, weights)
+    return MapLinks([ids[i] for i in by_name], ends, w[order])
