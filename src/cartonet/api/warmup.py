@@ -110,19 +110,6 @@ def _release_free_memory() -> None:
         libc.malloc_trim(0)
 
 
-def freeze_heap() -> None:
-    """Leave every object alive now (the warm caches: projection, maps, search and label
-    indexes, millions of objects) out of the cyclic garbage collector's full passes.
-
-    Under load a request's garbage triggers full collections that walk the whole heap:
-    on full ESCO that was 0.3–0.6 ms of CPU per request on Neo4j (a fifth to a quarter of
-    it), and less on the embedded store (``bench/graphql_peer.py``, see the closing note
-    of issue 10). Frozen objects are still freed when nothing refers to them; only cycles
-    among them wait for :func:`gc.unfreeze`, which the next warm-up calls first.
-    """
-    gc.freeze()
-
-
 M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
 SERVER_MALLOC_ARENAS = 2
 
@@ -171,7 +158,12 @@ async def warm_up(state: AppState) -> None:
         if await _step("orientation cache", projection.save()):
             log.info("warm-up: orientation results saved to %s", projection.path)
         await asyncio.to_thread(_release_free_memory)
-        freeze_heap()
+        # Keep what is alive now (the warm caches: millions of objects) out of the
+        # collector's full passes, which under load walked them for every few requests
+        # (0.3-0.6 ms of CPU per request on Neo4j, issue 10). Frozen objects are still
+        # freed by reference counting; only cycles among them wait for the gc.unfreeze()
+        # the next warm-up starts with.
+        gc.freeze()
     except StoreUnavailable as exc:
         state.warm = "failed"
         log.warning("warm-up stopped (first requests will build lazily): %s", exc)
