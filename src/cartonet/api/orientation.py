@@ -30,8 +30,8 @@ from cartonet.orientation.profile import Constraints, Profile
 from cartonet.orientation.projection import node_of
 from cartonet.orientation.similarity import similar_occupations
 from cartonet.orientation.skillmap import MapLink as LinkedPair
+from cartonet.orientation.skillmap import MapLinks, SkillMap, skill_map
 from cartonet.orientation.skillmap import MapPoint as PlacedItem
-from cartonet.orientation.skillmap import SkillMap, skill_map
 from cartonet.orientation.transitions import (
     TransitionPart,
     TransitionWeights,
@@ -663,7 +663,7 @@ def map_points_page(
 
 
 def map_links_page(
-    links: Sequence[LinkedPair],
+    links: MapLinks,
     first: int,
     after: str | None,
     around: Sequence[str] | None = None,
@@ -672,26 +672,22 @@ def map_links_page(
 
     ``links`` are sorted by their ``id`` (``source``, then ``target``), so a cursor is the
     pair's id and a page starts at the first link above it (binary search). ``around``
-    keeps the links with an end among those ids (one pass over the cached list).
+    keeps the links with an end among those ids (:meth:`MapLinks.touching`).
     """
     check_first(first)
     after_id = decode_cursor(after)
+    if around is not None and len(around) > MAX_PAGE:
+        raise InvalidArgument("around", f"at most {MAX_PAGE} ids, got {len(around)}")
+    items: Sequence[LinkedPair] = links
     if around is not None:
-        if len(around) > MAX_PAGE:
-            raise InvalidArgument("around", f"at most {MAX_PAGE} ids, got {len(around)}")
-        ends = {str(i) for i in around}
-        touching = getattr(links, "touching", None)  # a map's MapLinks finds them without a scan
-        if touching is not None:
-            links = touching(ends)
-        else:
-            links = [link for link in links if link.source in ends or link.target in ends]
-    start = 0 if after_id is None else bisect.bisect_right(links, after_id, key=_link_id)
-    chunk = links[start : start + first]
+        items = links.touching(str(i) for i in around)
+    start = 0 if after_id is None else bisect.bisect_right(items, after_id, key=_link_id)
+    chunk = items[start : start + first]
     return Connection.build(
         chunk,  # type: ignore[arg-type]  # build only reads ``.id`` for the cursor
-        total_count=len(links),
+        total_count=len(items),
         end_cursor=encode_cursor(chunk[-1].id) if chunk else None,
-        has_next_page=start + len(chunk) < len(links),
+        has_next_page=start + len(chunk) < len(items),
         has_previous_page=start > 0,
         make=lambda link: MapLink(
             source=strawberry.ID(link.source), target=strawberry.ID(link.target), weight=link.weight
