@@ -22,15 +22,19 @@ OPTIONAL MATCH (m:CartonetMeta {key: 'graph'})
 RETURN occupations, skills, trainings, interests, skill_groups + occupation_groups AS groups,
        relations, m.version AS version
 
-// Nodes travel as lists of [key, value] pairs of their model properties only: the
-// derived search properties (_filter, _index_text, _fp...) stay on the server, and with
-// $text = false so do descriptions (desc_*) and alternative labels (alt_*), which make
-// most of a node's bytes. (A map cannot be built from computed keys without APOC.)
+// A node travels as [keys, values]: the names of its model properties and their values
+// in the same order (a map cannot be built from computed keys without APOC, and two
+// lists make about a third fewer objects for the driver to unpack than a [key, value]
+// list per property). The derived search properties (_filter, _index_text, _fp...) stay
+// on the server, and with $text = false so do descriptions (desc_*) and alternative
+// labels (alt_*), which make most of a node's bytes. An edge's properties travel the same
+// way, without the internal ones (_source, _fp).
 
 // name: get_nodes
 UNWIND $ids AS id
 MATCH (n:Node {id: id})
-RETURN collect([k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]]) AS nodes
+WITH n, [k IN keys(n) WHERE NOT k STARTS WITH '_'] AS nk
+RETURN collect([nk, [k IN nk | n[k]]]) AS nodes
 
 // One page of nodes of one type in id order (keyset: ids after $after, "" for the first
 // page), with the number of nodes passing the filters. $needle is the normalised filter
@@ -51,9 +55,9 @@ CALL () {
     AND ($needle IS NULL OR n._filter CONTAINS $needle)
     AND ($group IS NULL OR (n.id <> $group AND EXISTS { (n)-[:BROADER*1..]->(:Node {id: $group}) }))
   WITH n ORDER BY n.id LIMIT $limit
-  RETURN collect([k IN keys(n) WHERE NOT k STARTS WITH '_'
-                  AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, n[k]]]
-         ) AS items
+  WITH n, [k IN keys(n) WHERE NOT k STARTS WITH '_'
+           AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS nk
+  RETURN collect([nk, [k IN nk | n[k]]]) AS items
 }
 RETURN total, items
 
@@ -67,9 +71,9 @@ CALL () {
   MATCH (n:{label})
   WHERE n.id > $after
   WITH n ORDER BY n.id LIMIT $limit
-  RETURN collect([k IN keys(n) WHERE NOT k STARTS WITH '_'
-                  AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, n[k]]]
-         ) AS items
+  WITH n, [k IN keys(n) WHERE NOT k STARTS WITH '_'
+           AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS nk
+  RETURN collect([nk, [k IN nk | n[k]]]) AS items
 }
 RETURN total, items
 
@@ -81,20 +85,20 @@ UNWIND $ids AS id
 MATCH (:Node {id: id})-[r:{rel}]->(other:Node)
 WHERE all(k IN keys($props) WHERE r[k] = $props[k])
   AND all(k IN $absent WHERE r[k] IS NULL)
-RETURN collect([id, other.id, [k IN keys(r) WHERE NOT k STARTS WITH '_' | [k, r[k]]],
-                [k IN keys(other) WHERE NOT k STARTS WITH '_'
-                 AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
-               ]) AS edges
+WITH id, r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
+     [k IN keys(other) WHERE NOT k STARTS WITH '_'
+      AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
+RETURN collect([id, other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS edges
 
 // name: neighbours_in
 UNWIND $ids AS id
 MATCH (:Node {id: id})<-[r:{rel}]-(other:Node)
 WHERE all(k IN keys($props) WHERE r[k] = $props[k])
   AND all(k IN $absent WHERE r[k] IS NULL)
-RETURN collect([id, other.id, [k IN keys(r) WHERE NOT k STARTS WITH '_' | [k, r[k]]],
-                [k IN keys(other) WHERE NOT k STARTS WITH '_'
-                 AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
-               ]) AS edges
+WITH id, r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
+     [k IN keys(other) WHERE NOT k STARTS WITH '_'
+      AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
+RETURN collect([id, other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS edges
 
 // One page per id of its edges to nodes of one type, in the other node's id order after
 // $after ("" for the first page), at most $limit, with the number over all pages: paging,
@@ -114,10 +118,10 @@ CALL (n) {
     AND all(k IN keys($props) WHERE r[k] = $props[k])
     AND all(k IN $absent WHERE r[k] IS NULL)
   WITH r, other ORDER BY other.id LIMIT $limit
-  RETURN collect([other.id, [k IN keys(r) WHERE NOT k STARTS WITH '_' | [k, r[k]]],
-                  [k IN keys(other) WHERE NOT k STARTS WITH '_'
-                   AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
-                 ]) AS items
+  WITH r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
+       [k IN keys(other) WHERE NOT k STARTS WITH '_'
+        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
+  RETURN collect([other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS items
 }
 RETURN collect([id, total, items]) AS pages
 
@@ -136,10 +140,10 @@ CALL (n) {
     AND all(k IN keys($props) WHERE r[k] = $props[k])
     AND all(k IN $absent WHERE r[k] IS NULL)
   WITH r, other ORDER BY other.id LIMIT $limit
-  RETURN collect([other.id, [k IN keys(r) WHERE NOT k STARTS WITH '_' | [k, r[k]]],
-                  [k IN keys(other) WHERE NOT k STARTS WITH '_'
-                   AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
-                 ]) AS items
+  WITH r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
+       [k IN keys(other) WHERE NOT k STARTS WITH '_'
+        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
+  RETURN collect([other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS items
 }
 RETURN collect([id, total, items]) AS pages
 
@@ -157,12 +161,13 @@ CALL (n) {
   MATCH (n)-[r:{rel}]->(other:Node)
   WHERE all(k IN keys($props) WHERE r[k] = $props[k])
     AND all(k IN $absent WHERE r[k] IS NULL)
-  RETURN collect([other.id, [k IN keys(r) WHERE NOT k STARTS WITH '_' | [k, r[k]]],
-                  [k IN keys(other) WHERE NOT k STARTS WITH '_'
-                   AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
-                 ]) AS edges
+  WITH r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
+       [k IN keys(other) WHERE NOT k STARTS WITH '_'
+        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
+  RETURN collect([other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS edges
 }
-RETURN collect([at, [k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]], edges]) AS nodes
+WITH at, n, edges, [k IN keys(n) WHERE NOT k STARTS WITH '_'] AS nk
+RETURN collect([at, [nk, [k IN nk | n[k]]], edges]) AS nodes
 
 // name: nodes_neighbours_in
 UNWIND range(0, size($ids) - 1) AS at
@@ -172,12 +177,13 @@ CALL (n) {
   MATCH (n)<-[r:{rel}]-(other:Node)
   WHERE all(k IN keys($props) WHERE r[k] = $props[k])
     AND all(k IN $absent WHERE r[k] IS NULL)
-  RETURN collect([other.id, [k IN keys(r) WHERE NOT k STARTS WITH '_' | [k, r[k]]],
-                  [k IN keys(other) WHERE NOT k STARTS WITH '_'
-                   AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
-                 ]) AS edges
+  WITH r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
+       [k IN keys(other) WHERE NOT k STARTS WITH '_'
+        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
+  RETURN collect([other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS edges
 }
-RETURN collect([at, [k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]], edges]) AS nodes
+WITH at, n, edges, [k IN keys(n) WHERE NOT k STARTS WITH '_'] AS nk
+RETURN collect([at, [nk, [k IN nk | n[k]]], edges]) AS nodes
 
 // name: nodes_pages_out
 UNWIND range(0, size($ids) - 1) AS at
@@ -195,12 +201,13 @@ CALL (n) {
     AND all(k IN keys($props) WHERE r[k] = $props[k])
     AND all(k IN $absent WHERE r[k] IS NULL)
   WITH r, other ORDER BY other.id LIMIT $limit
-  RETURN collect([other.id, [k IN keys(r) WHERE NOT k STARTS WITH '_' | [k, r[k]]],
-                  [k IN keys(other) WHERE NOT k STARTS WITH '_'
-                   AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
-                 ]) AS items
+  WITH r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
+       [k IN keys(other) WHERE NOT k STARTS WITH '_'
+        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
+  RETURN collect([other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS items
 }
-RETURN collect([at, [k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]], total, items]) AS pages
+WITH at, n, total, items, [k IN keys(n) WHERE NOT k STARTS WITH '_'] AS nk
+RETURN collect([at, [nk, [k IN nk | n[k]]], total, items]) AS pages
 
 // name: nodes_pages_in
 UNWIND range(0, size($ids) - 1) AS at
@@ -218,12 +225,13 @@ CALL (n) {
     AND all(k IN keys($props) WHERE r[k] = $props[k])
     AND all(k IN $absent WHERE r[k] IS NULL)
   WITH r, other ORDER BY other.id LIMIT $limit
-  RETURN collect([other.id, [k IN keys(r) WHERE NOT k STARTS WITH '_' | [k, r[k]]],
-                  [k IN keys(other) WHERE NOT k STARTS WITH '_'
-                   AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_')) | [k, other[k]]]
-                 ]) AS items
+  WITH r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
+       [k IN keys(other) WHERE NOT k STARTS WITH '_'
+        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
+  RETURN collect([other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS items
 }
-RETURN collect([at, [k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]], total, items]) AS pages
+WITH at, n, total, items, [k IN keys(n) WHERE NOT k STARTS WITH '_'] AS nk
+RETURN collect([at, [nk, [k IN nk | n[k]]], total, items]) AS pages
 
 // name: export_nodes
 MATCH (n:Node)

@@ -23,7 +23,8 @@ OPTIONAL MATCH (m:CartonetMeta {key: 'graph'})
 CALL () {
   UNWIND $ids AS id
   MATCH (n:Node {id: id})
-  RETURN collect([k IN keys(n) WHERE NOT k STARTS WITH '_' | [k, n[k]]]) AS nodes
+  WITH n, [k IN keys(n) WHERE NOT k STARTS WITH '_'] AS nk
+  RETURN collect([nk, [k IN nk | n[k]]]) AS nodes
 }
 RETURN m.version AS version, nodes
 

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from cartonet.api.app import create_app
 from cartonet.api.context import AppState
-from cartonet.api.warmup import MAP_KINDS, limit_malloc_arenas
+from cartonet.api.warmup import GC_YOUNG_THRESHOLD, MAP_KINDS, limit_malloc_arenas
 from cartonet.cli import main
 from cartonet.errors import InvalidArgument
 from cartonet.model import NodeType
@@ -41,6 +41,7 @@ async def _settled(state: AppState) -> str:
 
 
 async def test_warm_up_builds_every_cache_before_any_query(store_path: Path, graph: Graph) -> None:
+    thresholds = gc.get_threshold()
     store = EmbeddedStore(store_path)
     app = create_app(Settings(store=str(store_path)), store, warm_up=True)
     state: AppState = app.state.cartonet
@@ -74,12 +75,15 @@ async def test_warm_up_builds_every_cache_before_any_query(store_path: Path, gra
         assert cache.builds == 1  # the queries used what the warm-up built
         assert index_of(await cache.get(store)).cache[("skill_map", "skills")] is built
 
-        # what the warm-up built is out of the collector's full passes (frozen)
+        # what the warm-up built is out of the collector's full passes (frozen), and the
+        # youngest generation is collected less often from then on
         try:
             assert gc.is_tracked(built) and gc.get_freeze_count() > 0
             assert not any(o is built for o in gc.get_objects(generation=2))
+            assert gc.get_threshold()[0] == GC_YOUNG_THRESHOLD
         finally:
             gc.unfreeze()
+            gc.set_threshold(*thresholds)
 
 
 async def test_without_warm_up_nothing_is_built_at_start(store_path: Path) -> None:

@@ -10,7 +10,7 @@ from cartonet.ingest.fixtures import load_fixtures
 from cartonet.model import Dataset, Node, NodeType, Relationship, RelType
 from cartonet.store.neo4j_rows import (
     fingerprint,
-    node_from_pairs,
+    node_from_columns,
     node_from_props,
     node_props,
     rel_from,
@@ -42,7 +42,7 @@ def test_every_fixture_node_reads_back_as_written(datasets: list[Dataset]) -> No
         assert node_from_props(node_props(node)) == _canonical(node)
 
 
-def test_nodes_read_as_pairs_in_any_order_have_their_keys_sorted() -> None:
+def test_nodes_read_as_columns_in_any_order_have_their_keys_sorted() -> None:
     node = Node(
         "x:1",
         NodeType.OCCUPATION,
@@ -52,13 +52,19 @@ def test_nodes_read_as_pairs_in_any_order_have_their_keys_sorted() -> None:
         descriptions={"en": "joins metal", "fr": "assemble"},
         props={"regulated": False, "code": "7212.1", "iscoGroup": "7212"},
     )
-    stored = [[k, v] for k, v in node_props(node).items()]
-    for pairs in (stored, stored[::-1]):
-        read = node_from_pairs(pairs)
+    stored = list(node_props(node).items())
+    for order in (stored, stored[::-1], stored[1::2] + stored[::2]):
+        read = node_from_columns([k for k, _ in order], [v for _, v in order])
         assert read == _canonical(node)
         for mapping in (read.labels, read.alt_labels, read.descriptions, read.props):
             assert list(mapping) == sorted(mapping)  # the embedded store's key order
-    assert node_from_pairs(stored, complete=False).complete is False
+    keys, values = [k for k, _ in stored], [v for _, v in stored]
+    assert node_from_columns(keys, values, complete=False).complete is False
+
+
+def test_a_stored_node_without_its_identity_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="lacks one of id, type, source"):
+        node_from_columns(["id", "label_fr"], ["x:1", "soudeur"])
 
 
 def test_empty_values_are_not_stored() -> None:

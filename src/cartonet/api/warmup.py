@@ -61,6 +61,14 @@ log = logging.getLogger("cartonet.api")
 
 MAP_KINDS = ("occupations", "skills")
 
+GC_YOUNG_THRESHOLD = 10_000
+"""Allocations between two collections of the youngest generation once warm (Python's
+default is 700). A request on Neo4j unpacks thousands of small lists from one Bolt
+message; at 700 the collector ran several times inside each unpack, walking the message
+being built, and took 8-10 % of a request's CPU (issue 10, workload c2). Requests leave
+almost no cycles (their loaders are released), so collecting less often keeps no more
+memory than a few requests' worth of young objects."""
+
 T = TypeVar("T")
 
 
@@ -164,6 +172,7 @@ async def warm_up(state: AppState) -> None:
         # freed by reference counting; only cycles among them wait for the gc.unfreeze()
         # the next warm-up starts with.
         gc.freeze()
+        gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     except StoreUnavailable as exc:
         state.warm = "failed"
         log.warning("warm-up stopped (first requests will build lazily): %s", exc)

@@ -95,7 +95,7 @@ from cartonet.store.embedded import EXPORT_SOURCE, INITIAL_VERSION
 from cartonet.store.neo4j_merge import MergedReads
 from cartonet.store.neo4j_rows import (
     fingerprint,
-    node_from_pairs,
+    node_from_columns,
     node_from_props,
     node_props,
     param_value,
@@ -408,7 +408,7 @@ class Neo4jStore:
         if not wanted:
             return []
         stored = (await self._record("get_nodes", {"ids": wanted}))["nodes"]
-        found = {node.id: node for node in map(node_from_pairs, stored)}
+        found = {node.id: node for node in (node_from_columns(*n) for n in stored)}
         return [found.get(i) for i in ids]
 
     async def list_nodes(
@@ -440,7 +440,7 @@ class Neo4jStore:
         row = await self._record(
             "list_nodes" if filtered else "list_nodes_all", params, label=type_
         )
-        items = [node_from_pairs(p, text) for p in row["items"]]
+        items = [node_from_columns(*n, text) for n in row["items"]]
         page = items[:first]
         return Page(
             items=page,
@@ -505,7 +505,7 @@ class Neo4jStore:
         looked_up: dict[str, Node] = {}
         nodes: dict[str, Node] = {}
         for _, stored, edges in found:
-            node = node_from_pairs(stored)
+            node = node_from_columns(*stored)
             looked_up[node.id] = node
             result[node.id] = [
                 _edge(rel_type, out, node.id, other, stored_rel, stored_node, text, nodes)
@@ -591,7 +591,7 @@ class Neo4jStore:
         looked_up: dict[str, Node] = {}
         pages: dict[str, EdgePage] = {}
         for _, stored, total, items in found:
-            node = node_from_pairs(stored)
+            node = node_from_columns(*stored)
             looked_up[node.id] = node
             pages[node.id] = _page(rel_type, out, node.id, total, items, first, text)
         return [looked_up.get(i) for i in ids], {i: pages.get(i, _EMPTY_PAGE) for i in ids}
@@ -624,7 +624,8 @@ class Neo4jStore:
             labels = await self._label_index(stale)
             hits = labels.index.search(text, first, types=types, lang=lang)
             found = await self._record("search_nodes", {"ids": [h.node.id for h in hits]})
-        return _with_nodes(hits, {n.id: n for n in map(node_from_pairs, found["nodes"])})
+        nodes = (node_from_columns(*n) for n in found["nodes"])
+        return _with_nodes(hits, {n.id: n for n in nodes})
 
     async def _label_index(self, stale: str | None = None) -> LabelIndex:
         """The label index: the cached one, unless there is none yet or it is of version
@@ -918,12 +919,14 @@ def _edge(
     :class:`Node` between the edges reaching the same other node."""
     node = nodes.get(other) if nodes is not None else None
     if node is None:
-        node = node_from_pairs(stored_node, text)
+        node = node_from_columns(*stored_node, text)
         if nodes is not None:
             nodes[other] = node
     start, end = (node_id, other) if out else (other, node_id)
     # The statements already leave out internal properties: only the key order to make.
-    return Edge(rel=Relationship(rel_type, start, end, dict(sorted(stored_rel))), node=node)
+    keys, values = stored_rel
+    props = dict(sorted(zip(keys, values, strict=True)))
+    return Edge(rel=Relationship(rel_type, start, end, props), node=node)
 
 
 def _page(
