@@ -34,6 +34,13 @@ What runs:
   the run); and the ratios ``ratio_neo4j`` (Carto.net on Neo4j req/s ÷ the peer's) and
   ``ratio_embedded`` (Carto.net embedded ÷ the peer).
 
+With ``--rounds N``, each (workload, server) pair is timed N times, the servers taking
+turns round by round and every other round in the opposite order; each figure is the
+median over the rounds and each ratio the median of the rounds' ratios (a Carto.net run
+and the peer's run of the same round are minutes apart, rounds are further apart: on a
+shared machine whose speed drifts by 10-20 % within minutes, pairing within a round and
+taking the median keeps one slow stretch from deciding a ratio).
+
 Before any timed run, every (workload, server) pair gets one untimed burst: the Neo4j
 JVM compiles its hot paths during the first seconds of load, and without this pass the
 server measured first on the fresh database paid for it (the peer measured first spent
@@ -48,6 +55,7 @@ Usage::
     .venv/bin/python bench/graphql_peer.py                       # 10 s per run
     .venv/bin/python bench/graphql_peer.py --duration 30 --connections 10 --json
     .venv/bin/python bench/graphql_peer.py --reverse --only a,c2
+    .venv/bin/python bench/graphql_peer.py --rounds 3 --json     # medians of 3 interleaved runs
 
 Needs Java (for Neo4j), Node.js ≥ 20 and npm (the npm registry, once). Every server it
 starts is stopped at the end, also on Ctrl-C or an error.
@@ -64,6 +72,7 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -498,6 +507,38 @@ def measure(
     }
 
 
+def summarise(what: str, runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """One workload's row: per server the median of each figure over the rounds (one
+    round: its figures), and the ratios as the median of each round's ratio (a Carto.net
+    server and the peer measured minutes apart in the same round: pairing them cancels
+    the drift between rounds)."""
+    row: dict[str, Any] = {"what": what}
+    for name, measured in runs.items():
+        row[name] = {
+            key: _median([m[key] for m in measured]) for key in measured[0] if key != "requests"
+        }
+        row[name]["requests"] = sum(m["requests"] for m in measured)
+        if len(measured) > 1:
+            row[name]["rounds_rps"] = [m["rps"] for m in measured]
+    for ours in ("neo4j", "embedded"):
+        ratios = [
+            o["rps"] / p["rps"] if p["rps"] else float("nan")
+            for o, p in zip(runs[ours], runs["peer"], strict=True)
+        ]
+        row[f"ratio_{ours}"] = round(_median(ratios), 2)  # type: ignore[arg-type]
+        if len(ratios) > 1:
+            row[f"rounds_ratio_{ours}"] = [round(r, 2) for r in ratios]
+    return row
+
+
+def _median(values: Sequence[Any]) -> Any:
+    """The median of numbers (``None`` when one is ``None``: a figure not measured)."""
+    if any(v is None for v in values):
+        return None
+    middle = statistics.median(values)
+    return round(middle, 3) if isinstance(middle, float) else middle
+
+
 @contextlib.contextmanager
 def running(servers: Sequence[Server]) -> Iterator[None]:
     """Start every server, wait for them, stop them all whatever happens (SIGTERM too)."""
@@ -528,7 +569,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     key = _data_key(esco_dir)
     esco = _Esco(esco_dir, quiet)
     embedded_file = cache / "esco-embedded.sqlite"
-    figures: dict[str, Any] = {"duration_s": args.duration, "connections": args.connections}
+    figures: dict[str, Any] = {
+        "duration_s": args.duration,
+        "connections": args.connections,
+        "rounds": args.rounds,
+    }
     wanted = [w for w in WORKLOADS if not args.only or w in args.only.split(",")]
     order = list(SERVERS)
     if args.reverse:
@@ -596,17 +641,24 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     run_load(peer_dir, servers[name].url, body, args.connections, WARM_SECONDS)
             results: dict[str, Any] = {}
             for w in items:
-                row: dict[str, Any] = {"what": w.what}
-                for name in order:
-                    body = w.peer if name == "peer" else w.ours
-                    _say(quiet, f"{w.name} on {name} ...")
-                    row[name] = measure(
-                        peer_dir, servers[name], body, target.pid, args.connections, args.duration
-                    )
-                peer_rps = row["peer"]["rps"] or float("nan")
-                row["ratio_neo4j"] = round(row["neo4j"]["rps"] / peer_rps, 2)
-                row["ratio_embedded"] = round(row["embedded"]["rps"] / peer_rps, 2)
-                results[w.name] = row
+                runs: dict[str, list[dict[str, Any]]] = {name: [] for name in order}
+                for round_ in range(args.rounds):
+                    # every other round the other way round: each server is measured as
+                    # often first as last, so the machine's drift weighs on all alike
+                    for name in order if round_ % 2 == 0 else order[::-1]:
+                        body = w.peer if name == "peer" else w.ours
+                        _say(quiet, f"{w.name} on {name} (round {round_ + 1}/{args.rounds}) ...")
+                        runs[name].append(
+                            measure(
+                                peer_dir,
+                                servers[name],
+                                body,
+                                target.pid,
+                                args.connections,
+                                args.duration,
+                            )
+                        )
+                results[w.name] = summarise(w.what, runs)
             figures["workloads"] = results
         shutil.rmtree(logs, ignore_errors=True)
     return figures
@@ -615,8 +667,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def print_table(figures: dict[str, Any]) -> None:
     print(
         f"order: {', '.join(figures['order'])}; {figures['connections']} connections, "
-        f"{figures['duration_s']} s per run; data: Neo4j {figures.get('neo4j_data')}, "
-        f"embedded {figures.get('embedded_data')}"
+        f"{figures['duration_s']} s per run, {figures['rounds']} round(s) (medians); "
+        f"data: Neo4j {figures.get('neo4j_data')}, embedded {figures.get('embedded_data')}"
     )
     head = "| workload | server | req/s | p50 ms | p95 ms | CPU ms/req (server + Neo4j) |"
     print(head)
@@ -633,7 +685,12 @@ def print_table(figures: dict[str, Any]) -> None:
     print("| workload | what | neo4j ÷ peer | embedded ÷ peer |")
     print("| --- | --- | --- | --- |")
     for name, row in figures["workloads"].items():
-        print(f"| {name} | {row['what']} | {row['ratio_neo4j']} | {row['ratio_embedded']} |")
+        shown = []
+        for ours in ("neo4j", "embedded"):
+            rounds = row.get(f"rounds_ratio_{ours}")
+            each = f" ({', '.join(map(str, rounds))})" if rounds else ""
+            shown.append(f"{row[f'ratio_{ours}']}{each}")
+        print(f"| {name} | {row['what']} | {shown[0]} | {shown[1]} |")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -643,6 +700,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=10, help="concurrent connections (10)")
     parser.add_argument(
         "--reverse", action="store_true", help="run servers and workloads in reverse order"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="timed runs per workload and server, interleaved, every other round in the "
+        "opposite server order; figures are medians, ratios the median of each round's (1)",
     )
     parser.add_argument(
         "--only", default="", help=f"comma-separated workloads among {','.join(WORKLOADS)}"
@@ -657,8 +721,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = set(filter(None, args.only.split(","))) - set(WORKLOADS)
     if unknown:
         parser.error(f"--only: unknown workloads {', '.join(sorted(unknown))}")
-    if args.duration < 1 or args.connections < 1:
-        parser.error("--duration and --connections must be at least 1")
+    if args.duration < 1 or args.connections < 1 or args.rounds < 1:
+        parser.error("--duration, --connections and --rounds must be at least 1")
     try:
         figures = run(args)
     except BenchError as exc:
