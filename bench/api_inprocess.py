@@ -14,6 +14,19 @@ To compare two versions of the code, run the script with each one's ``src`` firs
     .venv/bin/python bench/api_inprocess.py --json
     PYTHONPATH=/tmp/before/src .venv/bin/python bench/api_inprocess.py --json
 
+``--instructions`` counts instructions instead of seconds, with valgrind's callgrind (a
+count does not move with what else the machine runs, where CPU time drifts by 10-20 % on
+a shared machine): each workload runs in a child process under callgrind with the
+instrumentation off through start-up and a warm-up burst, then on (``callgrind_control``)
+for ``--requests`` requests only, so the total divided by the requests is what one request
+costs. The child serves ``--concurrency`` request loops at once (2 by default: on Neo4j,
+concurrent lookups are merged into one statement as under load) and, like a warm server,
+freezes what start-up built and collects as the warm-up leaves the collector. Repeatable
+to a fraction of a percent, and the way to compare two versions of the code::
+
+    .venv/bin/python bench/api_inprocess.py --instructions --only c2 --neo4j bolt://127.0.0.1:7699
+    PYTHONPATH=/tmp/before/src .venv/bin/python bench/api_inprocess.py --instructions --only c2
+
 The store file is only read; by default it is the one ``bench/graphql_peer.py`` keeps in
 its cache (``~/.cache/cartonet/peer/esco-embedded.sqlite``). ``--neo4j URI`` drives the app
 on a Neo4j holding the same data instead (``bench/graphql_peer.py`` leaves one in
@@ -26,13 +39,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
+import re
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from cartonet.api import warmup
 from cartonet.api.app import create_app
 from cartonet.settings import Settings
 from cartonet.store.base import Store
@@ -118,6 +136,86 @@ async def measure(
         await store.close()
 
 
+async def serve_only(
+    store_file: Path, name: str, requests: int, concurrency: int, neo4j: str | None
+) -> None:
+    """Start the app and warm it, then answer ``requests`` requests of workload ``name``
+    from ``concurrency`` loops at once with callgrind's instrumentation on: what
+    ``--instructions`` counts."""
+    picker = EmbeddedStore(store_file)
+    try:
+        await picker.open()
+        ids = await pick_ids(picker)
+    finally:
+        await picker.close()
+    store: Store = Neo4jStore(neo4j) if neo4j else EmbeddedStore(store_file)
+    app = create_app(Settings(store=neo4j or str(store_file), warm_cache=False), store=store)
+    await app.state.cartonet.ensure_open(None)
+    try:
+        (work,) = [w for w in workloads(ids) if w.name == name]
+        answer = json.loads(await _post(app, work.ours))
+        if answer.get("errors") or not answer.get("data"):
+            raise SystemExit(f"{name}: {json.dumps(answer)[:300]}")
+
+        async def loop(count: int) -> None:
+            for _ in range(count):
+                await _post(app, work.ours)
+
+        async def run(count: int) -> None:
+            share, rest = divmod(count, concurrency)
+            await asyncio.gather(*(loop(share + (i < rest)) for i in range(concurrency)))
+
+        await run(2 * BATCH)
+        # as a warm server: start-up's objects frozen, the collector as the warm-up sets it
+        gc.collect()
+        gc.freeze()
+        young = getattr(warmup, "GC_YOUNG_THRESHOLD", None)  # versions before: the default
+        if young is not None:
+            gc.set_threshold(young, *gc.get_threshold()[1:])
+        _instrument("on")
+        await run(requests)
+        _instrument("off")
+    finally:
+        await store.close()
+
+
+def _instrument(state: str) -> None:
+    """Turn callgrind's instrumentation of this process on or off (the tool answers once
+    it is done: the next instruction is counted, or not)."""
+    subprocess.run(
+        ["callgrind_control", "--instr=" + state, str(os.getpid())],
+        check=True,
+        capture_output=True,
+    )
+
+
+def count_instructions(args: argparse.Namespace, name: str) -> float:
+    """Instructions per request of workload ``name`` (one child under callgrind)."""
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        "--callgrind-out-file=/dev/null",
+        sys.executable,
+        __file__,
+        "--store",
+        str(args.store),
+        "--serve-only",
+        name,
+        "--requests",
+        str(args.requests),
+        "--concurrency",
+        str(args.concurrency),
+    ]
+    if args.neo4j:
+        command += ["--neo4j", args.neo4j]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or found is None:
+        raise SystemExit(f"{name}: callgrind run failed:\n{done.stderr[-1500:]}")
+    return int(found.group(1)) / args.requests
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -132,9 +230,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--neo4j", metavar="URI", help="drive the app on this Neo4j (auth off) holding full ESCO"
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions per request with valgrind's callgrind instead of CPU time",
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=2, help="--instructions: request loops at once (2)"
+    )
+    parser.add_argument("--serve-only", metavar="WORKLOAD", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not args.store.is_file():
         parser.error(f"{args.store} not found: run bench/graphql_peer.py once to build it")
+    if args.serve_only:
+        asyncio.run(
+            serve_only(args.store, args.serve_only, args.requests, args.concurrency, args.neo4j)
+        )
+        return 0
+    if args.instructions:
+        if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+            parser.error("--instructions needs valgrind (apt-get install valgrind)")
+        if args.requests < 1 or args.concurrency < 1:
+            parser.error("--instructions needs --requests and --concurrency of 1 or more")
+        counts = {
+            name: round(count_instructions(args, name)) for name in args.only.split(",") if name
+        }
+        if args.json:
+            print(json.dumps({"instructions_per_request": counts}))
+        else:
+            print("Instructions per request, in process (callgrind):")
+            for name, count in counts.items():
+                print(f"  {name}: {count:,}")
+        return 0
     figures = asyncio.run(measure(args.store, args.requests, set(args.only.split(",")), args.neo4j))
     load = os.getloadavg()[0]
     if args.json:
