@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import os
@@ -47,6 +48,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -102,9 +104,10 @@ async def _post(app: Any, body: dict[str, Any]) -> bytes:
     return b"".join(chunks)
 
 
-async def measure(
-    store_file: Path, requests: int, only: set[str], neo4j: str | None = None
-) -> dict[str, float]:
+@contextlib.asynccontextmanager
+async def opened_app(store_file: Path, neo4j: str | None) -> AsyncIterator[tuple[Any, list[Any]]]:
+    """The app on the embedded file (or on ``neo4j``), opened, and the workloads with the
+    ids picked on the embedded file; the store is closed on the way out."""
     picker = EmbeddedStore(store_file)
     try:
         await picker.open()
@@ -115,13 +118,27 @@ async def measure(
     app = create_app(Settings(store=neo4j or str(store_file), warm_cache=False), store=store)
     await app.state.cartonet.ensure_open(None)
     try:
+        yield app, workloads(ids)
+    finally:
+        await store.close()
+
+
+async def _check(app: Any, work: Any) -> None:
+    """Stop the benchmark unless the workload's question gets an answer without errors."""
+    answer = json.loads(await _post(app, work.ours))
+    if answer.get("errors") or not answer.get("data"):
+        raise SystemExit(f"{work.name}: {json.dumps(answer)[:300]}")
+
+
+async def measure(
+    store_file: Path, requests: int, only: set[str], neo4j: str | None = None
+) -> dict[str, float]:
+    async with opened_app(store_file, neo4j) as (app, works):
         figures: dict[str, float] = {}
-        for w in workloads(ids):
+        for w in works:
             if w.name not in only:
                 continue
-            answer = json.loads(await _post(app, w.ours))
-            if answer.get("errors") or not answer.get("data"):
-                raise SystemExit(f"{w.name}: {json.dumps(answer)[:300]}")
+            await _check(app, w)
             for _ in range(2 * BATCH):  # caches in the state of a busy server
                 await _post(app, w.ours)
             best = float("inf")
@@ -132,8 +149,6 @@ async def measure(
                 best = min(best, time.process_time() - start)
             figures[w.name] = round(best / BATCH * 1000, 3)
         return figures
-    finally:
-        await store.close()
 
 
 async def serve_only(
@@ -142,20 +157,9 @@ async def serve_only(
     """Start the app and warm it, then answer ``requests`` requests of workload ``name``
     from ``concurrency`` loops at once with callgrind's instrumentation on: what
     ``--instructions`` counts."""
-    picker = EmbeddedStore(store_file)
-    try:
-        await picker.open()
-        ids = await pick_ids(picker)
-    finally:
-        await picker.close()
-    store: Store = Neo4jStore(neo4j) if neo4j else EmbeddedStore(store_file)
-    app = create_app(Settings(store=neo4j or str(store_file), warm_cache=False), store=store)
-    await app.state.cartonet.ensure_open(None)
-    try:
-        (work,) = [w for w in workloads(ids) if w.name == name]
-        answer = json.loads(await _post(app, work.ours))
-        if answer.get("errors") or not answer.get("data"):
-            raise SystemExit(f"{name}: {json.dumps(answer)[:300]}")
+    async with opened_app(store_file, neo4j) as (app, works):
+        (work,) = [w for w in works if w.name == name]
+        await _check(app, work)
 
         async def loop(count: int) -> None:
             for _ in range(count):
@@ -175,8 +179,6 @@ async def serve_only(
         _instrument("on")
         await run(requests)
         _instrument("off")
-    finally:
-        await store.close()
 
 
 def _instrument(state: str) -> None:
