@@ -13,6 +13,7 @@ from cartonet.store.neo4j_rows import (
     node_from_columns,
     node_from_props,
     node_props,
+    props_from_columns,
     rel_from,
     rel_props,
     search_terms,
@@ -60,6 +61,17 @@ def test_nodes_read_as_columns_in_any_order_have_their_keys_sorted() -> None:
             assert list(mapping) == sorted(mapping)  # the embedded store's key order
     keys, values = [k for k, _ in stored], [v for _, v in stored]
     assert node_from_columns(keys, values, complete=False).complete is False
+
+
+def test_edge_properties_read_as_columns_come_in_key_order() -> None:
+    for keys, values in (
+        (["weight", "relevance"], [1.0, "essential"]),
+        (["relevance", "weight"], ["essential", 1.0]),
+    ):
+        props = props_from_columns(keys, values)
+        assert props == {"relevance": "essential", "weight": 1.0}
+        assert list(props) == ["relevance", "weight"]
+    assert props_from_columns([], []) == {}
 
 
 def test_a_stored_node_without_its_identity_is_refused_by_name() -> None:

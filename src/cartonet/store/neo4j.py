@@ -99,6 +99,7 @@ from cartonet.store.neo4j_rows import (
     node_from_props,
     node_props,
     param_value,
+    props_from_columns,
     rel_from,
     rel_props,
     unique_nodes,
@@ -924,8 +925,7 @@ def _edge(
             nodes[other] = node
     start, end = (node_id, other) if out else (other, node_id)
     # The statements already leave out internal properties: only the key order to make.
-    keys, values = stored_rel
-    props = dict(sorted(zip(keys, values, strict=True)))
+    props = props_from_columns(*stored_rel)
     return Edge(rel=Relationship(rel_type, start, end, props), node=node)
 
 

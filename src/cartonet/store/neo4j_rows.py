@@ -45,6 +45,7 @@ __all__ = [
     "node_from_props",
     "node_props",
     "param_value",
+    "props_from_columns",
     "rel_props",
     "rel_props_from",
     "search_terms",
@@ -135,11 +136,25 @@ def node_from_columns(keys: Sequence[str], values: Sequence[Any], complete: bool
         type=_NODE_TYPES[values[at_type]],
         labels={name: values[i] for name, i in labels},
         source=values[at_source],
-        alt_labels={name: tuple(values[i]) for name, i in alts},
-        descriptions={name: values[i] for name, i in descs},
+        # nested reads leave texts out: most nodes have none to copy
+        alt_labels={name: tuple(values[i]) for name, i in alts} if alts else {},
+        descriptions={name: values[i] for name, i in descs} if descs else {},
         props={name: values[i] for name, i in scalars},
         complete=complete,
     )
+
+
+def props_from_columns(keys: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
+    """The properties read as their names and, in the same order, their values (how
+    ``cypher/read.cypher`` sends an edge's), in key order."""
+    return {key: values[i] for key, i in _key_order(tuple(keys))}
+
+
+@functools.lru_cache(maxsize=256)
+def _key_order(keys: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """``keys`` with their positions, in key order (cached: edges of one type are stored
+    alike)."""
+    return tuple(sorted(zip(keys, range(len(keys)), strict=True)))
 
 
 _SlotItems = tuple[tuple[str, int], ...]
