@@ -409,7 +409,7 @@ class Neo4jStore:
         if not wanted:
             return []
         stored = (await self._record("get_nodes", {"ids": wanted}))["nodes"]
-        found = {node.id: node for node in (node_from_columns(*n) for n in stored)}
+        found = {n.id: n for n in (node_from_columns(*columns) for columns in stored)}
         return [found.get(i) for i in ids]
 
     async def list_nodes(
@@ -529,22 +529,14 @@ class Neo4jStore:
         rel_type = check_rel_type(rel)
         direction = check_direction(direction)
         type_ = check_node_type(node_type, "node_type")
-        check_first(first)
-        after_id = decode_cursor(after)
+        params = _page_params(first, after, rel_props, text)
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        params = {
-            "ids": wanted,
-            "after": after_id if after_id is not None else "",
-            "limit": first + 1,
-            "text": text,
-            **_rel_filter(rel_props),
-        }
         out = direction is Direction.OUT
         found = await self._record(
             "neighbour_pages_out" if out else "neighbour_pages_in",
-            params,
+            {**params, "ids": wanted},
             rel=rel_type,
             label=type_,
         )
@@ -569,17 +561,10 @@ class Neo4jStore:
         rel_type = check_rel_type(rel)
         direction = check_direction(direction)
         type_ = check_node_type(node_type, "node_type")
-        check_first(first)
-        after_id = decode_cursor(after)
+        params = _page_params(first, after, rel_props, text)
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return [None for _ in ids], {}
-        params = {
-            "after": after_id if after_id is not None else "",
-            "limit": first + 1,
-            "text": text,
-            **_rel_filter(rel_props),
-        }
         out = direction is Direction.OUT
         found = await self._merged.read(
             "nodes_pages_out" if out else "nodes_pages_in",
@@ -900,6 +885,21 @@ def _rel_filter(rel_props: Mapping[str, Any] | None) -> dict[str, Any]:
     return {
         "props": {k: param_value(v) for k, v in asked.items() if v is not None},
         "absent": [k for k, v in asked.items() if v is None],
+    }
+
+
+def _page_params(
+    first: int, after: str | None, rel_props: Mapping[str, Any] | None, text: bool
+) -> dict[str, Any]:
+    """The parameters of a page read but its ids (``first`` and the cursor checked):
+    ``first + 1`` items asked, the one more saying whether another page follows."""
+    check_first(first)
+    after_id = decode_cursor(after)
+    return {
+        "after": after_id if after_id is not None else "",
+        "limit": first + 1,
+        "text": text,
+        **_rel_filter(rel_props),
     }
 
 

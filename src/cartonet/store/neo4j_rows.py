@@ -31,7 +31,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import operator
 from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any
@@ -152,8 +151,8 @@ def props_from_columns(keys: Sequence[str], values: Sequence[Any]) -> dict[str, 
 
 @functools.lru_cache(maxsize=256)
 def _key_order(keys: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
-    """``keys`` with their positions, in key order (cached: edges of one type are stored
-    alike)."""
+    """``keys`` with their positions, in key order (cached: the edges, and the nodes, of
+    one kind are stored alike)."""
     return tuple(sorted(zip(keys, range(len(keys)), strict=True)))
 
 
@@ -171,7 +170,7 @@ def _layout(keys: tuple[str, ...]) -> _Layout | None:
     and this classification was most of a node's cost."""
     identity: dict[str, int] = {}
     slots: dict[int, list[tuple[str, int]]] = {_LABELS: [], _ALTS: [], _DESCS: [], _SCALARS: []}
-    for at, key in sorted(enumerate(keys), key=_second):
+    for key, at in _key_order(keys):
         slot, name = _place(key)
         if slot == _IDENTITY_SLOT:
             identity[name] = at
@@ -189,7 +188,6 @@ def _layout(keys: tuple[str, ...]) -> _Layout | None:
 
 _SKIP, _IDENTITY_SLOT, _LABELS, _ALTS, _DESCS, _SCALARS = -1, 0, 1, 2, 3, 4
 _NODE_TYPES = {t.value: t for t in NodeType}
-_second = operator.itemgetter(1)
 
 
 def _place(key: str) -> tuple[int, str]:
