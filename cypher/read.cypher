@@ -27,8 +27,11 @@ RETURN occupations, skills, trainings, interests, skill_groups + occupation_grou
 // lists make about a third fewer objects for the driver to unpack than a [key, value]
 // list per property). The derived search properties (_filter, _index_text, _fp...) stay
 // on the server, and with $text = false so do descriptions (desc_*) and alternative
-// labels (alt_*), which make most of a node's bytes. An edge's properties travel the same
-// way, without the internal ones (_source, _fp).
+// labels (alt_*), which make most of a node's bytes. With $labels_only = true a neighbour
+// travels as [type, source, label_en, label_fr] (named properties read one by one: a third
+// less of the server's CPU than listing keys(other) and reading each; the API asks for it
+// when the query selects nothing else of those nodes). An edge's properties travel as
+// [keys, values] too, without the internal ones (_source, _fp).
 
 // name: get_nodes
 UNWIND $ids AS id
@@ -86,9 +89,11 @@ MATCH (:Node {id: id})-[r:{rel}]->(other:Node)
 WHERE all(k IN keys($props) WHERE r[k] = $props[k])
   AND all(k IN $absent WHERE r[k] IS NULL)
 WITH id, r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
-     [k IN keys(other) WHERE NOT k STARTS WITH '_'
-      AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
-RETURN collect([id, other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS edges
+     CASE WHEN $labels_only THEN null ELSE [k IN keys(other) WHERE NOT k STARTS WITH '_'
+      AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] END AS ok
+RETURN collect([id, other.id, [rk, [k IN rk | r[k]]],
+  CASE WHEN $labels_only THEN [other.type, other.source, other.label_en, other.label_fr]
+  ELSE [ok, [k IN ok | other[k]]] END]) AS edges
 
 // name: neighbours_in
 UNWIND $ids AS id
@@ -96,9 +101,11 @@ MATCH (:Node {id: id})<-[r:{rel}]-(other:Node)
 WHERE all(k IN keys($props) WHERE r[k] = $props[k])
   AND all(k IN $absent WHERE r[k] IS NULL)
 WITH id, r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
-     [k IN keys(other) WHERE NOT k STARTS WITH '_'
-      AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
-RETURN collect([id, other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS edges
+     CASE WHEN $labels_only THEN null ELSE [k IN keys(other) WHERE NOT k STARTS WITH '_'
+      AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] END AS ok
+RETURN collect([id, other.id, [rk, [k IN rk | r[k]]],
+  CASE WHEN $labels_only THEN [other.type, other.source, other.label_en, other.label_fr]
+  ELSE [ok, [k IN ok | other[k]]] END]) AS edges
 
 // One page per id of its edges to nodes of one type, in the other node's id order after
 // $after ("" for the first page), at most $limit, with the number over all pages: paging,
@@ -119,9 +126,11 @@ CALL (n) {
     AND all(k IN $absent WHERE r[k] IS NULL)
   WITH r, other ORDER BY other.id LIMIT $limit
   WITH r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
-       [k IN keys(other) WHERE NOT k STARTS WITH '_'
-        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
-  RETURN collect([other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS items
+       CASE WHEN $labels_only THEN null ELSE [k IN keys(other) WHERE NOT k STARTS WITH '_'
+        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] END AS ok
+  RETURN collect([other.id, [rk, [k IN rk | r[k]]],
+    CASE WHEN $labels_only THEN [other.type, other.source, other.label_en, other.label_fr]
+    ELSE [ok, [k IN ok | other[k]]] END]) AS items
 }
 RETURN collect([id, total, items]) AS pages
 
@@ -141,9 +150,11 @@ CALL (n) {
     AND all(k IN $absent WHERE r[k] IS NULL)
   WITH r, other ORDER BY other.id LIMIT $limit
   WITH r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
-       [k IN keys(other) WHERE NOT k STARTS WITH '_'
-        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
-  RETURN collect([other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS items
+       CASE WHEN $labels_only THEN null ELSE [k IN keys(other) WHERE NOT k STARTS WITH '_'
+        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] END AS ok
+  RETURN collect([other.id, [rk, [k IN rk | r[k]]],
+    CASE WHEN $labels_only THEN [other.type, other.source, other.label_en, other.label_fr]
+    ELSE [ok, [k IN ok | other[k]]] END]) AS items
 }
 RETURN collect([id, total, items]) AS pages
 
@@ -162,9 +173,11 @@ CALL (n) {
   WHERE all(k IN keys($props) WHERE r[k] = $props[k])
     AND all(k IN $absent WHERE r[k] IS NULL)
   WITH r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
-       [k IN keys(other) WHERE NOT k STARTS WITH '_'
-        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
-  RETURN collect([other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS edges
+       CASE WHEN $labels_only THEN null ELSE [k IN keys(other) WHERE NOT k STARTS WITH '_'
+        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] END AS ok
+  RETURN collect([other.id, [rk, [k IN rk | r[k]]],
+    CASE WHEN $labels_only THEN [other.type, other.source, other.label_en, other.label_fr]
+    ELSE [ok, [k IN ok | other[k]]] END]) AS edges
 }
 WITH at, n, edges, [k IN keys(n) WHERE NOT k STARTS WITH '_'] AS nk
 RETURN collect([at, [nk, [k IN nk | n[k]]], edges]) AS nodes
@@ -178,9 +191,11 @@ CALL (n) {
   WHERE all(k IN keys($props) WHERE r[k] = $props[k])
     AND all(k IN $absent WHERE r[k] IS NULL)
   WITH r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
-       [k IN keys(other) WHERE NOT k STARTS WITH '_'
-        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
-  RETURN collect([other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS edges
+       CASE WHEN $labels_only THEN null ELSE [k IN keys(other) WHERE NOT k STARTS WITH '_'
+        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] END AS ok
+  RETURN collect([other.id, [rk, [k IN rk | r[k]]],
+    CASE WHEN $labels_only THEN [other.type, other.source, other.label_en, other.label_fr]
+    ELSE [ok, [k IN ok | other[k]]] END]) AS edges
 }
 WITH at, n, edges, [k IN keys(n) WHERE NOT k STARTS WITH '_'] AS nk
 RETURN collect([at, [nk, [k IN nk | n[k]]], edges]) AS nodes
@@ -202,9 +217,11 @@ CALL (n) {
     AND all(k IN $absent WHERE r[k] IS NULL)
   WITH r, other ORDER BY other.id LIMIT $limit
   WITH r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
-       [k IN keys(other) WHERE NOT k STARTS WITH '_'
-        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
-  RETURN collect([other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS items
+       CASE WHEN $labels_only THEN null ELSE [k IN keys(other) WHERE NOT k STARTS WITH '_'
+        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] END AS ok
+  RETURN collect([other.id, [rk, [k IN rk | r[k]]],
+    CASE WHEN $labels_only THEN [other.type, other.source, other.label_en, other.label_fr]
+    ELSE [ok, [k IN ok | other[k]]] END]) AS items
 }
 WITH at, n, total, items, [k IN keys(n) WHERE NOT k STARTS WITH '_'] AS nk
 RETURN collect([at, [nk, [k IN nk | n[k]]], total, items]) AS pages
@@ -226,9 +243,11 @@ CALL (n) {
     AND all(k IN $absent WHERE r[k] IS NULL)
   WITH r, other ORDER BY other.id LIMIT $limit
   WITH r, other, [k IN keys(r) WHERE NOT k STARTS WITH '_'] AS rk,
-       [k IN keys(other) WHERE NOT k STARTS WITH '_'
-        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS ok
-  RETURN collect([other.id, [rk, [k IN rk | r[k]]], [ok, [k IN ok | other[k]]]]) AS items
+       CASE WHEN $labels_only THEN null ELSE [k IN keys(other) WHERE NOT k STARTS WITH '_'
+        AND ($text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] END AS ok
+  RETURN collect([other.id, [rk, [k IN rk | r[k]]],
+    CASE WHEN $labels_only THEN [other.type, other.source, other.label_en, other.label_fr]
+    ELSE [ok, [k IN ok | other[k]]] END]) AS items
 }
 WITH at, n, total, items, [k IN keys(n) WHERE NOT k STARTS WITH '_'] AS nk
 RETURN collect([at, [nk, [k IN nk | n[k]]], total, items]) AS pages

@@ -7,7 +7,7 @@ in Neo4j (``durationHours``, ``relevance``...), so a node reads the same in ever
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -156,6 +156,38 @@ def pick_lang(values: Mapping[str, Any], lang: str) -> Any:
     return None
 
 
+class PropsLeftOut(Mapping[str, Any]):
+    """The ``props`` of a node a store read with its labels only: the scalar properties
+    were not read, so reading any of them is a mistake of the caller and raises
+    :class:`LookupError` (where an empty mapping would answer ``None`` for a property the
+    node has). Equal only to itself."""
+
+    def _refuse(self) -> LookupError:
+        return LookupError("this node was read with its labels only: its properties were not read")
+
+    def __getitem__(self, key: str) -> Any:
+        raise self._refuse()
+
+    def __iter__(self) -> Iterator[str]:
+        raise self._refuse()
+
+    def __len__(self) -> int:
+        raise self._refuse()
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        return "PROPS_LEFT_OUT"
+
+
+PROPS_LEFT_OUT: Mapping[str, Any] = PropsLeftOut()
+"""The one :class:`PropsLeftOut`."""
+
+
 @dataclass(frozen=True, slots=True)
 class Node:
     """One concept of a taxonomy.
@@ -176,7 +208,8 @@ class Node:
     props: Mapping[str, Any] = field(default_factory=dict)
     complete: bool = field(default=True, compare=False, repr=False)
     """``False`` when a store read left out the descriptions and alternative labels (a
-    read that asked for labels only); a complete copy is one ``get_nodes`` away."""
+    nested read, ``text=False``), or everything but the labels (``labels_only=True``:
+    ``props`` is then :data:`PROPS_LEFT_OUT`); a complete copy is one ``get_nodes`` away."""
 
     def label(self, lang: str = "fr") -> str:
         """Preferred label in ``lang``, falling back to the other language, then the id."""

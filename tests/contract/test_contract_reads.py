@@ -378,6 +378,67 @@ def _page_tuples(page: object) -> tuple[object, ...]:
     )
 
 
+def _named(node: Node) -> tuple[object, ...]:
+    return (node.id, node.type, dict(node.labels), node.source)
+
+
+def _check_labels_only(node: Node) -> None:
+    """A node of a ``labels_only`` read: whole, or its id, type, source and labels with
+    ``complete=False`` and properties that refuse to be read."""
+    assert _named(node) == _named(NODES[node.id])
+    if node.complete:
+        assert node == NODES[node.id]
+        return
+    assert not node.descriptions and not node.alt_labels
+    with pytest.raises(LookupError, match="labels only"):
+        node.props.get("kind")
+    with pytest.raises(LookupError):
+        dict(node.props)
+
+
+@pytest.mark.parametrize(("rel", "direction", "node_type", "props"), PAGE_CASES)
+async def test_reads_of_labels_only_keep_the_labels_and_the_edges(
+    loaded: Store,
+    rel: RelType,
+    direction: Direction,
+    node_type: NodeType,
+    props: dict[str, object] | None,
+) -> None:
+    """``labels_only=True`` may leave out everything of the other nodes but their id,
+    type, source and labels (then says so, and their properties raise when read, never
+    answer ``None``); the edges, their properties, order, counts and cursors are the same."""
+    ids = [*sorted(NODES), "rome:Z9999"]
+    full = await loaded.neighbours(ids, rel, direction, props)
+    slim = await loaded.neighbours(ids, rel, direction, props, text=False, labels_only=True)
+    assert {k: as_tuples(v) for k, v in slim.items()} == {k: as_tuples(v) for k, v in full.items()}
+    pages = await loaded.neighbour_pages(ids, rel, direction, node_type, 3, None, props)
+    slim_pages = await loaded.neighbour_pages(
+        ids, rel, direction, node_type, 3, None, props, labels_only=True
+    )
+    assert {k: _page_tuples(v) for k, v in slim_pages.items()} == {
+        k: _page_tuples(v) for k, v in pages.items()
+    }
+    nodes, with_lists = await loaded.get_nodes_with_neighbours(
+        ids, rel, direction, props, labels_only=True
+    )
+    assert nodes == await loaded.get_nodes(ids)  # the looked-up nodes stay whole
+    assert {k: as_tuples(v) for k, v in with_lists.items()} == {
+        k: as_tuples(v) for k, v in full.items()
+    }
+    found, with_pages = await loaded.get_nodes_with_pages(
+        ids, rel, direction, node_type, 3, None, props, labels_only=True
+    )
+    assert found == nodes
+    assert {k: _page_tuples(v) for k, v in with_pages.items()} == {
+        k: _page_tuples(v) for k, v in pages.items()
+    }
+    met = [e.node for edges_ in (*slim.values(), *with_lists.values()) for e in edges_]
+    met += [e.node for page in (*slim_pages.values(), *with_pages.values()) for e in page.edges]
+    assert met, "some node has such edges"
+    for node in met:
+        _check_labels_only(node)
+
+
 @pytest.mark.parametrize(("rel", "direction", "node_type", "props"), NESTED_CASES)
 @pytest.mark.parametrize("text", [False, True])
 async def test_a_lookup_with_its_nested_list_answers_as_two_reads(

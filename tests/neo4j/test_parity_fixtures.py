@@ -229,6 +229,59 @@ async def test_nested_queries_answer_the_same_through_the_api(pair: Pair) -> Non
     assert any(s["skill"]["description"] for a in answers[0] for s in a["occupation"]["skills"])
 
 
+LABELS_QUERY = """
+query($id: ID!, $skill: ID!) {
+  occupation(id: $id) {
+    id
+    skills { skill { id label __typename } }
+    essential: skills(relevance: ESSENTIAL) { weight skill { id kind reuse code } }
+    knowledge: skills(kind: KNOWLEDGE) { relevance skill { id label } }
+    skillsConnection(first: 3) {
+      totalCount edges { cursor node { relevance skill { id label(lang: EN) type source } } }
+    }
+    narrower { id label }
+    trainings { id label code }
+  }
+  skill(id: $skill) {
+    occupations(first: 5) {
+      totalCount pageInfo { endCursor hasNextPage } edges { node { id label __typename } }
+    }
+    scalars: occupations(first: 5) { edges { node { id entryLevel regulated code } } }
+    fragment: occupations(first: 5) { edges { node { ... on Occupation { id entryLevel } } } }
+    named: occupations(first: 5) { edges { node { ...entry } } }
+  }
+}
+fragment entry on Occupation { label entryLevelFrom requiredDiploma }"""
+
+
+async def test_labels_only_reads_answer_the_same_through_the_api(pair: Pair) -> None:
+    """Nested lists whose nodes the query reads by id and label only are read with their
+    labels only on Neo4j; those selecting anything else (a scalar, a fragment, the kind
+    filter) read whole: every answer is the embedded store's."""
+    occupations = [n.id for n in pair.nodes if n.type == NodeType.OCCUPATION][::20]
+    skills = [n.id for n in pair.nodes if n.type == NodeType.SKILL][::40]
+    answers = []
+    for store in (pair.embedded, pair.neo4j):
+        app = create_app(Settings(store="unused.sqlite"), store)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            got = []
+            for occupation, skill in zip(occupations, skills, strict=False):
+                body = {"query": LABELS_QUERY, "variables": {"id": occupation, "skill": skill}}
+                reply = (await client.post("/graphql", json=body)).json()
+                assert "errors" not in reply, reply
+                got.append(reply["data"])
+            answers.append(got)
+    assert answers[0] == answers[1]
+    found = [a for a in answers[0] if a["occupation"] and a["skill"]]
+    assert any(r["skill"]["kind"] for a in found for r in a["occupation"]["essential"])
+    assert any(a["occupation"]["knowledge"] for a in found)
+    assert any(
+        e["node"]["entryLevel"] is not None for a in found for e in a["skill"]["scalars"]["edges"]
+    )
+    assert any(e["node"].get("entryLevelFrom") for a in found for e in a["skill"]["named"]["edges"])
+
+
 MAP_LINKS_QUERY = """
 query($kind: MapKind!, $around: [ID!]) {
   skillMap(kind: $kind) {

@@ -72,3 +72,39 @@ async def test_concurrent_lookups_are_merged_and_answer_as_alone(
         assert any(alone_page.edges for alone_page in (await pages(ids[:1]))[1].values())
     finally:
         await store.close()
+
+
+async def test_labels_only_reads_send_labels_only(neo4j_service: Neo4jService) -> None:
+    """On Neo4j, ``labels_only`` reads do leave the rest out (what the API saves by
+    asking): every other node comes with its id, type, source and labels, marked partial,
+    with properties that raise when read; the same read without it sends them whole."""
+    from neo4j_backend import fill_with_fixtures
+
+    from cartonet.model import PROPS_LEFT_OUT, NodeType, RelType
+    from cartonet.store.base import Direction
+
+    await fill_with_fixtures(neo4j_service)
+    store = neo4j_service.store()
+    await store.open()
+    try:
+        page = await store.list_nodes(NodeType.OCCUPATION, NodeFilter(), 20, None)
+        ids = [n.id for n in page.items]
+        args = (ids, RelType.REQUIRES, Direction.OUT)
+        _, lists = await store.get_nodes_with_neighbours(*args, labels_only=True)
+        pages = await store.neighbour_pages(*args, NodeType.SKILL, 5, labels_only=True)
+        met = [e.node for edges in lists.values() for e in edges]
+        met += [e.node for p in pages.values() for e in p.edges]
+        assert met
+        whole = {n.id: n for n in await store.get_nodes([n.id for n in met]) if n}
+        for node in met:
+            assert node.props is PROPS_LEFT_OUT and not node.complete
+            assert (node.type, node.source, node.labels) == (
+                whole[node.id].type,
+                whole[node.id].source,
+                whole[node.id].labels,
+            )
+        assert any(whole[n.id].props for n in met), "the skills have properties to leave out"
+        plain = await store.neighbours(*args, text=False)
+        assert all(e.node.props is not PROPS_LEFT_OUT for edges in plain.values() for e in edges)
+    finally:
+        await store.close()

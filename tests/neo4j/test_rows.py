@@ -7,10 +7,13 @@ import dataclasses
 import pytest
 
 from cartonet.ingest.fixtures import load_fixtures
-from cartonet.model import Dataset, Node, NodeType, Relationship, RelType
+from cartonet.model import LANGS, PROPS_LEFT_OUT, Dataset, Node, NodeType, Relationship, RelType
+from cartonet.store.cypher import statements
 from cartonet.store.neo4j_rows import (
+    LABELS_ONLY,
     fingerprint,
     node_from_columns,
+    node_from_labels,
     node_from_props,
     node_props,
     props_from_columns,
@@ -173,3 +176,29 @@ def test_long_queries_are_split_under_lucenes_clause_limit() -> None:
     assert all(q.count(" OR ") < 1024 for q in queries)
     terms = [t for q in queries for t in q.split(" OR ")]
     assert sorted(terms) == sorted([word, f"{word}*", *near])
+
+
+def test_a_node_read_with_its_labels_only() -> None:
+    values = ["Skill", "esco-v1.1.1", "cook food", None]  # as LABELS_ONLY lists them
+    node = node_from_labels("esco:s1", values)
+    assert (node.id, node.type, node.source) == ("esco:s1", NodeType.SKILL, "esco-v1.1.1")
+    assert node.labels == {"en": "cook food"}  # a label the node lacks is left out
+    assert node.props is PROPS_LEFT_OUT and not node.complete
+    with pytest.raises(LookupError, match="labels only"):
+        node.props.get("kind")
+    assert node.label("fr") == "cook food"  # what the API reads still answers
+
+
+def test_the_statements_send_labels_only_as_the_reader_takes_them() -> None:
+    """Every nested read's labels-only projection names the properties of LABELS_ONLY in
+    their order (a language added to the model must be added to the statements)."""
+    assert ("type", "source", *(f"label_{lang}" for lang in sorted(LANGS))) == LABELS_ONLY
+    projection = "[" + ", ".join(f"other.{key}" for key in LABELS_ONLY) + "]"
+    texts = statements().by_name
+    nested = [
+        f"{kind}_{direction}"
+        for kind in ("neighbours", "neighbour_pages", "nodes_neighbours", "nodes_pages")
+        for direction in ("out", "in")
+    ]
+    for name in nested:
+        assert f"CASE WHEN $labels_only THEN {projection}" in texts[name], name

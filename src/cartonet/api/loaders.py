@@ -8,9 +8,11 @@ single ``store.neighbours(ids, ...)`` call. Nested connections do the same throu
 lists are one ``store.neighbour_pages`` call that pages, orders and counts in the store.
 Loaders cache per request only, so a load between two requests is always seen.
 
-Nested reads ask the store for labels only (``text=False``): descriptions and
-alternative labels are most of a node's bytes, and a query selecting them on a nested
-node gets them through ``nodes`` (one more batched read, only then).
+Nested reads ask the store for no texts (``text=False``): descriptions and alternative
+labels are most of a node's bytes, and a query selecting them on a nested node gets them
+through ``nodes`` (one more batched read, only then). When the query reads nothing of the
+nested nodes but their labels (``edges { node { id label } }``), the resolver asks for
+labels only (``labels_only``, see :mod:`cartonet.api.selection`).
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ Read = Callable[[Awaitable[Any]], Awaitable[Any]]
 """How loaders await a store call (the request context's ``read``, which adds a timeout)."""
 
 PropsKey = tuple[tuple[str, Any], ...]
-NeighbourKey = tuple[RelType, Direction, PropsKey, bool]
-PageKey = tuple[RelType, Direction, NodeType, int, str | None, PropsKey, bool]
+NeighbourKey = tuple[RelType, Direction, PropsKey, bool, bool]
+PageKey = tuple[RelType, Direction, NodeType, int, str | None, PropsKey, bool, bool]
 NestedKey = NeighbourKey | PageKey
 """Which nested list a lookup reads along (:meth:`Loaders.nodes_with`): a neighbours key
-(4 items) or a page key (7 items)."""
+(5 items) or a page key (8 items); the last two are the reads' ``text`` and
+``labels_only``."""
 
 
 async def _direct(awaitable: Awaitable[T]) -> T:
@@ -92,18 +95,21 @@ class Loaders:
         direction: Direction,
         rel_props: Mapping[str, Any] | None = None,
         text: bool = True,
+        labels_only: bool = False,
     ) -> DataLoader[str, list[Edge]]:
-        return self._neighbour_loader((rel, direction, _props_key(rel_props), text))
+        return self._neighbour_loader((rel, direction, _props_key(rel_props), text, labels_only))
 
     def _neighbour_loader(self, key: NeighbourKey) -> DataLoader[str, list[Edge]]:
-        rel, direction, _, text = key
+        rel, direction, _, text, labels_only = key
         loader = self._neighbours.get(key)
         if loader is None:
             props = dict(key[2]) or None
 
             async def load(ids: Sequence[str]) -> list[list[Edge]]:
                 found = await self._read(
-                    self._store.neighbours(list(ids), rel, direction, props, text=text)
+                    self._store.neighbours(
+                        list(ids), rel, direction, props, text=text, labels_only=labels_only
+                    )
                 )
                 result = [found.get(node_id, []) for node_id in ids]
                 for edges in result:
@@ -136,13 +142,14 @@ class Loaders:
         after: str | None,
         rel_props: Mapping[str, Any] | None = None,
         text: bool = False,
+        labels_only: bool = False,
     ) -> DataLoader[str, EdgePage]:
         return self._page_loader(
-            (rel, direction, node_type, first, after, _props_key(rel_props), text)
+            (rel, direction, node_type, first, after, _props_key(rel_props), text, labels_only)
         )
 
     def _page_loader(self, key: PageKey) -> DataLoader[str, EdgePage]:
-        rel, direction, node_type, first, after, _, text = key
+        rel, direction, node_type, first, after, _, text, labels_only = key
         loader = self._pages.get(key)
         if loader is None:
             props = dict(key[5]) or None
@@ -150,7 +157,15 @@ class Loaders:
             async def load(ids: Sequence[str]) -> list[EdgePage]:
                 found = await self._read(
                     self._store.neighbour_pages(
-                        list(ids), rel, direction, node_type, first, after, props, text=text
+                        list(ids),
+                        rel,
+                        direction,
+                        node_type,
+                        first,
+                        after,
+                        props,
+                        text=text,
+                        labels_only=labels_only,
                     )
                 )
                 result = [found[node_id] for node_id in ids]
@@ -169,13 +184,15 @@ class Loaders:
         rel_props: Mapping[str, Any] | None = None,
         page: tuple[NodeType, int, str | None] | None = None,
         text: bool = False,
+        labels_only: bool = False,
     ) -> NestedKey:
-        """The key of the nested list ``neighbours(rel, direction, rel_props, text)``
-        or, with ``page = (node_type, first, after)``, of that page (``pages(...)``)."""
+        """The key of the nested list ``neighbours(rel, direction, rel_props, text,
+        labels_only)`` or, with ``page = (node_type, first, after)``, of that page
+        (``pages(...)``)."""
         props = _props_key(rel_props)
         if page is None:
-            return (rel, direction, props, text)
-        return (rel, direction, page[0], page[1], page[2], props, text)
+            return (rel, direction, props, text, labels_only)
+        return (rel, direction, page[0], page[1], page[2], props, text, labels_only)
 
     def nodes_with(self, nested: NestedKey) -> DataLoader[str, Node | None]:
         """Whole nodes by id, like ``nodes``, read together with the list ``nested``
@@ -198,19 +215,29 @@ class Loaders:
         store = self._store
         lists: Mapping[str, Any]
         target: DataLoader[str, Any]
-        if len(nested) == 4:
-            rel, direction, props, text = nested
+        if len(nested) == 5:
+            rel, direction, props, text, labels_only = nested
             nodes, lists = await self._read(
-                store.get_nodes_with_neighbours(ids, rel, direction, dict(props), text=text)
+                store.get_nodes_with_neighbours(
+                    ids, rel, direction, dict(props), text=text, labels_only=labels_only
+                )
             )
             target = self._neighbour_loader(nested)
             for edges in lists.values():
                 self._prime(edges)
         else:
-            rel, direction, node_type, first, after, props, text = nested
+            rel, direction, node_type, first, after, props, text, labels_only = nested
             nodes, lists = await self._read(
                 store.get_nodes_with_pages(
-                    ids, rel, direction, node_type, first, after, dict(props), text=text
+                    ids,
+                    rel,
+                    direction,
+                    node_type,
+                    first,
+                    after,
+                    dict(props),
+                    text=text,
+                    labels_only=labels_only,
                 )
             )
             target = self._page_loader(nested)

@@ -31,6 +31,7 @@ from cartonet.model import NodeType, Relevance, RelType
 from cartonet.store.base import MAX_PAGE, Direction, decode_cursor
 
 from .loaders import Loaders, NestedKey
+from .selection import NODE_CONNECTION, REQUIREMENT_CONNECTION, REQUIREMENTS, Shape, fits
 from .types import DEFAULT_PAGE
 
 
@@ -38,33 +39,42 @@ from .types import DEFAULT_PAGE
 class Nested:
     """How a nested list field reads: ``rel`` in ``direction``, filtered on ``relevance``
     when given; ``page_of`` the node type of a paged list (``first``/``after``), ``None``
-    for a whole list."""
+    for a whole list; ``shape`` where its nodes sit in its answer (labels only when the
+    selection reads nothing else of them, as the resolver decides)."""
 
     rel: RelType
     direction: Direction
+    shape: Shape
     page_of: NodeType | None = None
 
 
 NESTED: Mapping[tuple[NodeType, str], Nested] = {
-    (NodeType.OCCUPATION, "skills"): Nested(RelType.REQUIRES, Direction.OUT),
+    (NodeType.OCCUPATION, "skills"): Nested(RelType.REQUIRES, Direction.OUT, REQUIREMENTS),
     (NodeType.OCCUPATION, "skillsConnection"): Nested(
-        RelType.REQUIRES, Direction.OUT, NodeType.SKILL
+        RelType.REQUIRES, Direction.OUT, REQUIREMENT_CONNECTION, NodeType.SKILL
     ),
-    (NodeType.SKILL, "occupations"): Nested(RelType.REQUIRES, Direction.IN, NodeType.OCCUPATION),
+    (NodeType.SKILL, "occupations"): Nested(
+        RelType.REQUIRES, Direction.IN, NODE_CONNECTION, NodeType.OCCUPATION
+    ),
 }
 """Nested fields a lookup reads along, by (looked-up type, GraphQL field name); each reads
 ``REQUIRES`` with an optional ``relevance`` argument, as its resolver does."""
 
 
-def nested_key(loaders: Loaders, spec: Nested, arguments: Mapping[str, Any]) -> NestedKey | None:
-    """The loader key the field's resolver will read, from its GraphQL ``arguments``;
-    ``None`` when the resolver would refuse them (it then says why itself)."""
+def nested_key(
+    loaders: Loaders, spec: Nested, arguments: Mapping[str, Any], field: FieldNode
+) -> NestedKey | None:
+    """The loader key the field's resolver will read, from its GraphQL ``arguments`` and
+    its selection (``field``); ``None`` when the resolver would refuse the arguments (it
+    then says why itself)."""
     relevance = _relevance(arguments.get("relevance"))
     if relevance is False:
         return None
     props = {"relevance": relevance} if relevance else None
+    # ``Occupation.skills(kind:)`` filters on the skills' kind: whole skills then
+    labels_only = arguments.get("kind") is None and fits([field], spec.shape)
     if spec.page_of is None:
-        return loaders.nested_key(spec.rel, spec.direction, props)
+        return loaders.nested_key(spec.rel, spec.direction, props, labels_only=labels_only)
     first = arguments.get("first", DEFAULT_PAGE)
     after = arguments.get("after")
     if not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
@@ -73,7 +83,8 @@ def nested_key(loaders: Loaders, spec: Nested, arguments: Mapping[str, Any]) -> 
         decode_cursor(after)
     except InvalidArgument:
         return None
-    return loaders.nested_key(spec.rel, spec.direction, props, (spec.page_of, first, after))
+    page = (spec.page_of, first, after)
+    return loaders.nested_key(spec.rel, spec.direction, props, page, labels_only=labels_only)
 
 
 def _relevance(value: Any) -> str | bool | None:
@@ -117,5 +128,5 @@ def prefetch_key(info: strawberry.Info, node_type: NodeType) -> NestedKey | None
             arguments = get_argument_values(field, child, _variables(raw.variable_values))
         except GraphQLError:
             return None
-        return nested_key(info.context.loaders, spec, arguments)
+        return nested_key(info.context.loaders, spec, arguments, child)
     return None

@@ -23,6 +23,8 @@ from cartonet.model import MobilityKind, Node, NodeType, Relevance, RelType, Reu
 from cartonet.store.base import MAX_PAGE, Direction, check_first, decode_cursor, encode_cursor
 from cartonet.store.base import Edge as StoreEdge
 
+from .selection import NODE, NODE_CONNECTION, REQUIREMENT_CONNECTION, REQUIREMENTS, Shape, fits
+
 MAX_HIERARCHY_DEPTH = 12
 """How far up ``groups`` climbs BROADER links; real hierarchies are 4-6 levels deep, the
 bound only protects against a cycle in loaded data."""
@@ -121,12 +123,25 @@ T = TypeVar("T")
 
 
 def _edges(
-    info: strawberry.Info, node_id: str, rel: RelType, direction: Direction, **props: Any
+    info: strawberry.Info,
+    node_id: str,
+    rel: RelType,
+    direction: Direction,
+    *,
+    labels_only: bool = False,
+    **props: Any,
 ) -> Any:
     """Awaitable edges of ``node_id`` through the request's batching loader. The nodes
-    come without descriptions and alternative labels (see :func:`_whole`)."""
-    loader = info.context.loaders.neighbours(rel, direction, props or None, False)
+    come without descriptions and alternative labels (see :func:`_whole`), and with
+    ``labels_only`` (the query reads nothing else of them) maybe with their labels only."""
+    loader = info.context.loaders.neighbours(rel, direction, props or None, False, labels_only)
     return loader.load(node_id)
+
+
+def _reads_labels_only(info: strawberry.Info, shape: Shape) -> bool:
+    """Whether the query reads nothing but labels of the nodes this field answers with,
+    placed in its answer as ``shape`` says (:mod:`cartonet.api.selection`)."""
+    return fits(info._raw_info.field_nodes, shape)
 
 
 async def _interest_edges(info: strawberry.Info, occupation: str) -> list[StoreEdge]:
@@ -173,8 +188,10 @@ async def _linked(
     node_type: NodeType,
     **props: Any,
 ) -> list[Node]:
-    """Neighbours of ``node_id`` through ``rel`` that are of ``node_type``."""
-    edges = await _edges(info, node_id, rel, direction, **props)
+    """Neighbours of ``node_id`` through ``rel`` that are of ``node_type``: the field's
+    answer (labels only when the query reads nothing more of them)."""
+    labels_only = _reads_labels_only(info, NODE)
+    edges = await _edges(info, node_id, rel, direction, labels_only=labels_only, **props)
     return [e.node for e in _of_type(edges, node_type)]
 
 
@@ -186,15 +203,19 @@ def _page(
     node_type: NodeType,
     first: int,
     after: str | None,
+    *,
+    labels_only: bool = False,
     **props: Any,
 ) -> Any:
     """Awaitable :class:`~cartonet.store.base.EdgePage` of ``node_id``'s neighbours of
     ``node_type``: paged, ordered and counted by the store, one call for every parent
     asking for the same page. ``first`` and ``after`` are checked before anything is
-    fetched."""
+    fetched; ``labels_only`` as in :func:`_edges`."""
     check_first(first)
     decode_cursor(after)
-    loader = info.context.loaders.pages(rel, direction, node_type, first, after, props or None)
+    loader = info.context.loaders.pages(
+        rel, direction, node_type, first, after, props or None, False, labels_only
+    )
     return loader.load(node_id)
 
 
@@ -209,7 +230,10 @@ async def _linked_page(
     **props: Any,
 ) -> Connection[Any]:
     """A page of ``_linked`` as a connection of node objects."""
-    page = await _page(info, node_id, rel, direction, node_type, first, after, **props)
+    labels_only = _reads_labels_only(info, NODE_CONNECTION)
+    page = await _page(
+        info, node_id, rel, direction, node_type, first, after, labels_only=labels_only, **props
+    )
     return Connection.build(
         [e.node for e in page.edges],
         page.total_count,
@@ -530,7 +554,11 @@ class Occupation(NodeInterface):
         ] = None,
     ) -> list[SkillRequirement]:
         props = {"relevance": relevance.value} if relevance else {}
-        edges = await _edges(info, self.raw.id, RelType.REQUIRES, Direction.OUT, **props)
+        # the kind filter reads the skills' kind: whole skills then
+        labels_only = kind is None and _reads_labels_only(info, REQUIREMENTS)
+        edges = await _edges(
+            info, self.raw.id, RelType.REQUIRES, Direction.OUT, labels_only=labels_only, **props
+        )
         result = []
         for edge in _of_type(edges, NodeType.SKILL):
             if kind and _enum(SkillKind, edge.node.props.get("kind")) != kind:
@@ -559,6 +587,7 @@ class Occupation(NodeInterface):
             NodeType.SKILL,
             first,
             after,
+            labels_only=_reads_labels_only(info, REQUIREMENT_CONNECTION),
             **props,
         )
         requirements = {e.node.id: _requirement(e) for e in page.edges}

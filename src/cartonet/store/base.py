@@ -194,10 +194,14 @@ class Store(Protocol):
         rel_props: Mapping[str, Any] | None = None,
         *,
         text: bool = True,
+        labels_only: bool = False,
     ) -> dict[str, list[Edge]]:
         """For each id, the edges of type ``rel`` in ``direction`` whose properties equal
         ``rel_props`` (when given), sorted by the other node's id. Every asked id is a key.
-        ``text=False``: as in :meth:`list_nodes`."""
+        ``text=False``: as in :meth:`list_nodes`. ``labels_only=True``: the store may send
+        the other nodes with their id, type, source and labels only (``complete=False``,
+        ``props`` :data:`~cartonet.model.PROPS_LEFT_OUT`, which raises when read), for a
+        caller that reads nothing else of them; everything else is the same."""
 
     async def neighbour_pages(
         self,
@@ -210,13 +214,14 @@ class Store(Protocol):
         rel_props: Mapping[str, Any] | None = None,
         *,
         text: bool = True,
+        labels_only: bool = False,
     ) -> dict[str, EdgePage]:
         """For each id, one page of its edges of type ``rel`` in ``direction`` whose other
         node is of ``node_type`` and whose properties equal ``rel_props`` (when given): the
         first ``first`` edges, in ascending order of the other node's id, after the node
         the cursor ``after`` points at; with their number over all pages. The same
         cursor applies to every id (a page of one parent's list). Every asked id is a
-        key. ``text=False``: as in :meth:`list_nodes`."""
+        key. ``text=False`` and ``labels_only=True``: as in :meth:`neighbours`."""
 
     async def get_nodes_with_neighbours(
         self,
@@ -226,11 +231,12 @@ class Store(Protocol):
         rel_props: Mapping[str, Any] | None = None,
         *,
         text: bool = False,
+        labels_only: bool = False,
     ) -> tuple[list[Node | None], dict[str, list[Edge]]]:
         """``get_nodes(ids)`` and ``neighbours(ids, rel, direction, rel_props, text=text)``
         in one read (one round trip on a server store): a lookup by id together with the
-        list nested under it. The same answers as the two calls; ``text`` applies to the
-        neighbours only (the looked-up nodes are whole)."""
+        list nested under it. The same answers as the two calls; ``text`` and
+        ``labels_only`` apply to the neighbours only (the looked-up nodes are whole)."""
 
     async def get_nodes_with_pages(
         self,
@@ -243,6 +249,7 @@ class Store(Protocol):
         rel_props: Mapping[str, Any] | None = None,
         *,
         text: bool = False,
+        labels_only: bool = False,
     ) -> tuple[list[Node | None], dict[str, EdgePage]]:
         """``get_nodes(ids)`` and ``neighbour_pages(ids, ...)`` in one read, like
         :meth:`get_nodes_with_neighbours` for a nested page."""

@@ -497,7 +497,10 @@ class EmbeddedStore:
         rel_props: Mapping[str, Any] | None = None,
         *,
         text: bool = True,
+        labels_only: bool = False,
     ) -> dict[str, list[Edge]]:
+        # ``text`` and ``labels_only`` are ignored: the nodes are in memory, whole, and
+        # sharing them costs less than copying a part.
         rel_type = check_rel_type(rel)
         direction = check_direction(direction)
         state = await self._fresh()
@@ -521,6 +524,7 @@ class EmbeddedStore:
         rel_props: Mapping[str, Any] | None = None,
         *,
         text: bool = False,
+        labels_only: bool = False,
     ) -> tuple[list[Node | None], dict[str, list[Edge]]]:
         # In memory: the two reads cost no more than one.
         edges = await self.neighbours(ids, rel, direction, rel_props, text=text)
@@ -537,6 +541,7 @@ class EmbeddedStore:
         rel_props: Mapping[str, Any] | None = None,
         *,
         text: bool = False,
+        labels_only: bool = False,
     ) -> tuple[list[Node | None], dict[str, EdgePage]]:
         pages = await self.neighbour_pages(
             ids, rel, direction, node_type, first, after, rel_props, text=text
@@ -554,6 +559,7 @@ class EmbeddedStore:
         rel_props: Mapping[str, Any] | None = None,
         *,
         text: bool = True,
+        labels_only: bool = False,
     ) -> dict[str, EdgePage]:
         rel_type = check_rel_type(rel)
         direction = check_direction(direction)

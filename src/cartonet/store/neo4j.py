@@ -96,6 +96,7 @@ from cartonet.store.neo4j_merge import MergedReads
 from cartonet.store.neo4j_rows import (
     fingerprint,
     node_from_columns,
+    node_from_labels,
     node_from_props,
     node_props,
     param_value,
@@ -458,6 +459,7 @@ class Neo4jStore:
         rel_props: Mapping[str, Any] | None = None,
         *,
         text: bool = True,
+        labels_only: bool = False,
     ) -> dict[str, list[Edge]]:
         rel_type = check_rel_type(rel)
         direction = check_direction(direction)
@@ -465,17 +467,18 @@ class Neo4jStore:
         result: dict[str, list[Edge]] = {i: [] for i in ids}
         if not wanted:
             return result
-        params = {"ids": wanted, "text": text, **_rel_filter(rel_props)}
+        params = {"ids": wanted, **_detail(text, labels_only), **_rel_filter(rel_props)}
         out = direction is Direction.OUT
         found = await self._record(
             "neighbours_out" if out else "neighbours_in", params, rel=rel_type
         )
+        read = _node_reader(text, labels_only)
         nodes: dict[str, Node] = {}
         for node_id, other, stored_rel, stored_node in sorted(
             found["edges"], key=lambda e: (e[0], e[1])
         ):
             result[node_id].append(
-                _edge(rel_type, out, node_id, other, stored_rel, stored_node, text, nodes)
+                _edge(rel_type, out, node_id, other, stored_rel, stored_node, read, nodes)
             )
         return result
 
@@ -487,6 +490,7 @@ class Neo4jStore:
         rel_props: Mapping[str, Any] | None = None,
         *,
         text: bool = False,
+        labels_only: bool = False,
     ) -> tuple[list[Node | None], dict[str, list[Edge]]]:
         rel_type = check_rel_type(rel)
         direction = check_direction(direction)
@@ -494,7 +498,7 @@ class Neo4jStore:
         result: dict[str, list[Edge]] = {i: [] for i in ids}
         if not wanted:
             return [None for _ in ids], result
-        params = {"text": text, **_rel_filter(rel_props)}
+        params = {**_detail(text, labels_only), **_rel_filter(rel_props)}
         out = direction is Direction.OUT
         found = await self._merged.read(
             "nodes_neighbours_out" if out else "nodes_neighbours_in",
@@ -503,13 +507,14 @@ class Neo4jStore:
             "nodes",
             rel=rel_type,
         )
+        read = _node_reader(text, labels_only)
         looked_up: dict[str, Node] = {}
         nodes: dict[str, Node] = {}
         for _, stored, edges in found:
             node = node_from_columns(*stored)
             looked_up[node.id] = node
             result[node.id] = [
-                _edge(rel_type, out, node.id, other, stored_rel, stored_node, text, nodes)
+                _edge(rel_type, out, node.id, other, stored_rel, stored_node, read, nodes)
                 for other, stored_rel, stored_node in sorted(edges, key=lambda e: e[0])
             ]
         return [looked_up.get(i) for i in ids], result
@@ -525,11 +530,12 @@ class Neo4jStore:
         rel_props: Mapping[str, Any] | None = None,
         *,
         text: bool = True,
+        labels_only: bool = False,
     ) -> dict[str, EdgePage]:
         rel_type = check_rel_type(rel)
         direction = check_direction(direction)
         type_ = check_node_type(node_type, "node_type")
-        params = _page_params(first, after, rel_props, text)
+        params = _page_params(first, after, rel_props, text, labels_only)
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
@@ -540,8 +546,9 @@ class Neo4jStore:
             rel=rel_type,
             label=type_,
         )
+        read = _node_reader(text, labels_only)
         pages = {
-            node_id: _page(rel_type, out, node_id, total, items, first, text)
+            node_id: _page(rel_type, out, node_id, total, items, first, read)
             for node_id, total, items in found["pages"]
         }
         return {i: pages.get(i, _EMPTY_PAGE) for i in ids}
@@ -557,11 +564,12 @@ class Neo4jStore:
         rel_props: Mapping[str, Any] | None = None,
         *,
         text: bool = False,
+        labels_only: bool = False,
     ) -> tuple[list[Node | None], dict[str, EdgePage]]:
         rel_type = check_rel_type(rel)
         direction = check_direction(direction)
         type_ = check_node_type(node_type, "node_type")
-        params = _page_params(first, after, rel_props, text)
+        params = _page_params(first, after, rel_props, text, labels_only)
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return [None for _ in ids], {}
@@ -574,12 +582,13 @@ class Neo4jStore:
             rel=rel_type,
             label=type_,
         )
+        read = _node_reader(text, labels_only)
         looked_up: dict[str, Node] = {}
         pages: dict[str, EdgePage] = {}
         for _, stored, total, items in found:
             node = node_from_columns(*stored)
             looked_up[node.id] = node
-            pages[node.id] = _page(rel_type, out, node.id, total, items, first, text)
+            pages[node.id] = _page(rel_type, out, node.id, total, items, first, read)
         return [looked_up.get(i) for i in ids], {i: pages.get(i, _EMPTY_PAGE) for i in ids}
 
     async def search(
@@ -889,7 +898,11 @@ def _rel_filter(rel_props: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def _page_params(
-    first: int, after: str | None, rel_props: Mapping[str, Any] | None, text: bool
+    first: int,
+    after: str | None,
+    rel_props: Mapping[str, Any] | None,
+    text: bool,
+    labels_only: bool,
 ) -> dict[str, Any]:
     """The parameters of a page read but its ids (``first`` and the cursor checked):
     ``first + 1`` items asked, the one more saying whether another page follows."""
@@ -898,9 +911,25 @@ def _page_params(
     return {
         "after": after_id if after_id is not None else "",
         "limit": first + 1,
-        "text": text,
+        **_detail(text, labels_only),
         **_rel_filter(rel_props),
     }
+
+
+def _detail(text: bool, labels_only: bool) -> dict[str, bool]:
+    """The parameters saying how much of each neighbour a read sends."""
+    return {"text": text and not labels_only, "labels_only": labels_only}
+
+
+NodeReader = Callable[[str, Sequence[Any]], Node]
+"""How a read builds a neighbour from its id and what the statement sent of it."""
+
+
+def _node_reader(text: bool, labels_only: bool) -> NodeReader:
+    """The :data:`NodeReader` for a read sending ``text`` / ``labels_only`` nodes."""
+    if labels_only:
+        return node_from_labels
+    return lambda _, stored: node_from_columns(*stored, text)
 
 
 _EMPTY_PAGE = EdgePage(edges=[], total_count=0, end_cursor=None, has_next_page=False)
@@ -912,15 +941,15 @@ def _edge(
     node_id: str,
     other: str,
     stored_rel: Sequence[Sequence[Any]],
-    stored_node: Sequence[Sequence[Any]],
-    text: bool,
+    stored_node: Sequence[Any],
+    read: NodeReader,
     nodes: dict[str, Node] | None = None,
 ) -> Edge:
     """One edge of ``node_id`` as a neighbour read sends it; ``nodes`` shares one
     :class:`Node` between the edges reaching the same other node."""
     node = nodes.get(other) if nodes is not None else None
     if node is None:
-        node = node_from_columns(*stored_node, text)
+        node = read(other, stored_node)
         if nodes is not None:
             nodes[other] = node
     start, end = (node_id, other) if out else (other, node_id)
@@ -936,12 +965,12 @@ def _page(
     total: int,
     items: Sequence[Sequence[Any]],
     first: int,
-    text: bool,
+    read: NodeReader,
 ) -> EdgePage:
     """One page of ``node_id``'s edges as a page read sends it (``first + 1`` items at
     most: one more than the page says whether another follows)."""
     edges = [
-        _edge(rel_type, out, node_id, other, stored_rel, stored_node, text)
+        _edge(rel_type, out, node_id, other, stored_rel, stored_node, read)
         for other, stored_rel, stored_node in items[:first]
     ]
     return EdgePage(

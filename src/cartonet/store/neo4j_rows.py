@@ -35,12 +35,13 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any
 
-from cartonet.model import Dataset, Node, NodeType, Relationship, RelType
+from cartonet.model import LANGS, PROPS_LEFT_OUT, Dataset, Node, NodeType, Relationship, RelType
 from cartonet.store.search import filter_text, label_entries, query_tokens
 
 __all__ = [
     "fingerprint",
     "node_from_columns",
+    "node_from_labels",
     "node_from_props",
     "node_props",
     "param_value",
@@ -140,6 +141,26 @@ def node_from_columns(keys: Sequence[str], values: Sequence[Any], complete: bool
         descriptions={name: values[i] for name, i in descs} if descs else {},
         props={name: values[i] for name, i in scalars},
         complete=complete,
+    )
+
+
+_LABEL_LANGS = tuple(sorted(LANGS))  # key order, as every mapping of a node read
+LABELS_ONLY = ("type", "source", *(f"{_LABEL}{lang}" for lang in _LABEL_LANGS))
+"""What a neighbour read with ``labels_only`` sends after the node's id, in this order
+(``cypher/read.cypher`` names the same properties)."""
+
+
+def node_from_labels(node_id: str, values: Sequence[Any]) -> Node:
+    """The node ``node_id`` read with its labels only: ``values`` as :data:`LABELS_ONLY`
+    lists them (a label the node lacks is ``None``). Its ``props`` raise when read
+    (:data:`~cartonet.model.PROPS_LEFT_OUT`) and it says ``complete=False``."""
+    return Node(
+        id=node_id,
+        type=_NODE_TYPES[values[0]],
+        labels={lang: label for lang, label in zip(_LABEL_LANGS, values[2:], strict=True) if label},
+        source=values[1],
+        props=PROPS_LEFT_OUT,
+        complete=False,
     )
 
 

@@ -1,0 +1,259 @@
+"""Nested lists read with their nodes' labels only when the query reads nothing else of
+them (``labels_only``), and whole otherwise.
+
+The embedded store is free to send whole nodes either way, so these tests run the API on
+an embedded store that does what Neo4j does: nodes of a ``labels_only`` read keep their
+id, type, source and labels only, and their properties raise when read. A resolver that
+read a property of such a node would turn into an error here."""
+
+from __future__ import annotations
+
+import doctest
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from api_helpers import Graph, client_for
+from graphql import parse
+
+from cartonet.api import selection
+from cartonet.api.app import create_app
+from cartonet.api.selection import NODE, NODE_CONNECTION, REQUIREMENT_CONNECTION, fits
+from cartonet.model import PROPS_LEFT_OUT, Node, NodeType, RelType
+from cartonet.settings import Settings
+from cartonet.store.base import Edge, EdgePage
+from cartonet.store.embedded import EmbeddedStore
+
+
+def _slim(node: Node) -> Node:
+    return Node(node.id, node.type, node.labels, node.source, props=PROPS_LEFT_OUT, complete=False)
+
+
+def _slim_edges(edges: list[Edge]) -> list[Edge]:
+    return [replace(e, node=_slim(e.node)) for e in edges]
+
+
+def _slim_page(page: EdgePage) -> EdgePage:
+    return replace(page, edges=_slim_edges(page.edges))
+
+
+class SlimmingStore(EmbeddedStore):
+    """An embedded store that leaves out what Neo4j leaves out of a ``labels_only``
+    read, and notes each nested read the API asks for: (method, rel, labels_only)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.asked: set[tuple[str, RelType, bool]] = set()
+        self._inside = False  # the lookups' reads call the plain ones: noted once
+
+    def _note(self, name: str, rel: RelType, labels_only: bool) -> None:
+        if not self._inside:
+            self.asked.add((name, rel, labels_only))
+
+    async def neighbours(self, ids: Any, rel: RelType, *args: Any, **kw: Any) -> Any:
+        self._note("neighbours", rel, kw.get("labels_only", False))
+        found = await super().neighbours(ids, rel, *args, **kw)
+        if kw.get("labels_only"):
+            return {k: _slim_edges(v) for k, v in found.items()}
+        return found
+
+    async def neighbour_pages(self, ids: Any, rel: RelType, *args: Any, **kw: Any) -> Any:
+        self._note("neighbour_pages", rel, kw.get("labels_only", False))
+        pages = await super().neighbour_pages(ids, rel, *args, **kw)
+        if kw.get("labels_only"):
+            return {k: _slim_page(v) for k, v in pages.items()}
+        return pages
+
+    async def get_nodes_with_neighbours(self, ids: Any, rel: RelType, *args: Any, **kw: Any) -> Any:
+        self._note("get_nodes_with_neighbours", rel, kw.get("labels_only", False))
+        self._inside = True
+        try:
+            nodes, lists = await super().get_nodes_with_neighbours(ids, rel, *args, **kw)
+        finally:
+            self._inside = False
+        if kw.get("labels_only"):
+            lists = {k: _slim_edges(v) for k, v in lists.items()}
+        return nodes, lists
+
+    async def get_nodes_with_pages(self, ids: Any, rel: RelType, *args: Any, **kw: Any) -> Any:
+        self._note("get_nodes_with_pages", rel, kw.get("labels_only", False))
+        self._inside = True
+        try:
+            nodes, pages = await super().get_nodes_with_pages(ids, rel, *args, **kw)
+        finally:
+            self._inside = False
+        if kw.get("labels_only"):
+            pages = {k: _slim_page(v) for k, v in pages.items()}
+        return nodes, pages
+
+
+@pytest.fixture
+async def slimming(store_path: Path) -> AsyncIterator[tuple[SlimmingStore, httpx.AsyncClient]]:
+    store = SlimmingStore(store_path)
+    app = create_app(Settings(store=str(store_path)), store)
+    async with app.router.lifespan_context(app), client_for(app) as client:
+        yield store, client
+
+
+async def _data(client: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> Any:
+    reply = (await client.post("/graphql", json={"query": query, "variables": variables})).json()
+    assert "errors" not in reply, reply
+    return reply["data"]
+
+
+def _field(text: str) -> Any:
+    return parse(text).definitions[0].selection_set.selections[0]  # type: ignore[attr-defined]
+
+
+def test_the_selection_examples_hold() -> None:
+    assert doctest.testmod(selection).failed == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "shape", "expected"),
+    [
+        ("{ f { id label(lang: EN) type source __typename } }", NODE, True),
+        ("{ f { id code } }", NODE, False),
+        ("{ f { id ... on Skill { label } } }", NODE, False),
+        ("{ f { id ...more } }", NODE, False),
+        (
+            "{ f { totalCount pageInfo { endCursor } __typename edges { cursor } } }",
+            NODE_CONNECTION,
+            True,
+        ),
+        ("{ f { edges { node { id label } } } }", NODE_CONNECTION, True),
+        ("{ f { edges { node { id description } } } }", NODE_CONNECTION, False),
+        ("{ f { edges { node { id skills { skill { id } } } } } }", NODE_CONNECTION, False),
+        ("{ f { edges { somethingNew } } }", NODE_CONNECTION, False),
+        (
+            "{ f { edges { node { relevance weight skill { id label } } } } }",
+            REQUIREMENT_CONNECTION,
+            True,
+        ),
+        ("{ f { edges { node { skill { id kind } } } } }", REQUIREMENT_CONNECTION, False),
+        (
+            "{ f { edges { node { ... on SkillRequirement { skill { id } } } } } }",
+            REQUIREMENT_CONNECTION,
+            False,
+        ),
+    ],
+)
+def test_which_selections_read_labels_only(query: str, shape: Any, expected: bool) -> None:
+    assert fits([_field(query)], shape) is expected
+
+
+def test_every_occurrence_of_a_field_must_fit() -> None:
+    fitting, reading = _field("{ f { id label } }"), _field("{ f { id code } }")
+    assert fits([fitting, fitting], NODE)
+    assert not fits([fitting, reading], NODE)
+
+
+LOOKUPS = """
+query($occupation: ID!, $skill: ID!) {
+  skill(id: $skill) {
+    occupations(first: 5) { totalCount edges { cursor node { id label __typename } } }
+  }
+  occupation(id: $occupation) {
+    skillsConnection(first: 5) { edges { node { relevance skill { id label(lang: EN) } } } }
+  }
+}"""
+
+SCALARS = """
+query($occupation: ID!, $skill: ID!) {
+  skill(id: $skill) { occupations(first: 5) { edges { node { id entryLevel regulated } } } }
+  occupation(id: $occupation) { skills(relevance: ESSENTIAL) { skill { id kind reuse } } }
+}"""
+
+FRAGMENTS = """
+query($occupation: ID!, $skill: ID!) {
+  skill(id: $skill) { occupations(first: 5) { edges { node { ...entry } } } }
+  occupation(id: $occupation) { skills { skill { ... on Skill { id label } } } }
+}
+fragment entry on Occupation { id label entryLevelFrom }"""
+
+KIND = """
+query($occupation: ID!, $skill: ID!) {
+  skill(id: $skill) { id }
+  occupation(id: $occupation) { skills(kind: KNOWLEDGE) { skill { id label } } }
+}"""
+
+LISTS = """
+query($occupation: ID!, $skill: ID!) {
+  occupations(first: 10) {
+    edges { node { id narrower { id label } trainings { id label code }
+      skillsConnection(first: 3) { totalCount edges { node { skill { id label } } } } } }
+  }
+  skill(id: $skill) { broader { id label } }
+  occupation(id: $occupation) { id }
+}"""
+
+
+def _busy_pair(graph: Graph) -> dict[str, str]:
+    """An occupation with essential knowledge skills, and the skill most occupations
+    require: both nested reads have something to send."""
+    requires = [r for r in graph.rels if r.type == RelType.REQUIRES]
+    counts: dict[str, int] = {}
+    for r in requires:
+        counts[r.end] = counts.get(r.end, 0) + 1
+    occupation = next(
+        r.start
+        for r in requires
+        if r.props.get("relevance") == "ESSENTIAL"
+        and graph.nodes[r.end].props.get("kind") == "KNOWLEDGE"
+        and graph.nodes[r.start].type == NodeType.OCCUPATION
+    )
+    skill = max(counts, key=lambda i: (counts[i], i))
+    return {"occupation": occupation, "skill": skill}
+
+
+REQUIRES, BROADER, PREPARES_FOR = RelType.REQUIRES, RelType.BROADER, RelType.PREPARES_FOR
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (LOOKUPS, {("get_nodes_with_pages", REQUIRES, True)}),
+        (
+            SCALARS,
+            {
+                ("get_nodes_with_pages", REQUIRES, False),
+                ("get_nodes_with_neighbours", REQUIRES, False),
+            },
+        ),
+        (
+            FRAGMENTS,
+            {
+                ("get_nodes_with_pages", REQUIRES, False),
+                ("get_nodes_with_neighbours", REQUIRES, False),
+            },
+        ),
+        (KIND, {("get_nodes_with_neighbours", REQUIRES, False)}),
+        (
+            LISTS,
+            {
+                ("neighbours", BROADER, True),  # narrower { id label }
+                ("neighbours", PREPARES_FOR, False),  # trainings { ... code }
+                ("neighbour_pages", REQUIRES, True),
+                ("neighbours", BROADER, False),  # Skill.broader: read whole, as before
+            },
+        ),
+    ],
+)
+async def test_labels_only_exactly_when_the_query_reads_nothing_else(
+    slimming: tuple[SlimmingStore, httpx.AsyncClient],
+    gql: Any,
+    graph: Graph,
+    query: str,
+    expected: set[tuple[str, RelType, bool]],
+) -> None:
+    """The nested reads ask for labels only when the selection shows only labels (the
+    lookups' prefetch and the nested resolvers alike), and the answers are those of the
+    same query on whole nodes."""
+    store, client = slimming
+    variables = _busy_pair(graph)
+    answer = await _data(client, query, variables)
+    assert answer == await gql(query, variables)
+    assert store.asked == expected
