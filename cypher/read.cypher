@@ -160,9 +160,9 @@ RETURN collect([id, total, items]) AS pages
 
 // A lookup by id and the list nested under it in one statement (one round trip where a
 // lookup then a nested read take two, and the server's cost of a statement is mostly
-// per statement, not per row): per found id, its position in $ids, the whole node (as
-// get_nodes) with its edges (as neighbours_out / _in) or its page (as neighbour_pages_out /
-// _in). Unknown ids are left out. The positions let one statement serve the lookups of
+// per statement, not per row): per found id, its position in $ids, the node (as
+// get_nodes; without descriptions and alternative labels when $node_text = false) with its
+// edges (as neighbours_out / _in) or its page (as neighbour_pages_out / _in). Unknown ids are left out. The positions let one statement serve the lookups of
 // several requests (cartonet.store.neo4j_merge): $ids may hold an id more than once.
 // name: nodes_neighbours_out
 UNWIND range(0, size($ids) - 1) AS at
@@ -179,7 +179,8 @@ CALL (n) {
     CASE WHEN $labels_only THEN [other.type, other.source, other.label_en, other.label_fr]
     ELSE [ok, [k IN ok | other[k]]] END]) AS edges
 }
-WITH at, n, edges, [k IN keys(n) WHERE NOT k STARTS WITH '_'] AS nk
+WITH at, n, edges, [k IN keys(n) WHERE NOT k STARTS WITH '_'
+  AND ($node_text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS nk
 RETURN collect([at, [nk, [k IN nk | n[k]]], edges]) AS nodes
 
 // name: nodes_neighbours_in
@@ -197,7 +198,8 @@ CALL (n) {
     CASE WHEN $labels_only THEN [other.type, other.source, other.label_en, other.label_fr]
     ELSE [ok, [k IN ok | other[k]]] END]) AS edges
 }
-WITH at, n, edges, [k IN keys(n) WHERE NOT k STARTS WITH '_'] AS nk
+WITH at, n, edges, [k IN keys(n) WHERE NOT k STARTS WITH '_'
+  AND ($node_text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS nk
 RETURN collect([at, [nk, [k IN nk | n[k]]], edges]) AS nodes
 
 // name: nodes_pages_out
@@ -223,7 +225,8 @@ CALL (n) {
     CASE WHEN $labels_only THEN [other.type, other.source, other.label_en, other.label_fr]
     ELSE [ok, [k IN ok | other[k]]] END]) AS items
 }
-WITH at, n, total, items, [k IN keys(n) WHERE NOT k STARTS WITH '_'] AS nk
+WITH at, n, total, items, [k IN keys(n) WHERE NOT k STARTS WITH '_'
+  AND ($node_text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS nk
 RETURN collect([at, [nk, [k IN nk | n[k]]], total, items]) AS pages
 
 // name: nodes_pages_in
@@ -249,7 +252,8 @@ CALL (n) {
     CASE WHEN $labels_only THEN [other.type, other.source, other.label_en, other.label_fr]
     ELSE [ok, [k IN ok | other[k]]] END]) AS items
 }
-WITH at, n, total, items, [k IN keys(n) WHERE NOT k STARTS WITH '_'] AS nk
+WITH at, n, total, items, [k IN keys(n) WHERE NOT k STARTS WITH '_'
+  AND ($node_text OR NOT (k STARTS WITH 'desc_' OR k STARTS WITH 'alt_'))] AS nk
 RETURN collect([at, [nk, [k IN nk | n[k]]], total, items]) AS pages
 
 // name: export_nodes

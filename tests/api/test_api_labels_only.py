@@ -32,6 +32,12 @@ def _slim(node: Node) -> Node:
     return Node(node.id, node.type, node.labels, node.source, props=PROPS_LEFT_OUT, complete=False)
 
 
+def _without_text(node: Node | None) -> Node | None:
+    if node is None:
+        return None
+    return replace(node, alt_labels={}, descriptions={}, complete=False)
+
+
 def _slim_edges(edges: list[Edge]) -> list[Edge]:
     return [replace(e, node=_slim(e.node)) for e in edges]
 
@@ -47,6 +53,7 @@ class SlimmingStore(EmbeddedStore):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.asked: set[tuple[str, RelType, bool]] = set()
+        self.lookup_texts: set[bool] = set()  # node_text of the lookups' reads
         self._inside = False  # the lookups' reads call the plain ones: noted once
 
     def _note(self, name: str, rel: RelType, labels_only: bool) -> None:
@@ -69,6 +76,8 @@ class SlimmingStore(EmbeddedStore):
 
     async def get_nodes_with_neighbours(self, ids: Any, rel: RelType, *args: Any, **kw: Any) -> Any:
         self._note("get_nodes_with_neighbours", rel, kw.get("labels_only", False))
+        node_text = kw.get("node_text", True)
+        self.lookup_texts.add(node_text)
         self._inside = True
         try:
             nodes, lists = await super().get_nodes_with_neighbours(ids, rel, *args, **kw)
@@ -76,10 +85,14 @@ class SlimmingStore(EmbeddedStore):
             self._inside = False
         if kw.get("labels_only"):
             lists = {k: _slim_edges(v) for k, v in lists.items()}
+        if not node_text:
+            nodes = [_without_text(n) for n in nodes]
         return nodes, lists
 
     async def get_nodes_with_pages(self, ids: Any, rel: RelType, *args: Any, **kw: Any) -> Any:
         self._note("get_nodes_with_pages", rel, kw.get("labels_only", False))
+        node_text = kw.get("node_text", True)
+        self.lookup_texts.add(node_text)
         self._inside = True
         try:
             nodes, pages = await super().get_nodes_with_pages(ids, rel, *args, **kw)
@@ -87,6 +100,8 @@ class SlimmingStore(EmbeddedStore):
             self._inside = False
         if kw.get("labels_only"):
             pages = {k: _slim_page(v) for k, v in pages.items()}
+        if not node_text:
+            nodes = [_without_text(n) for n in nodes]
         return nodes, pages
 
 
@@ -257,3 +272,40 @@ async def test_labels_only_exactly_when_the_query_reads_nothing_else(
     answer = await _data(client, query, variables)
     assert answer == await gql(query, variables)
     assert store.asked == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "texts"),
+    [
+        ("{ occupation(id: $occupation) { id label skills { skill { id } } } }", False),
+        ("{ occupation(id: $occupation) { description skills { skill { id } } } }", True),
+        ("{ occupation(id: $occupation) { altLabels(lang: EN) skills { weight } } }", True),
+        (
+            "{ occupation(id: $occupation) { ... on Occupation { description } "
+            "skillsConnection { totalCount } } }",
+            True,
+        ),
+        (
+            "{ occupation(id: $occupation) { ...texts skills { skill { id } } } } "
+            "fragment texts on Occupation { altLabels }",
+            True,
+        ),
+    ],
+)
+async def test_a_lookup_reads_its_texts_only_when_the_query_does(
+    slimming: tuple[SlimmingStore, httpx.AsyncClient],
+    gql: Any,
+    graph: Graph,
+    query: str,
+    texts: bool,
+) -> None:
+    """A lookup read together with its nested list leaves the node's descriptions and
+    alternative labels out unless the selection names them (or holds a fragment); the
+    answers are those of whole nodes either way."""
+    store, client = slimming
+    text = "query($occupation: ID!) " + query
+    variables = {"occupation": _busy_pair(graph)["occupation"]}
+    answer = await _data(client, text, variables)
+    assert answer == await gql(text, variables)
+    assert answer["occupation"] is not None
+    assert store.lookup_texts == {texts}

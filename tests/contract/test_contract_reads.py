@@ -439,6 +439,34 @@ async def test_reads_of_labels_only_keep_the_labels_and_the_edges(
         _check_labels_only(node)
 
 
+async def test_lookups_without_text_keep_everything_else(loaded: Store) -> None:
+    """``node_text=False`` may leave the looked-up nodes' descriptions and alternative
+    labels out (``complete=False``), never anything else nor the list read with them."""
+    ids = [*sorted(NODES), "rome:Z9999"]
+    args = (ids, RelType.REQUIRES, Direction.OUT)
+    whole, lists = await loaded.get_nodes_with_neighbours(*args)
+    light, light_lists = await loaded.get_nodes_with_neighbours(*args, node_text=False)
+    _, pages = await loaded.get_nodes_with_pages(*args, NodeType.SKILL, 3)
+    paged, light_pages = await loaded.get_nodes_with_pages(
+        *args, NodeType.SKILL, 3, node_text=False
+    )
+    assert {k: as_tuples(v) for k, v in light_lists.items()} == {
+        k: as_tuples(v) for k, v in lists.items()
+    }
+    assert {k: _page_tuples(v) for k, v in light_pages.items()} == {
+        k: _page_tuples(v) for k, v in pages.items()
+    }
+    assert whole == await loaded.get_nodes(ids)
+    for nodes in (light, paged):
+        assert [n is None for n in nodes] == [n is None for n in whole]
+        for node in (n for n in nodes if n is not None):
+            assert _labels_only(node) == _labels_only(NODES[node.id])
+            if node.complete:
+                assert node == NODES[node.id]
+            else:
+                assert not node.descriptions and not node.alt_labels
+
+
 @pytest.mark.parametrize(("rel", "direction", "node_type", "props"), NESTED_CASES)
 @pytest.mark.parametrize("text", [False, True])
 async def test_a_lookup_with_its_nested_list_answers_as_two_reads(

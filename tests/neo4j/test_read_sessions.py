@@ -106,5 +106,14 @@ async def test_labels_only_reads_send_labels_only(neo4j_service: Neo4jService) -
         assert any(whole[n.id].props for n in met), "the skills have properties to leave out"
         plain = await store.neighbours(*args, text=False)
         assert all(e.node.props is not PROPS_LEFT_OUT for edges in plain.values() for e in edges)
+        # the looked-up nodes leave their texts out when asked to, and only then
+        light, _ = await store.get_nodes_with_neighbours(*args, node_text=False)
+        paged, _ = await store.get_nodes_with_pages(*args, NodeType.SKILL, 5, node_text=False)
+        whole_nodes, _ = await store.get_nodes_with_neighbours(*args)
+        by_id = {n.id: n for n in whole_nodes if n is not None}
+        assert any(n.descriptions for n in by_id.values()), "the occupations have texts"
+        for node in (n for n in (*light, *paged) if n is not None):
+            assert not node.complete and not node.descriptions and not node.alt_labels
+            assert (node.labels, node.props) == (by_id[node.id].labels, by_id[node.id].props)
     finally:
         await store.close()

@@ -69,7 +69,7 @@ class Loaders:
         self._neighbours: dict[NeighbourKey, DataLoader[str, list[Edge]]] = {}
         self._observed: dict[str | None, DataLoader[str, list[ObservedMove]]] = {}
         self._pages: dict[PageKey, DataLoader[str, EdgePage]] = {}
-        self._nodes_with: dict[NestedKey, DataLoader[str, Node | None]] = {}
+        self._nodes_with: dict[tuple[NestedKey, bool], DataLoader[str, Node | None]] = {}
 
     def release(self) -> None:
         """Drop what the request read. Each loader refers back to this object (its load
@@ -194,24 +194,29 @@ class Loaders:
             return (rel, direction, props, text, labels_only)
         return (rel, direction, page[0], page[1], page[2], props, text, labels_only)
 
-    def nodes_with(self, nested: NestedKey) -> DataLoader[str, Node | None]:
-        """Whole nodes by id, like ``nodes``, read together with the list ``nested``
-        under each of them (one store read for both, :meth:`Store.get_nodes_with_pages`
-        or :meth:`Store.get_nodes_with_neighbours`). The lists are primed into their
-        loaders, so the nested resolver asking for the same list gets it without a read,
-        and the nodes into ``nodes``. A lookup whose nested field asks something else
-        only wastes the list it read: answers never depend on the prefetch."""
-        loader = self._nodes_with.get(nested)
+    def nodes_with(self, nested: NestedKey, text: bool = True) -> DataLoader[str, Node | None]:
+        """Nodes by id, like ``nodes``, read together with the list ``nested`` under each
+        of them (one store read for both, :meth:`Store.get_nodes_with_pages` or
+        :meth:`Store.get_nodes_with_neighbours`); with ``text=False`` the nodes may come
+        without descriptions and alternative labels (``complete=False``). The lists are
+        primed into their loaders, so the nested resolver asking for the same list gets
+        it without a read, and whole nodes into ``nodes``. A lookup whose nested field
+        asks something else only wastes the list it read: answers never depend on the
+        prefetch."""
+        key = (nested, text)
+        loader = self._nodes_with.get(key)
         if loader is None:
 
             async def load(ids: Sequence[str]) -> list[Node | None]:
-                return await self._load_nodes_with(nested, list(ids))
+                return await self._load_nodes_with(nested, text, list(ids))
 
             loader = DataLoader(load_fn=load, max_batch_size=self._max_batch)
-            self._nodes_with[nested] = loader
+            self._nodes_with[key] = loader
         return loader
 
-    async def _load_nodes_with(self, nested: NestedKey, ids: list[str]) -> list[Node | None]:
+    async def _load_nodes_with(
+        self, nested: NestedKey, node_text: bool, ids: list[str]
+    ) -> list[Node | None]:
         store = self._store
         lists: Mapping[str, Any]
         target: DataLoader[str, Any]
@@ -219,7 +224,13 @@ class Loaders:
             rel, direction, props, text, labels_only = nested
             nodes, lists = await self._read(
                 store.get_nodes_with_neighbours(
-                    ids, rel, direction, dict(props), text=text, labels_only=labels_only
+                    ids,
+                    rel,
+                    direction,
+                    dict(props),
+                    text=text,
+                    labels_only=labels_only,
+                    node_text=node_text,
                 )
             )
             target = self._neighbour_loader(nested)
@@ -238,6 +249,7 @@ class Loaders:
                     dict(props),
                     text=text,
                     labels_only=labels_only,
+                    node_text=node_text,
                 )
             )
             target = self._page_loader(nested)
@@ -245,6 +257,7 @@ class Loaders:
                 self._prime(page.edges)
         for node_id, node in zip(ids, nodes, strict=True):
             if node is not None:
-                self.nodes.prime(node_id, node)
+                if node.complete:  # ``nodes`` answers whole nodes only
+                    self.nodes.prime(node_id, node)
                 target.prime(node_id, lists[node_id])
         return list(nodes)

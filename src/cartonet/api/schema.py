@@ -28,6 +28,7 @@ from .limits import Limits, LimitsExtension
 from .orientation import OrientationQuery
 from .pilotage import PilotageQuery
 from .prefetch import prefetch_key
+from .selection import reads_texts
 from .types import (
     DEFAULT_PAGE,
     NODE_TYPES,
@@ -82,9 +83,13 @@ def _ctx(info: strawberry.Info) -> Context:
 
 async def _lookup(info: strawberry.Info, node_id: str, node_type: NodeType) -> object:
     loaders = _ctx(info).loaders
-    # A nested list selected under the lookup comes in the same read (cartonet.api.prefetch).
+    # A nested list selected under the lookup comes in the same read (cartonet.api.prefetch),
+    # and the node's texts with it only when the query reads them.
     nested = prefetch_key(info, node_type)
-    loader = loaders.nodes if nested is None else loaders.nodes_with(nested)
+    if nested is None:
+        loader = loaders.nodes
+    else:
+        loader = loaders.nodes_with(nested, reads_texts(info._raw_info.field_nodes))
     return wrap_as(await loader.load(str(node_id)), node_type)
 
 

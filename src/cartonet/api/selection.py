@@ -1,4 +1,5 @@
-"""Whether a query reads anything of a nested list's nodes but their labels.
+"""Whether a query reads anything of a nested list's nodes but their labels, and whether
+it reads a looked-up node's texts.
 
 ``{ skill(id: ...) { occupations(first: 20) { edges { node { id label } } } } }`` shows 20
 occupations by id and label only. On Neo4j a node's other properties (an occupation's
@@ -12,6 +13,11 @@ that reads more: where the node sits in the field's answer is described by a
 allows, and at the node's place only ``id``, ``label``, ``type``, ``source`` and
 ``__typename``. A fragment anywhere on the way, or any other field, and the resolver reads
 as before (texts left out, everything else whole).
+
+A lookup by id that reads a nested list in the same statement (:mod:`cartonet.api.prefetch`)
+reads the looked-up node without its descriptions and alternative labels unless its
+selection names them (:func:`reads_texts`); a resolver that needs them after all reads the
+whole node, as for any partial node.
 
 >>> from graphql import parse
 >>> def field(text):
@@ -67,6 +73,32 @@ REQUIREMENT_CONNECTION: Shape = {
     "edges": {"cursor": ANYTHING, "node": REQUIREMENTS},
 }
 """A page of skill requirements (``Occupation.skillsConnection``)."""
+
+
+TEXT_FIELDS = frozenset({"description", "altLabels"})
+"""Fields of a node answered from its descriptions and alternative labels."""
+
+
+def reads_texts(field_nodes: Sequence[FieldNode]) -> bool:
+    """Whether the selections of a field answering with one node (a lookup by id) read
+    its descriptions or alternative labels; a fragment on the node counts as reading them
+    (not looked into).
+
+    >>> from graphql import parse
+    >>> def lookup(text):
+    ...     return parse(text).definitions[0].selection_set.selections
+    >>> reads_texts(lookup("{ occupation { id skills { skill { description } } } }"))
+    False
+    >>> reads_texts(lookup("{ occupation { id altLabels(lang: EN) } }"))
+    True
+    """
+    for node in field_nodes:
+        if node.selection_set is None:
+            continue
+        for selection in node.selection_set.selections:
+            if not isinstance(selection, FieldNode) or selection.name.value in TEXT_FIELDS:
+                return True
+    return False
 
 
 def fits(field_nodes: Sequence[FieldNode], shape: Shape) -> bool:

@@ -232,11 +232,14 @@ class Store(Protocol):
         *,
         text: bool = False,
         labels_only: bool = False,
+        node_text: bool = True,
     ) -> tuple[list[Node | None], dict[str, list[Edge]]]:
         """``get_nodes(ids)`` and ``neighbours(ids, rel, direction, rel_props, text=text)``
         in one read (one round trip on a server store): a lookup by id together with the
         list nested under it. The same answers as the two calls; ``text`` and
-        ``labels_only`` apply to the neighbours only (the looked-up nodes are whole)."""
+        ``labels_only`` apply to the neighbours, ``node_text`` to the looked-up nodes
+        (``False``: they may come without descriptions and alternative labels, saying
+        ``complete=False``, as :meth:`list_nodes` with ``text=False``)."""
 
     async def get_nodes_with_pages(
         self,
@@ -250,6 +253,7 @@ class Store(Protocol):
         *,
         text: bool = False,
         labels_only: bool = False,
+        node_text: bool = True,
     ) -> tuple[list[Node | None], dict[str, EdgePage]]:
         """``get_nodes(ids)`` and ``neighbour_pages(ids, ...)`` in one read, like
         :meth:`get_nodes_with_neighbours` for a nested page."""

@@ -525,8 +525,9 @@ class EmbeddedStore:
         *,
         text: bool = False,
         labels_only: bool = False,
+        node_text: bool = True,
     ) -> tuple[list[Node | None], dict[str, list[Edge]]]:
-        # In memory: the two reads cost no more than one.
+        # In memory: the two reads cost no more than one, and the nodes are whole.
         edges = await self.neighbours(ids, rel, direction, rel_props, text=text)
         return await self.get_nodes(ids), edges
 
@@ -542,6 +543,7 @@ class EmbeddedStore:
         *,
         text: bool = False,
         labels_only: bool = False,
+        node_text: bool = True,
     ) -> tuple[list[Node | None], dict[str, EdgePage]]:
         pages = await self.neighbour_pages(
             ids, rel, direction, node_type, first, after, rel_props, text=text

@@ -491,6 +491,7 @@ class Neo4jStore:
         *,
         text: bool = False,
         labels_only: bool = False,
+        node_text: bool = True,
     ) -> tuple[list[Node | None], dict[str, list[Edge]]]:
         rel_type = check_rel_type(rel)
         direction = check_direction(direction)
@@ -498,7 +499,7 @@ class Neo4jStore:
         result: dict[str, list[Edge]] = {i: [] for i in ids}
         if not wanted:
             return [None for _ in ids], result
-        params = {**_detail(text, labels_only), **_rel_filter(rel_props)}
+        params = {**_detail(text, labels_only), "node_text": node_text, **_rel_filter(rel_props)}
         out = direction is Direction.OUT
         found = await self._merged.read(
             "nodes_neighbours_out" if out else "nodes_neighbours_in",
@@ -511,7 +512,7 @@ class Neo4jStore:
         looked_up: dict[str, Node] = {}
         nodes: dict[str, Node] = {}
         for _, stored, edges in found:
-            node = node_from_columns(*stored)
+            node = node_from_columns(*stored, node_text)
             looked_up[node.id] = node
             result[node.id] = [
                 _edge(rel_type, out, node.id, other, stored_rel, stored_node, read, nodes)
@@ -565,11 +566,13 @@ class Neo4jStore:
         *,
         text: bool = False,
         labels_only: bool = False,
+        node_text: bool = True,
     ) -> tuple[list[Node | None], dict[str, EdgePage]]:
         rel_type = check_rel_type(rel)
         direction = check_direction(direction)
         type_ = check_node_type(node_type, "node_type")
         params = _page_params(first, after, rel_props, text, labels_only)
+        params["node_text"] = node_text
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return [None for _ in ids], {}
@@ -586,7 +589,7 @@ class Neo4jStore:
         looked_up: dict[str, Node] = {}
         pages: dict[str, EdgePage] = {}
         for _, stored, total, items in found:
-            node = node_from_columns(*stored)
+            node = node_from_columns(*stored, node_text)
             looked_up[node.id] = node
             pages[node.id] = _page(rel_type, out, node.id, total, items, first, read)
         return [looked_up.get(i) for i in ids], {i: pages.get(i, _EMPTY_PAGE) for i in ids}
