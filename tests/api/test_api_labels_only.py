@@ -60,49 +60,48 @@ class SlimmingStore(EmbeddedStore):
         if not self._inside:
             self.asked.add((name, rel, labels_only))
 
+    async def _list(
+        self, name: str, read: Any, slim: Any, rel: RelType, *args: Any, **kw: Any
+    ) -> Any:
+        self._note(name, rel, kw.get("labels_only", False))
+        found = await read(*args, **kw)
+        return {k: slim(v) for k, v in found.items()} if kw.get("labels_only") else found
+
     async def neighbours(self, ids: Any, rel: RelType, *args: Any, **kw: Any) -> Any:
-        self._note("neighbours", rel, kw.get("labels_only", False))
-        found = await super().neighbours(ids, rel, *args, **kw)
-        if kw.get("labels_only"):
-            return {k: _slim_edges(v) for k, v in found.items()}
-        return found
+        read = super().neighbours
+        return await self._list("neighbours", read, _slim_edges, rel, ids, rel, *args, **kw)
 
     async def neighbour_pages(self, ids: Any, rel: RelType, *args: Any, **kw: Any) -> Any:
-        self._note("neighbour_pages", rel, kw.get("labels_only", False))
-        pages = await super().neighbour_pages(ids, rel, *args, **kw)
-        if kw.get("labels_only"):
-            return {k: _slim_page(v) for k, v in pages.items()}
-        return pages
+        read = super().neighbour_pages
+        return await self._list("neighbour_pages", read, _slim_page, rel, ids, rel, *args, **kw)
 
-    async def get_nodes_with_neighbours(self, ids: Any, rel: RelType, *args: Any, **kw: Any) -> Any:
-        self._note("get_nodes_with_neighbours", rel, kw.get("labels_only", False))
+    async def _lookup(
+        self, name: str, read: Any, slim: Any, rel: RelType, *args: Any, **kw: Any
+    ) -> Any:
+        self._note(name, rel, kw.get("labels_only", False))
         node_text = kw.get("node_text", True)
         self.lookup_texts.add(node_text)
         self._inside = True
         try:
-            nodes, lists = await super().get_nodes_with_neighbours(ids, rel, *args, **kw)
+            nodes, lists = await read(*args, **kw)
         finally:
             self._inside = False
         if kw.get("labels_only"):
-            lists = {k: _slim_edges(v) for k, v in lists.items()}
+            lists = {k: slim(v) for k, v in lists.items()}
         if not node_text:
             nodes = [_without_text(n) for n in nodes]
         return nodes, lists
 
+    async def get_nodes_with_neighbours(self, ids: Any, rel: RelType, *args: Any, **kw: Any) -> Any:
+        read = super().get_nodes_with_neighbours
+        name = "get_nodes_with_neighbours"
+        return await self._lookup(name, read, _slim_edges, rel, ids, rel, *args, **kw)
+
     async def get_nodes_with_pages(self, ids: Any, rel: RelType, *args: Any, **kw: Any) -> Any:
-        self._note("get_nodes_with_pages", rel, kw.get("labels_only", False))
-        node_text = kw.get("node_text", True)
-        self.lookup_texts.add(node_text)
-        self._inside = True
-        try:
-            nodes, pages = await super().get_nodes_with_pages(ids, rel, *args, **kw)
-        finally:
-            self._inside = False
-        if kw.get("labels_only"):
-            pages = {k: _slim_page(v) for k, v in pages.items()}
-        if not node_text:
-            nodes = [_without_text(n) for n in nodes]
-        return nodes, pages
+        read = super().get_nodes_with_pages
+        return await self._lookup(
+            "get_nodes_with_pages", read, _slim_page, rel, ids, rel, *args, **kw
+        )
 
 
 @pytest.fixture

@@ -207,11 +207,14 @@ query($id: ID!, $skill: ID!) {
 }"""
 
 
-async def test_nested_queries_answer_the_same_through_the_api(pair: Pair) -> None:
-    """Nested reads on Neo4j carry labels only; selecting a description or alternative
-    labels on a nested node fetches it whole: the answers are the embedded store's."""
-    occupations = [n.id for n in pair.nodes if n.type == NodeType.OCCUPATION][::25]
-    skills = [n.id for n in pair.nodes if n.type == NodeType.SKILL][::60]
+async def _both_answer(
+    pair: Pair, query: str, every_occupation: int, every_skill: int
+) -> list[list[dict[str, object]]]:
+    """The answers of ``query`` (variables ``$id``, an occupation, and ``$skill``) on
+    every n-th occupation and skill, through the API on each store: embedded, then Neo4j.
+    Checks they hold no errors."""
+    occupations = [n.id for n in pair.nodes if n.type == NodeType.OCCUPATION][::every_occupation]
+    skills = [n.id for n in pair.nodes if n.type == NodeType.SKILL][::every_skill]
     answers = []
     for store in (pair.embedded, pair.neo4j):
         app = create_app(Settings(store="unused.sqlite"), store)
@@ -219,11 +222,18 @@ async def test_nested_queries_answer_the_same_through_the_api(pair: Pair) -> Non
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             got = []
             for occupation, skill in zip(occupations, skills, strict=False):
-                body = {"query": NESTED_QUERY, "variables": {"id": occupation, "skill": skill}}
+                body = {"query": query, "variables": {"id": occupation, "skill": skill}}
                 reply = (await client.post("/graphql", json=body)).json()
                 assert "errors" not in reply, reply
                 got.append(reply["data"])
             answers.append(got)
+    return answers
+
+
+async def test_nested_queries_answer_the_same_through_the_api(pair: Pair) -> None:
+    """Nested reads on Neo4j carry labels only; selecting a description or alternative
+    labels on a nested node fetches it whole: the answers are the embedded store's."""
+    answers = await _both_answer(pair, NESTED_QUERY, 25, 60)
     assert answers[0] == answers[1]
     assert any(a["occupation"]["skillsConnection"]["edges"] for a in answers[0])
     assert any(s["skill"]["description"] for a in answers[0] for s in a["occupation"]["skills"])
@@ -258,20 +268,7 @@ async def test_labels_only_reads_answer_the_same_through_the_api(pair: Pair) -> 
     """Nested lists whose nodes the query reads by id and label only are read with their
     labels only on Neo4j; those selecting anything else (a scalar, a fragment, the kind
     filter) read whole: every answer is the embedded store's."""
-    occupations = [n.id for n in pair.nodes if n.type == NodeType.OCCUPATION][::20]
-    skills = [n.id for n in pair.nodes if n.type == NodeType.SKILL][::40]
-    answers = []
-    for store in (pair.embedded, pair.neo4j):
-        app = create_app(Settings(store="unused.sqlite"), store)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            got = []
-            for occupation, skill in zip(occupations, skills, strict=False):
-                body = {"query": LABELS_QUERY, "variables": {"id": occupation, "skill": skill}}
-                reply = (await client.post("/graphql", json=body)).json()
-                assert "errors" not in reply, reply
-                got.append(reply["data"])
-            answers.append(got)
+    answers = await _both_answer(pair, LABELS_QUERY, 20, 40)
     assert answers[0] == answers[1]
     found = [a for a in answers[0] if a["occupation"] and a["skill"]]
     assert any(r["skill"]["kind"] for a in found for r in a["occupation"]["essential"])
