@@ -162,8 +162,9 @@ RETURN collect([id, total, items]) AS pages
 // lookup then a nested read take two, and the server's cost of a statement is mostly
 // per statement, not per row): per found id, its position in $ids, the node (as
 // get_nodes; without descriptions and alternative labels when $node_text = false) with its
-// edges (as neighbours_out / _in) or its page (as neighbour_pages_out / _in). Unknown ids are left out. The positions let one statement serve the lookups of
-// several requests (cartonet.store.neo4j_merge): $ids may hold an id more than once.
+// edges (as neighbours_out / _in) or its page (as neighbour_pages_out / _in). Unknown ids
+// are left out. The positions let one statement serve the lookups of several requests
+// (cartonet.store.neo4j_merge): $ids may hold an id more than once.
 // name: nodes_neighbours_out
 UNWIND range(0, size($ids) - 1) AS at
 WITH at, $ids[at] AS id

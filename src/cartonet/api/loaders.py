@@ -17,7 +17,7 @@ labels only (``labels_only``, see :mod:`cartonet.api.selection`).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -51,12 +51,12 @@ class Loaders:
     """The DataLoaders of one request.
 
     ``nodes`` loads whole nodes by id (``None`` for unknown ids). ``neighbours(rel,
-    direction, rel_props, text)`` returns the loader for one kind of neighbourhood, and
-    ``pages(rel, direction, node_type, first, after, rel_props, text)`` the loader of one
-    page of it per parent id; loaders are made on first use and kept for the request, so
-    every resolver asking for the same kind shares a batch. Whole nodes met as neighbours
-    are primed into ``nodes``, so following an edge and then asking for that node by id
-    costs nothing.
+    direction, rel_props, text, labels_only)`` returns the loader for one kind of
+    neighbourhood, and ``pages(rel, direction, node_type, first, after, rel_props, text,
+    labels_only)`` the loader of one page of it per parent id; loaders are made on first
+    use and kept for the request, so every resolver asking for the same kind shares a
+    batch. Whole nodes met as neighbours are primed into ``nodes``, so following an edge
+    and then asking for that node by id costs nothing.
     """
 
     def __init__(self, store: Store, read: Read = _direct, max_batch_size: int = MAX_PAGE):
@@ -84,10 +84,15 @@ class Loaders:
     async def _load_nodes(self, ids: Sequence[str]) -> list[Node | None]:
         return list(await self._read(self._store.get_nodes(list(ids))))
 
+    def prime_whole(self, nodes: Iterable[Node]) -> None:
+        """Put the whole ones of ``nodes`` into ``nodes`` (it answers whole nodes only: a
+        partial one, read without texts or with its labels only, is left out)."""
+        for node in nodes:
+            if node.complete:
+                self.nodes.prime(node.id, node)
+
     def _prime(self, edges: Sequence[Edge]) -> None:
-        for edge in edges:
-            if edge.node.complete:
-                self.nodes.prime(edge.node.id, edge.node)
+        self.prime_whole(edge.node for edge in edges)
 
     def neighbours(
         self,
@@ -255,9 +260,8 @@ class Loaders:
             target = self._page_loader(nested)
             for page in lists.values():
                 self._prime(page.edges)
-        for node_id, node in zip(ids, nodes, strict=True):
-            if node is not None:
-                if node.complete:  # ``nodes`` answers whole nodes only
-                    self.nodes.prime(node_id, node)
-                target.prime(node_id, lists[node_id])
+        found = [node for node in nodes if node is not None]
+        self.prime_whole(found)
+        for node in found:
+            target.prime(node.id, lists[node.id])
         return list(nodes)

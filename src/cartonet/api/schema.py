@@ -112,9 +112,7 @@ async def _list(
     # Labels and properties only: a query selecting descriptions or alternative labels
     # gets them through the nodes loader (see cartonet.api.loaders), one batched read.
     page = await ctx.read(ctx.store.list_nodes(node_type, flt, first, after, text=False))
-    for node in page.items:
-        if node.complete:
-            ctx.loaders.nodes.prime(node.id, node)
+    ctx.loaders.prime_whole(page.items)
     return Connection.build(
         page.items,
         page.total_count,
